@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One settings list for every target: Swift 6 language mode with strict
+// concurrency everywhere (as swift-log and Hummingbird do).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Outreach",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "outreach", targets: ["outreach"]),
+        .library(name: "OutreachCore", targets: ["OutreachCore"]),
+        .library(name: "OutreachProject", targets: ["OutreachProject"]),
+    ],
+    dependencies: [
+        // Command line
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML project files
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C at the edge
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
+        // MARK: Pure domain (no I/O, no C)
+        .target(
+            name: "OutreachCore",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Adapters
+        // Reads a project folder (outreach.yaml, audiences/, templates/,
+        // campaigns/) and streams population files from disk.
+        .target(
+            name: "OutreachProject",
+            dependencies: [
+                "OutreachCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "outreach",
+            dependencies: [
+                "OutreachCore",
+                "OutreachProject",
+                "CCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "OutreachCoreTests",
+            dependencies: ["OutreachCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachProjectTests",
+            dependencies: ["OutreachProject", "OutreachCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CCurlTests",
+            dependencies: ["CCurl"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachCLITests",
+            dependencies: ["OutreachCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
