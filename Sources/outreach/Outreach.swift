@@ -4,6 +4,16 @@ import ArgumentParser
 struct Outreach: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outreach",
-        abstract: "Targeted, proactive awareness campaigns: segment, render, preview, send."
+        abstract: "Targeted, proactive awareness campaigns: segment a population, render personal messages, preview before launch.",
+        version: "0.1.0",
+        subcommands: [
+            Validate.self,
+            ImportCheck.self,
+            AudienceCommand.self,
+            Render.self,
+            SMSInfoCommand.self,
+            Preview.self,
+            GeneratePopulation.self,
+        ]
     )
 }

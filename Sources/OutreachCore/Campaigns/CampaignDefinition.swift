@@ -1,0 +1,45 @@
+/// A campaign as written in `campaigns/NAME.yaml`: who (one audience or
+/// several segments, minus exclusions), what (a template per segment), and
+/// how (channel, gateway, sender).
+///
+/// The schedule is kept as written until the scheduling work interprets it;
+/// preview and validation use everything else.
+public struct CampaignDefinition: Sendable {
+    /// One part of the audience with the template variant it receives.
+    public struct Segment: Sendable, Equatable {
+        /// Shown in previews and reports; the audience name unless given.
+        public var name: String
+        public var audience: String
+        public var template: String
+        public init(name: String, audience: String, template: String) {
+            self.name = name
+            self.audience = audience
+            self.template = template
+        }
+    }
+
+    public var name: String
+    public var file: String?
+    public var title: String
+    /// Segments in priority order: a person in several gets the first one's message.
+    public var segments: [Segment]
+    /// Audiences whose members never receive this campaign.
+    public var exclude: [String]
+    /// Preferred channel first; later channels are fallbacks for people the
+    /// first cannot reach.
+    public var channels: [Channel]
+    public var gateway: String?
+    public var sender: String?
+
+    public init(name: String, file: String? = nil, title: String, segments: [Segment], exclude: [String] = [],
+                channels: [Channel], gateway: String? = nil, sender: String? = nil) {
+        self.name = name
+        self.file = file
+        self.title = title
+        self.segments = segments
+        self.exclude = exclude
+        self.channels = channels
+        self.gateway = gateway
+        self.sender = sender
+    }
+}

@@ -1,0 +1,59 @@
+/// What a campaign would send, computed before launch: who is reached in
+/// each segment, who cannot be reached or rendered and why, real sample
+/// messages, and the SMS parts it would cost.
+public struct CampaignPreview: Sendable, Codable {
+    public struct Count: Sendable, Codable, Equatable {
+        public var reason: String
+        public var count: Int
+        /// A few recipient ids, to look at with `--recipient`.
+        public var examples: [String]
+    }
+
+    public struct Sample: Sendable, Codable {
+        public var id: String
+        public var segment: String
+        public var gender: String?
+        public var language: String
+        public var channel: Channel
+        public var address: String?
+        public var subject: String?
+        public var text: String
+        public var encoding: SMSEncoding?
+        public var characters: Int?
+        public var parts: Int?
+    }
+
+    public struct Segment: Sendable, Codable {
+        public var name: String
+        public var audience: String
+        public var template: String
+        public var channel: Channel
+        /// Members of the audience, before removing exclusions and earlier segments.
+        public var audienceCount: Int
+        /// Members this segment is responsible for.
+        public var recipients: Int
+        /// Recipients with a usable address that rendered: the messages to send.
+        public var ready: Int
+        public var unreachable: [Count]
+        public var renderFailures: [Count]
+        /// SMS parts over all ready messages (0 for email).
+        public var totalParts: Int
+        /// Ready messages by encoding, e.g. ["UCS-2": 1200, "GSM-7": 40].
+        public var encodings: [String: Int]
+        /// Ready messages by part count, e.g. [1: 10, 2: 1230].
+        public var partsHistogram: [Int: Int]
+        public var samples: [Sample]
+    }
+
+    public var campaign: String
+    public var title: String
+    public var today: Day
+    public var population: Int
+    /// People removed by `exclude` audiences.
+    public var excluded: Int
+    public var segments: [Segment]
+    public var recipients: Int
+    public var ready: Int
+    public var totalParts: Int
+    public var warnings: [String]
+}

@@ -1,0 +1,156 @@
+/// Builds a `CampaignPreview` from a population, the audience catalog and
+/// compiled templates. Pure: everything it needs is passed in.
+public struct CampaignPreviewer: Sendable {
+    public var catalog: AudienceCatalog
+    public var templates: [String: CompiledTemplate]
+    /// Field holding each channel's address (e.g. sms → mobile).
+    public var contactFields: [Channel: String]
+    public var today: Day
+    /// Samples per segment.
+    public var sampleSize: Int = 4
+    /// Warn about messages longer than this many SMS parts.
+    public var maxParts: Int = 3
+
+    public init(catalog: AudienceCatalog, templates: [String: CompiledTemplate], contactFields: [Channel: String], today: Day) {
+        self.catalog = catalog
+        self.templates = templates
+        self.contactFields = contactFields
+        self.today = today
+    }
+
+    public func preview(_ campaign: CampaignDefinition, population: Population) throws(OutreachError) -> CampaignPreview {
+        let names = Array(Set(campaign.segments.map(\.audience) + campaign.exclude))
+        for name in names where catalog.definition(name) == nil {
+            throw OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'",
+                                at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                hint: "audiences are: \(catalog.names.sorted().joined(separator: ", "))")
+        }
+        let sets = try catalog.evaluate(names, over: population, today: today)
+        // Rows already claimed: excluded people, then earlier segments' members.
+        var taken: RowSet? = nil
+        for name in campaign.exclude { taken = taken.map { $0.union(sets[name]!) } ?? sets[name]! }
+        var targeted: RowSet? = nil
+        for segment in campaign.segments {
+            targeted = targeted.map { $0.union(sets[segment.audience]!) } ?? sets[segment.audience]!
+        }
+        let excluded = taken.map { targeted!.intersection($0).count } ?? 0
+
+        var warnings: [String] = []
+        var segments: [CampaignPreview.Segment] = []
+        for segment in campaign.segments {
+            guard let template = templates[segment.template] else {
+                throw OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
+                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "templates are: \(templates.keys.sorted().joined(separator: ", "))")
+            }
+            if !campaign.channels.contains(template.channel) {
+                warnings.append("segment '\(segment.name)': template '\(template.name)' is for \(template.channel.rawValue) but the campaign sends by \(campaign.channels.map(\.rawValue).joined(separator: ", "))")
+            }
+            for field in template.arguments.sorted() where population.type(of: field) == nil && !CampaignPreviewer.builtIns.contains(field) {
+                warnings.append("template '\(template.name)' uses '\(field)', which the population does not have: every recipient will fail to render")
+            }
+            let audience = sets[segment.audience]!
+            let mine = taken.map { audience.subtracting($0) } ?? audience
+            taken = taken.map { $0.union(mine) } ?? mine
+            segments.append(previewSegment(segment, template: template, members: mine, audienceCount: audience.count, population: population))
+        }
+        for s in segments {
+            if s.recipients == 0 { warnings.append("segment '\(s.name)' reaches nobody") }
+            let long = s.partsHistogram.filter { $0.key > maxParts }.reduce(0) { $0 + $1.value }
+            if long > 0 { warnings.append("segment '\(s.name)': \(long) message(s) longer than \(maxParts) SMS parts") }
+            for failure in s.renderFailures {
+                warnings.append("segment '\(s.name)': \(failure.count) recipient(s) cannot be rendered (\(failure.reason))")
+            }
+        }
+        return CampaignPreview(
+            campaign: campaign.name, title: campaign.title, today: today, population: population.count,
+            excluded: excluded, segments: segments,
+            recipients: segments.reduce(0) { $0 + $1.recipients },
+            ready: segments.reduce(0) { $0 + $1.ready },
+            totalParts: segments.reduce(0) { $0 + $1.totalParts },
+            warnings: warnings)
+    }
+
+    /// Names templates may use that are not population fields.
+    static let builtIns: Set<String> = ["salutation"]
+
+    private func previewSegment(_ segment: CampaignDefinition.Segment, template: CompiledTemplate, members: RowSet,
+                                audienceCount: Int, population: Population) -> CampaignPreview.Segment {
+        let channel = template.channel
+        let contactField = contactFields[channel]
+        var unreachable = Tally()
+        var failures = Tally()
+        var ready = 0, totalParts = 0
+        var encodings: [String: Int] = [:]
+        var histogram: [Int: Int] = [:]
+        var samples: [CampaignPreview.Sample] = []
+        var sampledKinds: Set<String> = []
+        var extra: [CampaignPreview.Sample] = []
+
+        for row in members.rows {
+            let record = population.record(row)
+            let address = contactField.flatMap { record.value($0) }?.description
+            guard let address, !address.isEmpty else {
+                unreachable.add(contactField.map { "no valid \($0)" } ?? "no \(channel.rawValue) field in the population", id: record.id)
+                continue
+            }
+            switch template.render(record) {
+            case .failure(let failure):
+                failures.add(failure.reason, id: record.id)
+            case .success(let message):
+                ready += 1
+                var info: SMSInfo?
+                if channel == .sms {
+                    let i = SMSText.info(message.text)
+                    info = i
+                    totalParts += i.parts
+                    encodings[i.encoding.rawValue, default: 0] += 1
+                    histogram[i.parts, default: 0] += 1
+                }
+                let gender: String? = if case .gender(let g)? = record.value("gender") { g.name } else { nil }
+                let kind = "\(gender ?? "-")|\(message.language)"
+                if samples.count < sampleSize || extra.count < sampleSize {
+                    let sample = CampaignPreview.Sample(
+                        id: record.id, segment: segment.name, gender: gender, language: message.language, channel: channel,
+                        address: address, subject: message.subject, text: message.text, encoding: info?.encoding,
+                        characters: info?.characters, parts: info?.parts)
+                    if samples.count < sampleSize && sampledKinds.insert(kind).inserted {
+                        samples.append(sample)
+                    } else if extra.count < sampleSize {
+                        extra.append(sample)
+                    }
+                }
+            }
+        }
+        // Distinct gender/language combinations first, then others to fill.
+        for s in extra where samples.count < sampleSize { samples.append(s) }
+
+        return CampaignPreview.Segment(
+            name: segment.name, audience: segment.audience, template: template.name, channel: channel,
+            audienceCount: audienceCount, recipients: members.count, ready: ready,
+            unreachable: unreachable.counts, renderFailures: failures.counts, totalParts: totalParts,
+            encodings: encodings, partsHistogram: histogram, samples: samples)
+    }
+}
+
+/// Counts reasons with a few example ids each.
+struct Tally {
+    private var order: [String] = []
+    private var counts_: [String: (Int, [String])] = [:]
+
+    mutating func add(_ reason: String, id: String) {
+        if var entry = counts_[reason] {
+            entry.0 += 1
+            if entry.1.count < 3 { entry.1.append(id) }
+            counts_[reason] = entry
+        } else {
+            order.append(reason)
+            counts_[reason] = (1, [id])
+        }
+    }
+
+    var counts: [CampaignPreview.Count] {
+        order.map { CampaignPreview.Count(reason: $0, count: counts_[$0]!.0, examples: counts_[$0]!.1) }
+            .sorted { $0.count > $1.count }
+    }
+}

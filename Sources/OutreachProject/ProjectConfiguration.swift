@@ -1,0 +1,20 @@
+public import OutreachCore
+
+/// Settings from `outreach.yaml`, with the defaults a ministry project in
+/// Saudi Arabia starts from.
+public struct ProjectConfiguration: Sendable {
+    public var name: String = "Outreach project"
+    /// IANA zone used for "today" and, later, schedules.
+    public var timeZone: String = "Asia/Riyadh"
+    /// BCP 47 locale for templates that do not name one.
+    public var locale: String = "ar-SA"
+    /// Population file, relative to the project folder.
+    public var populationFile: String?
+    /// Schema file, relative to the project folder.
+    public var schemaFile: String?
+    /// Field holding each channel's address; default: the first field of
+    /// type `phone` (sms) or `email` (email) in the schema.
+    public var contactFields: [Channel: String] = [:]
+
+    public init() {}
+}

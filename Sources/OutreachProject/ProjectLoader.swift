@@ -1,0 +1,274 @@
+public import OutreachCore
+import Foundation
+import Yams
+
+/// Loads a project folder. Every file is read independently so that one
+/// broken file does not hide problems in the others: `problems` collects
+/// them all (what `outreach validate` prints), and `load` throws the first.
+public struct ProjectLoader {
+    public var root: String
+    /// `--population FILE`, overriding outreach.yaml.
+    public var populationOverride: String?
+    /// `--schema FILE`, overriding outreach.yaml.
+    public var schemaOverride: String?
+
+    public private(set) var problems: [OutreachError] = []
+
+    public init(root: String, populationOverride: String? = nil, schemaOverride: String? = nil) {
+        self.root = root
+        self.populationOverride = populationOverride
+        self.schemaOverride = schemaOverride
+    }
+
+    /// Loads everything; throws the first problem found.
+    public static func load(root: String, population: String? = nil, schema: String? = nil) throws(OutreachError) -> Project {
+        var loader = ProjectLoader(root: root, populationOverride: population, schemaOverride: schema)
+        let project = loader.loadCollectingProblems()
+        if let first = loader.problems.first { throw first }
+        return project
+    }
+
+    /// Loads what can be loaded and records every problem in `problems`.
+    public mutating func loadCollectingProblems() -> Project {
+        problems = []
+        let rootPath = (root as NSString).standardizingPath
+        var configuration = ProjectConfiguration()
+        let configPath = join(rootPath, "outreach.yaml")
+        if FileManager.default.fileExists(atPath: configPath) {
+            do { configuration = try Self.readConfiguration(configPath) } catch { problems.append(error) }
+        } else {
+            problems.append(OutreachError(.missingFile, "no outreach.yaml in \(rootPath)",
+                                          hint: "run outreach in a project folder or pass --project DIR"))
+        }
+
+        var schema = PopulationSchema(idField: "id")
+        if let schemaFile = schemaOverride.map(absolute) ?? configuration.schemaFile.map({ join(rootPath, $0) }) {
+            do { schema = try Self.readSchema(schemaFile) } catch { problems.append(error) }
+        } else {
+            problems.append(OutreachError(.invalidProject, "no population schema: set population.schema in outreach.yaml or pass --schema FILE"))
+        }
+
+        var audiences: [AudienceDefinition] = []
+        for path in yamlFiles(in: join(rootPath, "audiences")) {
+            do { audiences.append(try Self.readAudience(path)) } catch { problems.append(error) }
+        }
+        var templates: [TemplateSpec] = []
+        for path in yamlFiles(in: join(rootPath, "templates")) {
+            do { templates.append(try Self.readTemplate(path)) } catch { problems.append(error) }
+        }
+        var campaigns: [CampaignDefinition] = []
+        for path in yamlFiles(in: join(rootPath, "campaigns")) {
+            do { campaigns.append(try Self.readCampaign(path)) } catch { problems.append(error) }
+        }
+
+        let populationPath = populationOverride.map(absolute) ?? configuration.populationFile.map { join(rootPath, $0) }
+        return Project(root: rootPath, configuration: configuration, schema: schema, audiences: audiences,
+                       templates: templates, campaigns: campaigns, populationPath: populationPath)
+    }
+
+    // MARK: - Paths
+
+    private func join(_ a: String, _ b: String) -> String {
+        b.hasPrefix("/") ? b : (a as NSString).appendingPathComponent(b)
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+    }
+
+    private func yamlFiles(in folder: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { join(folder, $0) }
+    }
+
+    static func baseName(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    // MARK: - outreach.yaml
+
+    static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
+        let file = try YAMLFile.load(path)
+        let map = try MappingReader(file, file.root, what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts"], what: "outreach.yaml")
+        var config = ProjectConfiguration()
+        if let name = try map.string("name") { config.name = name }
+        if let tz = try map.string("timezone") {
+            guard TimeZone(identifier: tz) != nil else {
+                throw file.error(.invalidValue, "unknown time zone '\(tz)'", at: map.value("timezone")!,
+                                 hint: "use an IANA name such as Asia/Riyadh or Europe/London")
+            }
+            config.timeZone = tz
+        }
+        if let locale = try map.string("locale") { config.locale = locale }
+        if let node = map.value("population") {
+            let pop = try MappingReader(file, node, what: "population")
+            try pop.rejectUnknownKeys(["file", "schema"], what: "population")
+            config.populationFile = try pop.string("file")
+            config.schemaFile = try pop.string("schema")
+        }
+        if let node = map.value("contacts") {
+            let contacts = try MappingReader(file, node, what: "contacts")
+            try contacts.rejectUnknownKeys(["sms", "email"], what: "contacts")
+            if let f = try contacts.string("sms") { config.contactFields[.sms] = f }
+            if let f = try contacts.string("email") { config.contactFields[.email] = f }
+        }
+        return config
+    }
+
+    // MARK: - schema.yaml
+
+    public static func readSchema(_ path: String) throws(OutreachError) -> PopulationSchema {
+        let file = try YAMLFile.load(path)
+        let map = try MappingReader(file, file.root, what: "schema")
+        try map.rejectUnknownKeys(["id", "fields"], what: "schema")
+        let id = try map.requiredString("id", what: "the schema")
+        var fields: [String: FieldType] = [:]
+        if let node = map.value("fields") {
+            let reader = try MappingReader(file, node, what: "fields")
+            for pair in reader.pairs {
+                guard let raw = pair.value.string, let type = FieldType(rawValue: raw.trimmingCharacters(in: .whitespaces)) else {
+                    let names = FieldType.allCases.map(\.rawValue)
+                    var hint = "types are: \(names.joined(separator: ", "))"
+                    if let s = pair.value.string, let close = Suggestion.closest(to: s, in: names) { hint = "did you mean '\(close)'? " + hint }
+                    throw file.error(.invalidValue, "unknown type '\(pair.value.string ?? "?")' for field '\(pair.key)'", at: pair.value, hint: hint)
+                }
+                fields[pair.key] = type
+            }
+        }
+        return PopulationSchema(idField: id, fields: fields)
+    }
+
+    // MARK: - audiences/NAME.yaml
+
+    static func readAudience(_ path: String) throws(OutreachError) -> AudienceDefinition {
+        let file = try YAMLFile.load(path)
+        let map = try MappingReader(file, file.root, what: "an audience")
+        try map.rejectUnknownKeys(["title", "description", "where"], what: "an audience")
+        guard let whereNode = map.value("where"), let rule = file.sourceText(of: whereNode),
+              !rule.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw file.error(.invalidValue, "an audience needs a 'where' rule", at: file.root,
+                             hint: "for example: where: gender = 'female' AND children > 0")
+        }
+        let name = baseName(path)
+        return AudienceDefinition(name: name, title: try map.string("title") ?? name,
+                                  description: try map.string("description") ?? "", rule: rule)
+    }
+
+    // MARK: - templates/NAME.yaml
+
+    static let templateKeys = ["title", "description", "channel", "locale", "fallback", "text", "subject", "html"]
+    static let variantKeys = ["locale", "text", "subject", "html"]
+
+    static func isLanguageKey(_ key: String) -> Bool {
+        let parts = key.split(separator: "-")
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLowercase }) else { return false }
+        return parts.dropFirst().allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+
+    static func readTemplate(_ path: String) throws(OutreachError) -> TemplateSpec {
+        let file = try YAMLFile.load(path)
+        let map = try MappingReader(file, file.root, what: "a template")
+        for pair in map.pairs where !templateKeys.contains(pair.key) && !isLanguageKey(pair.key) {
+            var hint = "keys are \(templateKeys.joined(separator: ", ")) and language codes (ar, en, …) for variants"
+            if let close = Suggestion.closest(to: pair.key, in: templateKeys) { hint = "did you mean '\(close)'? " + hint }
+            throw file.error(.unknownName, "unknown key '\(pair.key)' in a template", at: pair.keyNode, hint: hint)
+        }
+        let locale = try map.string("locale")
+        var variants: [TemplateSpec.VariantSpec] = []
+        // Single-language shorthand: text/subject/html at the top level.
+        if map.value("text") != nil || map.value("subject") != nil || map.value("html") != nil {
+            let language = String((locale ?? "").split(separator: "-").first ?? "")
+            variants.append(TemplateSpec.VariantSpec(
+                language: language,
+                text: try map.value("text").flatMap { node throws(OutreachError) in try scalarText(file, node, key: "text") },
+                subject: try map.value("subject").flatMap { node throws(OutreachError) in try scalarText(file, node, key: "subject") },
+                html: try map.value("html").flatMap { node throws(OutreachError) in try scalarText(file, node, key: "html") }))
+        }
+        for pair in map.pairs where isLanguageKey(pair.key) {
+            if case .scalar = pair.value {
+                variants.append(TemplateSpec.VariantSpec(language: pair.key, text: try scalarText(file, pair.value, key: pair.key)))
+                continue
+            }
+            let v = try MappingReader(file, pair.value, what: "the '\(pair.key)' variant")
+            try v.rejectUnknownKeys(variantKeys, what: "the '\(pair.key)' variant")
+            variants.append(TemplateSpec.VariantSpec(
+                language: pair.key,
+                locale: try v.string("locale"),
+                text: try v.value("text").flatMap { node throws(OutreachError) in try scalarText(file, node, key: "text") },
+                subject: try v.value("subject").flatMap { node throws(OutreachError) in try scalarText(file, node, key: "subject") },
+                html: try v.value("html").flatMap { node throws(OutreachError) in try scalarText(file, node, key: "html") }))
+        }
+        if variants.isEmpty {
+            throw file.error(.invalidValue, "a template needs 'text' or at least one language variant", at: file.root,
+                             hint: "add `ar:` with `text: …` (and `en:` for English readers)")
+        }
+        return TemplateSpec(name: baseName(path), file: path, title: try map.string("title"), channel: try map.string("channel"),
+                            locale: locale, fallback: try map.string("fallback"), variants: variants)
+    }
+
+    private static func scalarText(_ file: YAMLFile, _ node: Node, key: String) throws(OutreachError) -> SourceText {
+        guard let text = file.sourceText(of: node) else {
+            throw file.error(.invalidValue, "'\(key)' must be text (use `|` for several lines)", at: node)
+        }
+        return text
+    }
+
+    // MARK: - campaigns/NAME.yaml
+
+    static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule"]
+
+    static func readCampaign(_ path: String) throws(OutreachError) -> CampaignDefinition {
+        let file = try YAMLFile.load(path)
+        let map = try MappingReader(file, file.root, what: "a campaign")
+        try map.rejectUnknownKeys(campaignKeys, what: "a campaign")
+        let name = baseName(path)
+        let defaultTemplate = try map.string("template")
+        guard let audienceNode = map.value("audience") else {
+            throw file.error(.invalidValue, "a campaign needs 'audience'", at: file.root,
+                             hint: "name one audience (audience: mothers) or list segments")
+        }
+        var segments: [CampaignDefinition.Segment] = []
+        switch audienceNode {
+        case .scalar(let s):
+            guard let template = defaultTemplate else {
+                throw file.error(.invalidValue, "a campaign needs 'template'", at: file.root)
+            }
+            segments.append(.init(name: s.string, audience: s.string, template: template))
+        case .sequence(let items):
+            for item in items {
+                if let s = item.string {
+                    guard let template = defaultTemplate else {
+                        throw file.error(.invalidValue, "segment '\(s)' has no template and the campaign has no 'template'", at: item)
+                    }
+                    segments.append(.init(name: s, audience: s, template: template))
+                    continue
+                }
+                let seg = try MappingReader(file, item, what: "a segment")
+                try seg.rejectUnknownKeys(["name", "audience", "template"], what: "a segment")
+                let audience = try seg.requiredString("audience", what: "a segment")
+                guard let template = try seg.string("template") ?? defaultTemplate else {
+                    throw file.error(.invalidValue, "segment '\(audience)' has no template and the campaign has no 'template'", at: item)
+                }
+                segments.append(.init(name: try seg.string("name") ?? audience, audience: audience, template: template))
+            }
+        default:
+            throw file.error(.invalidValue, "'audience' must be a name or a list of segments", at: audienceNode)
+        }
+        if segments.isEmpty { throw file.error(.invalidValue, "a campaign needs at least one audience", at: audienceNode) }
+
+        var channels: [Channel] = []
+        for raw in try map.stringList("channel") ?? ["sms"] {
+            guard let channel = Channel(rawValue: raw.lowercased()) else {
+                throw file.error(.invalidValue, "unknown channel '\(raw)'", at: map.value("channel")!, hint: "channels are sms and email")
+            }
+            channels.append(channel)
+        }
+        if let node = map.value("schedule"), case .scalar = node {
+            throw file.error(.invalidValue, "'schedule' must be a mapping (timezone, start, repeat, …)", at: node)
+        }
+        return CampaignDefinition(name: name, file: path, title: try map.string("title") ?? name, segments: segments,
+                                  exclude: try map.stringList("exclude") ?? [], channels: channels,
+                                  gateway: try map.string("gateway"), sender: try map.string("sender"))
+    }
+}

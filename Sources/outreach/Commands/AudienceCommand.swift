@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import OutreachCore
+import OutreachProject
+
+/// `outreach audience list|count|members`.
+struct AudienceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audience",
+        abstract: "Count and list the members of audiences.",
+        subcommands: [List.self, Count.self, Members.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every audience with its title and member count.")
+        @OptionGroup var options: ProjectOptions
+        @Flag(name: .long, help: "Print as JSON.") var json = false
+
+        struct Row: Encodable { var name: String; var title: String; var description: String; var count: Int }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try options.load()
+                let (population, _) = try workspace.population()
+                let catalog = try workspace.catalog()
+                let names = catalog.names.sorted()
+                let sets = try catalog.evaluate(names, over: population, today: workspace.today)
+                let rows = names.map { name in
+                    let d = catalog.definition(name)!
+                    return Row(name: name, title: d.title, description: d.description, count: sets[name]!.count)
+                }
+                if json { try printJSON(rows); return }
+                let width = max(8, names.map(\.count).max() ?? 0) + 2
+                print("\(padded("AUDIENCE", width))\(padded("COUNT", 12))TITLE")
+                for r in rows { print("\(padded(r.name, width))\(padded(grouped(r.count), 12))\(r.title)") }
+                print("population: \(grouped(population.count)) records, evaluated on \(workspace.today.iso)")
+            }
+        }
+    }
+
+    struct Count: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "How many people are in an audience.")
+        @OptionGroup var options: ProjectOptions
+        @Argument(help: "Audience name (file name in audiences/ without .yaml).") var name: String
+        @Flag(name: .long, help: "Print {\"audience\": NAME, \"count\": N}.") var json = false
+
+        struct Result: Encodable { var audience: String; var count: Int }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try options.load()
+                let name = try workspace.audienceName(self.name)
+                let (population, _) = try workspace.population()
+                let members = try workspace.catalog().evaluate(name, over: population, today: workspace.today)
+                if json { try printJSON(Result(audience: name, count: members.count)) } else { print(members.count) }
+            }
+        }
+    }
+
+    struct Members: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The members of an audience: ids, CSV or JSON Lines.")
+        @OptionGroup var options: ProjectOptions
+        @Argument(help: "Audience name.") var name: String
+        @Option(name: .long, help: "ids (one per line), csv or jsonl.") var format: MemberFormat = .ids
+
+        enum MemberFormat: String, ExpressibleByArgument, CaseIterable { case ids, csv, jsonl }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try options.load()
+                let name = try workspace.audienceName(self.name)
+                let (population, _) = try workspace.population()
+                let members = try workspace.catalog().evaluate(name, over: population, today: workspace.today)
+                var out = OutputBuffer()
+                switch format {
+                case .ids:
+                    for row in members.rows { out.line(population.id(row: row)) }
+                case .csv:
+                    out.line(population.fieldNames.map(csvField).joined(separator: ","))
+                    for row in members.rows {
+                        out.line(population.fieldNames.map { csvField(population.value(row: row, field: $0)?.description ?? "") }.joined(separator: ","))
+                    }
+                case .jsonl:
+                    for row in members.rows {
+                        let parts = population.fieldNames.map { field -> String in
+                            "\(jsonString(field)):\(jsonValue(population.value(row: row, field: field)))"
+                        }
+                        out.line("{" + parts.joined(separator: ",") + "}")
+                    }
+                }
+                out.flush()
+            }
+        }
+    }
+}
+
+func csvField(_ s: String) -> String {
+    if s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return s
+}
+
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}
+
+func jsonValue(_ value: Value?) -> String {
+    switch value {
+    case nil: return "null"
+    case .int(let i)?: return String(i)
+    case .decimal(let d)?: return d.isFinite ? String(d) : "null"
+    case .bool(let b)?: return b ? "true" : "false"
+    case let v?: return jsonString(v.description)
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import OutreachCore
+import OutreachProject
+
+/// `outreach preview CAMPAIGN`: what the campaign would send, per segment,
+/// before anyone launches it.
+struct Preview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Preview a campaign: recipients per segment, who cannot be reached or rendered, sample messages, SMS parts.")
+
+    @OptionGroup var options: ProjectOptions
+
+    @Argument(help: "Campaign name (file name in campaigns/ without .yaml).")
+    var campaign: String
+
+    @Option(name: .long, help: "Sample messages per segment.")
+    var sample: Int = 4
+
+    @Option(name: .long, help: "Show the message this one recipient would get.")
+    var recipient: String?
+
+    @Flag(name: .long, help: "Print the preview as JSON.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let workspace = try options.load()
+            guard let definition = workspace.project.campaign(campaign) else {
+                throw OutreachError(.unknownName, "no campaign '\(campaign)'",
+                                    hint: "campaigns are: \(workspace.project.campaigns.map(\.name).sorted().joined(separator: ", "))")
+            }
+            let (population, importReport) = try workspace.population()
+            var templates: [String: CompiledTemplate] = [:]
+            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name) }
+            var previewer = CampaignPreviewer(catalog: try workspace.catalog(), templates: templates,
+                                              contactFields: workspace.contactFields, today: workspace.today)
+            previewer.sampleSize = max(0, sample)
+
+            if let recipient {
+                try previewRecipient(recipient, definition: definition, population: population, previewer: previewer, templates: templates)
+                return
+            }
+            let preview = try previewer.preview(definition, population: population)
+            if json { try printJSON(preview); return }
+            print(PreviewText.render(preview, importReport: importReport))
+        }
+    }
+
+    private func previewRecipient(_ id: String, definition: CampaignDefinition, population: Population,
+                                  previewer: CampaignPreviewer, templates: [String: CompiledTemplate]) throws {
+        guard let row = population.row(forID: id) else {
+            throw OutreachError(.unknownName, "no recipient with id '\(id)' in the population")
+        }
+        let names = Array(Set(definition.segments.map(\.audience) + definition.exclude))
+        let sets = try previewer.catalog.evaluate(names, over: population, today: previewer.today)
+        if let ex = definition.exclude.first(where: { sets[$0]!.contains(row) }) {
+            print("\(id) is excluded from '\(definition.name)' (member of '\(ex)')")
+            return
+        }
+        guard let segment = definition.segments.first(where: { sets[$0.audience]!.contains(row) }) else {
+            print("\(id) is not in any audience of '\(definition.name)' (\(definition.segments.map(\.audience).joined(separator: ", ")))")
+            return
+        }
+        let template = templates[segment.template]!
+        let record = population.record(row)
+        print("recipient: \(id)  segment: \(segment.name)  template: \(template.name)")
+        if let field = previewer.contactFields[template.channel] {
+            print("\(template.channel.rawValue) to: \(record.value(field)?.description ?? "— none: cannot be reached")")
+        }
+        switch template.render(record) {
+        case .failure(let failure): print("cannot render: \(failure.reason)")
+        case .success(let message):
+            if let subject = message.subject { print("subject: \(subject)") }
+            print("")
+            print(message.text)
+            if template.channel == .sms {
+                let info = SMSText.info(message.text)
+                print("\n\(info.encoding.rawValue), \(info.characters) characters, \(info.parts) part(s)")
+            }
+        }
+    }
+}
+
+/// Terminal rendering of a preview.
+enum PreviewText {
+    static func render(_ p: CampaignPreview, importReport: ImportReport) -> String {
+        var out: [String] = []
+        out.append("Campaign \(p.campaign) — \(p.title)")
+        out.append("Population \(grouped(p.population)) records (\(grouped(importReport.totalRejectedRows)) rows rejected on import), evaluated on \(p.today.iso)")
+        if p.excluded > 0 { out.append("Excluded: \(grouped(p.excluded))") }
+        for s in p.segments {
+            out.append("")
+            out.append("== Segment \(s.name)  (audience \(s.audience), template \(s.template), \(s.channel.rawValue))")
+            out.append("   in audience \(grouped(s.audienceCount)), recipients \(grouped(s.recipients)), ready to send \(grouped(s.ready))")
+            for u in s.unreachable { out.append("   unreachable: \(grouped(u.count)) — \(u.reason)  e.g. \(u.examples.joined(separator: ", "))") }
+            for f in s.renderFailures { out.append("   cannot render: \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }
+            if s.channel == .sms {
+                let enc = s.encodings.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
+                let hist = s.partsHistogram.sorted { $0.key < $1.key }.map { "\($0.key) part\($0.key == 1 ? "" : "s"): \(grouped($0.value))" }.joined(separator: ", ")
+                out.append("   SMS parts \(grouped(s.totalParts))  (\(enc); \(hist))")
+            }
+            for sample in s.samples {
+                var head = "   --- \(sample.id)  \(sample.gender ?? "gender unknown"), \(sample.language)"
+                if let a = sample.address { head += ", \(a)" }
+                if let e = sample.encoding, let c = sample.characters, let n = sample.parts { head += "  [\(e.rawValue), \(c) chars, \(n) part\(n == 1 ? "" : "s")]" }
+                out.append(head)
+                if let subject = sample.subject { out.append("   Subject: \(subject)") }
+                for line in sample.text.split(separator: "\n", omittingEmptySubsequences: false) { out.append("   \(line)") }
+            }
+        }
+        out.append("")
+        out.append("Total: \(grouped(p.recipients)) recipients, \(grouped(p.ready)) messages ready, \(grouped(p.totalParts)) SMS parts")
+        for w in p.warnings { out.append("warning: \(w)") }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// Terminal rendering of an import report.
+enum ImportReportText {
+    static func render(_ r: ImportReport, fields: Int, elapsed: Duration) -> String {
+        var out: [String] = []
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        out.append("\(r.file ?? "population"): \(grouped(r.rowsRead)) rows read, \(grouped(r.rowsImported)) imported, \(grouped(r.totalRejectedRows)) rejected, \(fields) fields (\(String(format: "%.2f", seconds)) s)")
+        if !r.rejectedRows.isEmpty {
+            out.append("Rejected rows:")
+            for rej in r.rejectedRows {
+                out.append("  \(padded(grouped(rej.count), 8)) \(rej.reason)  (lines \(rej.exampleLines.map(String.init).joined(separator: ", "))\(rej.count > rej.exampleLines.count ? ", …" : ""))")
+            }
+        }
+        let values = r.rejectedValues.filter { $0.count > 0 }
+        if !values.isEmpty {
+            out.append("Rejected values (kept as missing):")
+            for v in values {
+                out.append("  \(padded(grouped(v.count), 8)) \(v.field) (\(v.type.rawValue))\(ImportReportText.examples(v))")
+            }
+        }
+        if r.rejectedRows.isEmpty && values.isEmpty { out.append("Nothing rejected.") }
+        return out.joined(separator: "\n")
+    }
+
+    static func examples(_ v: FieldRejection) -> String { "" }
+}

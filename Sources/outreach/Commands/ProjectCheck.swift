@@ -1,0 +1,108 @@
+import Foundation
+import OutreachCore
+import OutreachProject
+
+/// The cross-file checks of `validate`: rules against the schema and the
+/// population's columns, templates compiled, campaigns' references.
+struct ProjectCheck {
+    private(set) var errors: [OutreachError] = []
+    private(set) var warnings: [String] = []
+
+    init(project: Project) {
+        let fieldTypes = Self.fieldTypes(project)
+        errors += AudienceCatalog.check(project.audiences, fieldTypes: fieldTypes)
+
+        var channels: [String: Channel] = [:]
+        for spec in project.templates {
+            let problems = CompiledTemplate.check(spec, defaultLocale: project.configuration.locale)
+            errors += problems
+            if problems.isEmpty, let compiled = try? CompiledTemplate(spec, defaultLocale: project.configuration.locale) {
+                channels[spec.name] = compiled.channel
+                for field in compiled.arguments.sorted() where fieldTypes[field] == nil && field != "salutation" && !field.hasPrefix("role_") {
+                    warnings.append("\(spec.file ?? spec.name): uses '\(field)', which the population does not have")
+                }
+            }
+        }
+
+        let audienceNames = Set(project.audiences.map(\.name))
+        for campaign in project.campaigns {
+            let at = campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }
+            for name in campaign.segments.map(\.audience) + campaign.exclude where !audienceNames.contains(name) {
+                var hint = "audiences are: \(audienceNames.sorted().joined(separator: ", "))"
+                if let close = closest(name, Array(audienceNames)) { hint = "did you mean '\(close)'? " + hint }
+                errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'", at: at, hint: hint))
+            }
+            for segment in campaign.segments {
+                guard project.template(segment.template) != nil else {
+                    errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'", at: at,
+                                                hint: "templates are: \(project.templates.map(\.name).sorted().joined(separator: ", "))"))
+                    continue
+                }
+                if let channel = channels[segment.template], !campaign.channels.contains(channel) {
+                    errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(campaign.channels.map(\.rawValue).joined(separator: ", ")) but template '\(segment.template)' is for \(channel.rawValue)", at: at))
+                }
+            }
+            if let sender = campaign.sender, let problem = SenderID.problem(sender) {
+                errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)': sender '\(sender)' \(problem)", at: at,
+                                            hint: "sender ids are at most 11 characters: Latin letters, digits, space, '-' or '.', not only digits"))
+            }
+            for channel in campaign.channels where project.contactField(for: channel) == nil {
+                errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but the schema has no \(channel == .sms ? "phone" : "email") field", at: at))
+            }
+        }
+        if let path = project.populationPath, !FileManager.default.fileExists(atPath: path) {
+            errors.append(OutreachError(.missingFile, "population file not found: \(path)",
+                                        hint: "generate one with `outreach generate-population N --out FILE` or fix population.file"))
+        }
+    }
+
+    /// Field types as the population will have them: the file's columns
+    /// (read from its first line) typed by the schema, plus the schema's fields.
+    static func fieldTypes(_ project: Project) -> [String: FieldType] {
+        var types = project.schema.fields
+        types[project.schema.idField] = types[project.schema.idField] ?? .text
+        if let path = project.populationPath {
+            for column in PopulationHeader.columns(path) where types[column] == nil { types[column] = .text }
+        }
+        return types
+    }
+
+    private func closest(_ word: String, _ candidates: [String]) -> String? {
+        candidates.min { a, b in editDistance(word, a) < editDistance(word, b) }.flatMap { editDistance(word, $0) <= 2 ? $0 : nil }
+    }
+}
+
+/// Reads just the column names of a population file (first line of a CSV,
+/// keys of the first JSON object).
+enum PopulationHeader {
+    static func columns(_ path: String) -> [String] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        guard let first = text.split(separator: "\n", maxSplits: 1).first else { return [] }
+        let line = first.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        if path.hasSuffix(".csv") {
+            return line.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
+            return object.keys.sorted()
+        }
+        return []
+    }
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}
