@@ -78,7 +78,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachCLITests",
-            dependencies: ["OutreachCore"],
+            // Depends on the executable so `swift test` builds it; the tests
+            // run it as a user would, on the bundled example project.
+            dependencies: ["outreach"],
             swiftSettings: swiftSettings
         ),
     ]

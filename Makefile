@@ -1,0 +1,59 @@
+# Outreach — build, demo and test entry points.
+# `make demo` and `make test` are the two commands a new machine needs.
+
+SWIFT        ?= swift
+APT_PACKAGES ?= libcurl4-openssl-dev pkg-config
+BIN          := .build/release/outreach
+# The bundled sample population is written around this date; the generated
+# population uses the real today.
+SAMPLE_TODAY ?= 2026-11-29
+DEMO_RECORDS ?= 1000000
+OUT          ?= out
+
+.PHONY: all deps build demo test clean
+
+all: build
+
+# Installs the system packages the build needs, only when missing.
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product outreach
+
+# The main job on the embedded defaults: validate the bundled project,
+# segment and preview on the sample population, then on a generated
+# population of $(DEMO_RECORDS) records.
+demo: build
+	@echo "== validate the bundled project"
+	$(BIN) validate
+	@echo "\n== import the sample population (deliberately messy)"
+	$(BIN) import-check
+	@echo "\n== audiences on the sample, evaluated on $(SAMPLE_TODAY)"
+	$(BIN) audience list --today $(SAMPLE_TODAY)
+	@echo "\n== preview: vaccination round"
+	$(BIN) preview vaccination_round --today $(SAMPLE_TODAY) --sample 3
+	@echo "\n== one recipient's message"
+	$(BIN) render vaccination_reminder --recipient 1012345678 --json
+	@mkdir -p $(OUT)
+	@test -f $(OUT)/population-$(DEMO_RECORDS).csv || \
+	  (echo "\n== generating $(DEMO_RECORDS) synthetic records" && \
+	   $(BIN) generate-population $(DEMO_RECORDS) --seed 7 --out $(OUT)/population-$(DEMO_RECORDS).csv)
+	@echo "\n== import $(DEMO_RECORDS) records"
+	$(BIN) import-check --population $(OUT)/population-$(DEMO_RECORDS).csv
+	@echo "\n== audiences over $(DEMO_RECORDS) records"
+	$(BIN) audience list --population $(OUT)/population-$(DEMO_RECORDS).csv
+	@echo "\n== preview: back to school over $(DEMO_RECORDS) records"
+	$(BIN) preview back_to_school --population $(OUT)/population-$(DEMO_RECORDS).csv --sample 2
+
+test: deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build $(OUT)
