@@ -44,4 +44,9 @@ static inline CURLMcode outreach_multi_setopt_long(CURLM *handle, CURLMoption op
     return curl_multi_setopt(handle, option, value);
 }
 
+/* CURLVERSION_NOW is a macro Swift does not import. */
+static inline curl_version_info_data *outreach_version_info(void) {
+    return curl_version_info(CURLVERSION_NOW);
+}
+
 #endif

@@ -5,7 +5,7 @@ import Testing
 struct CCurlSmokeTests {
     @Test("links libcurl and reports HTTP and SMTP support")
     func versionAndProtocols() throws {
-        let info = curl_version_info(CURLVERSION_NOW)
+        let info = outreach_version_info()
         let data = try #require(info?.pointee)
         #expect(data.version_num >= 0x074400) // 7.68 or newer
         var protocols: [String] = []
