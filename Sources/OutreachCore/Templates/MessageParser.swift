@@ -115,6 +115,7 @@ struct MessageParser {
             var style = ""
             if chars[index] == "," {
                 index += 1
+                skipWhitespace()
                 let styleStart = index
                 while index < chars.count && chars[index] != "}" && chars[index] != "{" { index += 1 }
                 guard index < chars.count, chars[index] == "}" else {
