@@ -69,6 +69,7 @@ public struct CompiledTemplate: Sendable {
 
     private func variantIndex(for record: some RecordData) -> Int {
         guard variants.count > 1, case .text(let raw)? = record.value("language") else { return fallbackIndex }
+        for (i, v) in variants.enumerated() where v.language == raw { return i }  // common case, no allocation
         let tag = raw.lowercased().replacingOccurrences(of: "_", with: "-")
         if let i = variants.firstIndex(where: { $0.language == tag }) { return i }
         let primary = tag.split(separator: "-").first.map(String.init) ?? tag
