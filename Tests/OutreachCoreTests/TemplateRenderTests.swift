@@ -168,6 +168,14 @@ struct TemplateRenderTests {
         #expect(firstVariantFallback.render(DictionaryRecord(base)).map(\.language) == .success("ar"))
     }
 
+    @Test func singleLanguageFileWithoutLocaleUsesTheProjectDefault() throws {
+        let spec = TemplateSpec(name: "one", variants: [.init(language: "", text: SourceText("{n, plural, few {# رسائل} other {# رسالة}}"))])
+        let template = try CompiledTemplate(spec, defaultLocale: "ar-SA")
+        #expect(template.languages == ["ar"])
+        #expect(template.channel == .sms)
+        #expect(template.render(DictionaryRecord(["n": .int(5), "language": .text("en")])).map(\.text) == .success("٥ رسائل"))
+    }
+
     @Test func smsHasNoBidiMarksButEmailKeepsICUOutput() throws {
         let day = Self.december2
         let sms = try renderedText("{d, date, short}", locale: "ar-EG", ["d": .date(day)])

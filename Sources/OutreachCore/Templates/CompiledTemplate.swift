@@ -114,7 +114,9 @@ public struct CompiledTemplate: Sendable {
         var variants: [CompiledVariant] = []
         var seen: Set<String> = []
         for variantSpec in spec.variants {
-            let language = variantSpec.language.lowercased()
+            // A single-language file without its own locale gives an empty language: the locale's.
+            var language = variantSpec.language.lowercased().replacingOccurrences(of: "_", with: "-")
+            if language.isEmpty, let baseLocale { language = baseLocale.language }
             if !seen.insert(language).inserted { fail("language '\(language)' appears twice") }
             var locale: TemplateLocale?
             do throws(OutreachError) {
