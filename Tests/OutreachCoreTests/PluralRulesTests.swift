@@ -82,4 +82,21 @@ struct PluralRulesTests {
         #expect(try renderedText(text, ["n": .text("١٢")]) == "12 days")
         #expect(try renderedText(text, ["n": .int(1234)]) == "1,234 days")
     }
+
+    @Test(arguments: [
+        (1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+        (21, "21st"), (22, "22nd"), (23, "23rd"), (101, "101st"), (111, "111th"),
+    ])
+    func englishOrdinals(n: Int, expected: String) throws {
+        let text = "{n, selectordinal, one {#st} two {#nd} few {#rd} other {#th}}"
+        #expect(try renderedText(text, ["n": .int(Int64(n))]) == expected)
+    }
+
+    @Test func ordinalsInOtherLanguages() {
+        #expect(PluralRules.ordinalCategory(of: PluralOperands(Int64(1)), language: "fr") == .one)
+        #expect(PluralRules.ordinalCategory(of: PluralOperands(Int64(2)), language: "fr") == .other)
+        #expect(PluralRules.ordinalCategory(of: PluralOperands(Int64(1)), language: "ar") == .other)
+        #expect(PluralRules.ordinalCategory(of: PluralOperands(Int64(6)), language: "hi") == .many)
+        #expect(PluralRules.ordinalCategory(of: PluralOperands(Int64(5)), language: "bn") == .one)
+    }
 }

@@ -131,7 +131,7 @@ struct MessageParser {
             guard chars[index] == "}" else { throw error("expected ',' or '}' after '\(type)'", at: index) }
             index += 1
             parts.append(.simple(name, try simpleFormat(type: type, style: "", at: typeStart), nil))
-        case "select", "plural":
+        case "select", "plural", "selectordinal":
             guard chars[index] == "," else {
                 throw error("\(type) needs cases: {\(name), \(type), … other {…}}", at: index)
             }
@@ -139,14 +139,14 @@ struct MessageParser {
             if type == "select" {
                 try parseSelect(name, open: open)
             } else {
-                try parsePlural(name, open: open)
+                try parsePlural(name, ordinal: type == "selectordinal", open: open)
             }
         case "":
             throw error("expected an argument type after ','", at: typeStart,
-                        hint: "use number, date, select or plural")
+                        hint: "use number, date, select, plural or selectordinal")
         default:
             throw error("unknown argument type '\(type)'", at: typeStart,
-                        hint: "use number, date, select or plural")
+                        hint: "use number, date, select, plural or selectordinal")
         }
     }
 
@@ -195,7 +195,7 @@ struct MessageParser {
         parts[at] = .select(name, cases: cases, other: other, end: parts.count)
     }
 
-    private mutating func parsePlural(_ name: String, open: Int) throws(OutreachError) {
+    private mutating func parsePlural(_ name: String, ordinal: Bool, open: Int) throws(OutreachError) {
         let at = parts.count
         parts.append(.literal(""))  // placeholder, replaced below
         var offset = 0.0
@@ -259,10 +259,10 @@ struct MessageParser {
             first = false
         }
         guard let other = categories[PluralCategory.other.slot] else {
-            throw error("plural without an 'other' case", at: open,
+            throw error("\(ordinal ? "selectordinal" : "plural") without an 'other' case", at: open,
                         hint: "add other {…}: every language needs it")
         }
-        parts[at] = .plural(name, offset: offset, exact: exact, categories: categories, other: other, end: parts.count)
+        parts[at] = .plural(name, ordinal: ordinal, offset: offset, exact: exact, categories: categories, other: other, end: parts.count)
     }
 
     /// Parses ` {message}` after a case key; returns the range of its parts.

@@ -45,7 +45,7 @@ struct MessageRenderer<Record: RecordData> {
                 }
                 try render(chosen, pound: pound, into: &out, insideTag: &insideTag)
                 i = end
-            case .plural(let name, let offset, let exact, let categories, let other, let end):
+            case .plural(let name, let ordinal, let offset, let exact, let categories, let other, let end):
                 let n = try number(name)
                 let value = n.doubleValue
                 var chosen: Range<Int>?
@@ -62,7 +62,9 @@ struct MessageRenderer<Record: RecordData> {
                     shown = .double(value - offset)
                 }
                 if chosen == nil {
-                    let category = PluralRules.category(of: shown.operands, language: language)
+                    let category = ordinal
+                        ? PluralRules.ordinalCategory(of: shown.operands, language: language)
+                        : PluralRules.category(of: shown.operands, language: language)
                     chosen = categories[category.slot] ?? other
                 }
                 try render(chosen ?? other, pound: shown, into: &out, insideTag: &insideTag)

@@ -4,11 +4,20 @@
 /// Supported: `{field}`, `{n, number}` (styles `integer`, `percent`),
 /// `{d, date}` (styles `short`, `medium` (default), `long`, `full`, and the
 /// Outreach additions `hijri` and `gregorian`), `{x, select, … other {…}}`,
-/// `{n, plural, offset:N =N {…} zero|one|two|few|many|other {…}}` with `#`.
+/// `{n, plural, offset:N =N {…} zero|one|two|few|many|other {…}}` with `#`,
+/// and `{n, selectordinal, one {#st} two {#nd} few {#rd} other {#th}}`.
 /// Apostrophes quote as in ICU's default mode: `''` is one apostrophe; a
 /// single apostrophe starts quoted text only before `{` or `}` (and `#` inside
 /// a plural case); otherwise it is a plain apostrophe. Unlike ICU, a stray `}`
 /// at the top level is an error (it is almost always a typo).
+///
+/// Values: `{field}` prints text as is, numbers in the locale's number
+/// format, dates in its medium date style, booleans as true/false and
+/// genders as male/female. `number` and `plural` take int, decimal or
+/// numeric text (Arabic-Indic digits too); `date` takes a date or ISO text.
+/// A missing value fails the recipient ("missing first_name") except in
+/// `select`, where it picks `other`; built-in words (`BuiltinWord`) stand in
+/// for a missing field of their name.
 ///
 /// The parsed form is a flat array of parts: a `select` or `plural` part is
 /// followed by its cases' parts and records where each case starts and ends,
@@ -34,7 +43,7 @@ public struct MessageTemplate: Sendable {
             case .simple(let name, _, let builtin):
                 arguments.insert(name)
                 if builtin != nil { builtins.insert(name) }
-            case .select(let name, _, _, _), .plural(let name, _, _, _, _, _):
+            case .select(let name, _, _, _), .plural(let name, _, _, _, _, _, _):
                 arguments.insert(name)
             case .literal, .pound:
                 break
@@ -79,7 +88,8 @@ enum MessagePart: Sendable {
     case pound
     /// Cases as (key, parts), `other` separately; `end` is the index after the last case part.
     case select(String, cases: [(key: String, parts: Range<Int>)], other: Range<Int>, end: Int)
-    /// `categories` has six slots in `PluralCategory.slot` order.
-    case plural(String, offset: Double, exact: [(value: Double, parts: Range<Int>)],
+    /// `categories` has six slots in `PluralCategory.slot` order; `ordinal`
+    /// for `selectordinal` (ordinal rules: 1st, 2nd, 3rd).
+    case plural(String, ordinal: Bool, offset: Double, exact: [(value: Double, parts: Range<Int>)],
                 categories: [Range<Int>?], other: Range<Int>, end: Int)
 }

@@ -68,6 +68,56 @@ public enum PluralRules {
         }
     }
 
+    /// The ordinal category (`selectordinal`) of `operands` in `language`:
+    /// CLDR ordinal rules for en, fr, ms, fil/tl, hi, bn, ne, it, sv, ca;
+    /// every other language (Arabic included) has only `other`.
+    public static func ordinalCategory(of x: PluralOperands, language: String) -> PluralCategory {
+        guard x.isInteger else { return .other }
+        let n = x.i
+        switch language {
+        case "en":
+            let m10 = n % 10, m100 = n % 100
+            if m10 == 1 && m100 != 11 { return .one }
+            if m10 == 2 && m100 != 12 { return .two }
+            if m10 == 3 && m100 != 13 { return .few }
+            return .other
+        case "fr", "ms", "fil", "tl":
+            return n == 1 ? .one : .other
+        case "hi", "gu":
+            switch n {
+            case 1: return .one
+            case 2, 3: return .two
+            case 4: return .few
+            case 6: return .many
+            default: return .other
+            }
+        case "bn", "as":
+            switch n {
+            case 1, 5, 7, 8, 9, 10: return .one
+            case 2, 3: return .two
+            case 4: return .few
+            case 6: return .many
+            default: return .other
+            }
+        case "ne":
+            return (1...4).contains(n) ? .one : .other
+        case "it":
+            return [11, 8, 80, 800].contains(n) ? .many : .other
+        case "sv":
+            let m10 = n % 10, m100 = n % 100
+            return (m10 == 1 || m10 == 2) && m100 != 11 && m100 != 12 ? .one : .other
+        case "ca":
+            switch n {
+            case 1, 3: return .one
+            case 2: return .two
+            case 4: return .few
+            default: return .other
+            }
+        default:
+            return .other
+        }
+    }
+
     /// The French/Spanish/Portuguese/Italian `many`: whole millions.
     private static func millionsAreMany(_ x: PluralOperands) -> Bool {
         x.v == 0 && x.i != 0 && x.i % 1_000_000 == 0
