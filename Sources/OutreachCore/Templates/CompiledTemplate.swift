@@ -163,11 +163,11 @@ public struct CompiledTemplate: Sendable {
         }
 
         var fallbackIndex = 0
-        if let fallback = spec.fallback?.lowercased() {
+        if let fallback = spec.fallback?.lowercased().replacingOccurrences(of: "_", with: "-") {
             if let i = variants.firstIndex(where: { $0.language == fallback }) {
                 fallbackIndex = i
-            } else if !variants.isEmpty || spec.variants.isEmpty == false {
-                fail("fallback '\(fallback)' has no variant", hint: "use one of: \(spec.variants.map(\.language).joined(separator: ", "))")
+            } else if !seen.contains(fallback) {
+                fail("fallback '\(fallback)' has no variant", hint: "use one of: \(seen.sorted().joined(separator: ", "))")
             }
         }
         guard errors.isEmpty, let channel, !variants.isEmpty else { return nil }
