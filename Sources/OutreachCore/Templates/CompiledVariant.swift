@@ -18,7 +18,7 @@ struct CompiledVariant: Sendable {
         self.text = text
         self.subject = subject
         self.html = html
-        let rtl = locale.isRightToLeft || ["ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "dv", "yi"].contains(language)
+        let rtl = locale.isRightToLeft || TemplateLocale.rightToLeftLanguages.contains(language)
         self.htmlAttributes = (rtl ? "rtl" : "ltr", locale.region.map { "\(language)-\($0)" } ?? language)
         self.htmlIsDocument = html.map { HTMLBody.findHTMLTag(in: $0.source) != nil } ?? false
     }

@@ -131,8 +131,10 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
             default: self.calendar = .other("\(icu.calendar.identifier)")
             }
         }
-        self.isRightToLeft = ["ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "dv", "yi"].contains(language)
+        self.isRightToLeft = Self.rightToLeftLanguages.contains(language)
     }
+
+    static let rightToLeftLanguages: Set<String> = ["ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "dv", "yi"]
 
     public var description: String { identifier }
 }
