@@ -27,42 +27,6 @@ public struct AudienceCatalog: Sendable {
     public func evaluate(_ name: String, over population: Population, today: Day) throws(OutreachError) -> RowSet { fatalError() }
     public func evaluate(_ names: [String], over population: Population, today: Day) throws(OutreachError) -> [String: RowSet] { fatalError() }
 }
-public struct TemplateSpec: Sendable {
-    public var name: String
-    public var file: String?
-    public var title: String?
-    public var channel: String?
-    public var locale: String?
-    public var fallback: String?
-    public var variants: [VariantSpec]
-    public struct VariantSpec: Sendable {
-        public var language: String
-        public var locale: String?
-        public var text: SourceText?
-        public var subject: SourceText?
-        public var html: SourceText?
-        public init(language: String, locale: String? = nil, text: SourceText? = nil, subject: SourceText? = nil, html: SourceText? = nil) {
-            self.language = language; self.locale = locale; self.text = text; self.subject = subject; self.html = html
-        }
-    }
-    public init(name: String, file: String?, title: String?, channel: String?, locale: String?, fallback: String?, variants: [VariantSpec]) {
-        self.name = name; self.file = file; self.title = title; self.channel = channel; self.locale = locale; self.fallback = fallback; self.variants = variants
-    }
-}
-public enum Channel: String, Sendable, Codable { case sms, email }
-public struct RenderedMessage: Sendable, Equatable { public var language: String; public var subject: String?; public var text: String; public var html: String? }
-public struct RenderFailure: Error, Sendable, Equatable, CustomStringConvertible { public var reason: String; public var field: String?; public var description: String { reason } }
-public struct CompiledTemplate: Sendable {
-    public init(_ spec: TemplateSpec, defaultLocale: String) throws(OutreachError) { fatalError() }
-    public init(text: SourceText, locale: String, channel: Channel) throws(OutreachError) { fatalError() }
-    public static func check(_ spec: TemplateSpec, defaultLocale: String) -> [OutreachError] { fatalError() }
-    public var name: String { fatalError() }
-    public var title: String { fatalError() }
-    public var channel: Channel { fatalError() }
-    public var languages: [String] { fatalError() }
-    public var arguments: Set<String> { fatalError() }
-    public func render(_ record: some RecordData) -> Result<RenderedMessage, RenderFailure> { fatalError() }
-}
 public enum PhoneNumber { public static func normalize(_ raw: some StringProtocol) -> String? { fatalError() } }
 public enum FieldParseResult: Sendable, Equatable { case value(Value), missing, rejected }
 public enum FieldParser { public static func parse(_ raw: String, as type: FieldType) -> FieldParseResult { fatalError() } }

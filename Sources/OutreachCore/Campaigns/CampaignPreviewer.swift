@@ -46,7 +46,7 @@ public struct CampaignPreviewer: Sendable {
             if !campaign.channels.contains(template.channel) {
                 warnings.append("segment '\(segment.name)': template '\(template.name)' is for \(template.channel.rawValue) but the campaign sends by \(campaign.channels.map(\.rawValue).joined(separator: ", "))")
             }
-            for field in template.arguments.sorted() where population.type(of: field) == nil && !CampaignPreviewer.builtIns.contains(field) {
+            for field in template.recipientFields.sorted() where population.type(of: field) == nil {
                 warnings.append("template '\(template.name)' uses '\(field)', which the population does not have: every recipient will fail to render")
             }
             let audience = sets[segment.audience]!
@@ -70,9 +70,6 @@ public struct CampaignPreviewer: Sendable {
             totalParts: segments.reduce(0) { $0 + $1.totalParts },
             warnings: warnings)
     }
-
-    /// Names templates may use that are not population fields.
-    static let builtIns: Set<String> = ["salutation"]
 
     private func previewSegment(_ segment: CampaignDefinition.Segment, template: CompiledTemplate, members: RowSet,
                                 audienceCount: Int, population: Population) -> CampaignPreview.Segment {

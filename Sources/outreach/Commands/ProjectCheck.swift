@@ -18,7 +18,7 @@ struct ProjectCheck {
             errors += problems
             if problems.isEmpty, let compiled = try? CompiledTemplate(spec, defaultLocale: project.configuration.locale) {
                 channels[spec.name] = compiled.channel
-                for field in compiled.arguments.sorted() where fieldTypes[field] == nil && field != "salutation" && !field.hasPrefix("role_") {
+                for field in compiled.recipientFields.sorted() where fieldTypes[field] == nil {
                     warnings.append("\(spec.file ?? spec.name): uses '\(field)', which the population does not have")
                 }
             }
