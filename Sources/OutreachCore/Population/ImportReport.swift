@@ -106,6 +106,17 @@ public struct RowRejection: Sendable, Codable, Equatable {
         public var line: Int
         /// e.g. "expected 17 columns, found 16" or "invalid JSON: expected ':' at column 12".
         public var detail: String
+
+        public init(line: Int, detail: String) {
+            self.line = line
+            self.detail = detail
+        }
+    }
+
+    public init(reason: Reason, count: Int, examples: [Example]) {
+        self.reason = reason
+        self.count = count
+        self.examples = examples
     }
 
     public var reason: Reason
@@ -120,6 +131,18 @@ public struct FieldRejection: Sendable, Codable, Equatable {
     public struct Example: Sendable, Codable, Equatable {
         public var line: Int
         public var raw: String
+
+        public init(line: Int, raw: String) {
+            self.line = line
+            self.raw = raw
+        }
+    }
+
+    public init(field: String, type: FieldType, count: Int, examples: [Example]) {
+        self.field = field
+        self.type = type
+        self.count = count
+        self.examples = examples
     }
 
     public var field: String

@@ -274,14 +274,14 @@ public struct PopulationGenerator {
         let r = random.below(100_000)
         if r < 500 {
             let bad = ["@gmail", " gmail.com", "@@gmail.com"]
-            write(first.lowercased()); write(bad[random.below(bad.count)])
+            write(first.lowercased().replacingSpaces); write(bad[random.below(bad.count)])
             return
         }
         guard r < 40_000 else { return }
         let domains = ["gmail.com", "hotmail.com", "outlook.com", "yahoo.com", "icloud.com", "stc.com.sa"]
         let domain = domains[random.below(domains.count)]
         let upper = random.chance(5_000)
-        write(upper ? first : first.lowercased())
+        write(upper ? first.replacingSpaces : first.lowercased().replacingSpaces)
         write(".")
         write(upper ? family.replacingSpaces : family.lowercased().replacingSpaces)
         if random.chance(40_000) { writeNumber(random.below(1000), width: 1) }
@@ -353,7 +353,7 @@ struct SplitMix64 {
 
     /// Uniform in 0..<n (n > 0), by multiply-shift.
     mutating func below(_ n: Int) -> Int {
-        Int((next() >> 32) &* UInt64(n) >> 32)
+        Int(((next() >> 32) &* UInt64(n)) >> 32)
     }
 
     /// True with probability `perHundredThousand` / 100,000.
