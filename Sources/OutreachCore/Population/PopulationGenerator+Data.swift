@@ -25,7 +25,7 @@ enum Nationality: Equatable {
     static let residentWeights = [20, 22, 15, 10, 10, 8, 5, 4, 3, 3]
 }
 
-/// (name as written, Latin form for e-mail addresses)
+/// (name as written, Latin e-mail handle: lower case, no spaces)
 typealias GeneratedName = (String, String)
 
 struct Names {
@@ -34,63 +34,63 @@ struct Names {
     var family: [GeneratedName]
 
     static let arabicMale: [GeneratedName] = [
-        ("محمد", "Mohammed"), ("عبدالله", "Abdullah"), ("أحمد", "Ahmed"), ("خالد", "Khalid"), ("فهد", "Fahad"),
-        ("سلطان", "Sultan"), ("عبدالرحمن", "Abdulrahman"), ("فيصل", "Faisal"), ("سعود", "Saud"), ("عمر", "Omar"),
-        ("يوسف", "Yousef"), ("إبراهيم", "Ibrahim"), ("ناصر", "Nasser"), ("تركي", "Turki"), ("ماجد", "Majed"),
-        ("علي", "Ali"), ("حسن", "Hassan"), ("مشعل", "Mishal"), ("بندر", "Bandar"), ("سعد", "Saad"),
+        ("محمد", "mohammed"), ("عبدالله", "abdullah"), ("أحمد", "ahmed"), ("خالد", "khalid"), ("فهد", "fahad"),
+        ("سلطان", "sultan"), ("عبدالرحمن", "abdulrahman"), ("فيصل", "faisal"), ("سعود", "saud"), ("عمر", "omar"),
+        ("يوسف", "yousef"), ("إبراهيم", "ibrahim"), ("ناصر", "nasser"), ("تركي", "turki"), ("ماجد", "majed"),
+        ("علي", "ali"), ("حسن", "hassan"), ("مشعل", "mishal"), ("بندر", "bandar"), ("سعد", "saad"),
     ]
     static let arabicFemale: [GeneratedName] = [
-        ("سارة", "Sara"), ("نورة", "Noura"), ("فاطمة", "Fatimah"), ("مريم", "Maryam"), ("عائشة", "Aisha"),
-        ("هند", "Hind"), ("ريم", "Reem"), ("لطيفة", "Latifa"), ("منيرة", "Munira"), ("العنود", "Alanoud"),
-        ("جواهر", "Jawaher"), ("أمل", "Amal"), ("هيفاء", "Haifa"), ("شهد", "Shahad"), ("لمى", "Lama"),
-        ("رنا", "Rana"), ("دانة", "Dana"), ("غادة", "Ghada"), ("خديجة", "Khadija"), ("ليلى", "Layla"),
+        ("سارة", "sara"), ("نورة", "noura"), ("فاطمة", "fatimah"), ("مريم", "maryam"), ("عائشة", "aisha"),
+        ("هند", "hind"), ("ريم", "reem"), ("لطيفة", "latifa"), ("منيرة", "munira"), ("العنود", "alanoud"),
+        ("جواهر", "jawaher"), ("أمل", "amal"), ("هيفاء", "haifa"), ("شهد", "shahad"), ("لمى", "lama"),
+        ("رنا", "rana"), ("دانة", "dana"), ("غادة", "ghada"), ("خديجة", "khadija"), ("ليلى", "layla"),
     ]
 
     static let arabic = Names(male: arabicMale, female: arabicFemale, family: [
-        ("القحطاني", "Alqahtani"), ("العتيبي", "Alotaibi"), ("الغامدي", "Alghamdi"), ("الزهراني", "Alzahrani"),
-        ("الشهري", "Alshehri"), ("الدوسري", "Aldosari"), ("الحربي", "Alharbi"), ("المطيري", "Almutairi"),
-        ("العنزي", "Alanazi"), ("السبيعي", "Alsubaie"), ("الشمري", "Alshammari"), ("القرشي", "Alqurashi"),
-        ("الأنصاري", "Alansari"), ("الخالدي", "Alkhalidi"), ("العمري", "Alomari"), ("بن سعيد", "Bin Saeed"),
+        ("القحطاني", "alqahtani"), ("العتيبي", "alotaibi"), ("الغامدي", "alghamdi"), ("الزهراني", "alzahrani"),
+        ("الشهري", "alshehri"), ("الدوسري", "aldosari"), ("الحربي", "alharbi"), ("المطيري", "almutairi"),
+        ("العنزي", "alanazi"), ("السبيعي", "alsubaie"), ("الشمري", "alshammari"), ("القرشي", "alqurashi"),
+        ("الأنصاري", "alansari"), ("الخالدي", "alkhalidi"), ("العمري", "alomari"), ("بن سعيد", "binsaeed"),
     ])
 
     static let egyptian = Names(male: arabicMale, female: arabicFemale, family: [
-        ("عبدالفتاح", "Abdelfattah"), ("المصري", "Elmasry"), ("حسين", "Hussein"), ("السيد", "Elsayed"),
-        ("عبدالعزيز", "Abdelaziz"), ("محمود", "Mahmoud"), ("فؤاد", "Fouad"), ("الشافعي", "Elshafei"),
+        ("عبدالفتاح", "abdelfattah"), ("المصري", "elmasry"), ("حسين", "hussein"), ("السيد", "elsayed"),
+        ("عبدالعزيز", "abdelaziz"), ("محمود", "mahmoud"), ("فؤاد", "fouad"), ("الشافعي", "elshafei"),
     ])
 
     static let indian = Names(
-        male: [("Rajesh", "Rajesh"), ("Suresh", "Suresh"), ("Amit", "Amit"), ("Vikram", "Vikram"), ("Arjun", "Arjun"),
-               ("Rahul", "Rahul"), ("Anil", "Anil"), ("Mohammed", "Mohammed"), ("Joseph", "Joseph")],
-        female: [("Priya", "Priya"), ("Anjali", "Anjali"), ("Sunita", "Sunita"), ("Deepa", "Deepa"), ("Kavya", "Kavya")],
-        family: [("Kumar", "Kumar"), ("Sharma", "Sharma"), ("Patel", "Patel"), ("Nair", "Nair"), ("Reddy", "Reddy"),
-                 ("Singh", "Singh"), ("Menon", "Menon"), ("Pillai", "Pillai")])
+        male: [("Rajesh", "rajesh"), ("Suresh", "suresh"), ("Amit", "amit"), ("Vikram", "vikram"), ("Arjun", "arjun"),
+               ("Rahul", "rahul"), ("Anil", "anil"), ("Mohammed", "mohammed"), ("Joseph", "joseph")],
+        female: [("Priya", "priya"), ("Anjali", "anjali"), ("Sunita", "sunita"), ("Deepa", "deepa"), ("Kavya", "kavya")],
+        family: [("Kumar", "kumar"), ("Sharma", "sharma"), ("Patel", "patel"), ("Nair", "nair"), ("Reddy", "reddy"),
+                 ("Singh", "singh"), ("Menon", "menon"), ("Pillai", "pillai")])
 
     static let pakistani = Names(
-        male: [("Imran", "Imran"), ("Bilal", "Bilal"), ("Usman", "Usman"), ("Asif", "Asif"), ("Tariq", "Tariq"), ("Zeeshan", "Zeeshan")],
-        female: [("Ayesha", "Ayesha"), ("Sana", "Sana"), ("Hina", "Hina"), ("Fatima", "Fatima")],
-        family: [("Khan", "Khan"), ("Hussain", "Hussain"), ("Qureshi", "Qureshi"), ("Butt", "Butt"), ("Malik", "Malik"),
-                 ("Chaudhry", "Chaudhry")])
+        male: [("Imran", "imran"), ("Bilal", "bilal"), ("Usman", "usman"), ("Asif", "asif"), ("Tariq", "tariq"), ("Zeeshan", "zeeshan")],
+        female: [("Ayesha", "ayesha"), ("Sana", "sana"), ("Hina", "hina"), ("Fatima", "fatima")],
+        family: [("Khan", "khan"), ("Hussain", "hussain"), ("Qureshi", "qureshi"), ("Butt", "butt"), ("Malik", "malik"),
+                 ("Chaudhry", "chaudhry")])
 
     static let filipino = Names(
-        male: [("Jose", "Jose"), ("Mark", "Mark"), ("John Paul", "John Paul"), ("Rommel", "Rommel"), ("Jericho", "Jericho")],
-        female: [("Maria", "Maria"), ("Grace", "Grace"), ("Joy", "Joy"), ("Kristine", "Kristine"), ("Mary Ann", "Mary Ann")],
-        family: [("Santos", "Santos"), ("Reyes", "Reyes"), ("Cruz", "Cruz"), ("Bautista", "Bautista"),
-                 ("Dela Cruz", "Dela Cruz"), ("Garcia", "Garcia"), ("Mendoza", "Mendoza")])
+        male: [("Jose", "jose"), ("Mark", "mark"), ("John Paul", "johnpaul"), ("Rommel", "rommel"), ("Jericho", "jericho")],
+        female: [("Maria", "maria"), ("Grace", "grace"), ("Joy", "joy"), ("Kristine", "kristine"), ("Mary Ann", "maryann")],
+        family: [("Santos", "santos"), ("Reyes", "reyes"), ("Cruz", "cruz"), ("Bautista", "bautista"),
+                 ("Dela Cruz", "delacruz"), ("Garcia", "garcia"), ("Mendoza", "mendoza")])
 
     static let bangladeshi = Names(
-        male: [("Rahim", "Rahim"), ("Karim", "Karim"), ("Shafiqul", "Shafiqul"), ("Mizanur", "Mizanur")],
-        female: [("Nasrin", "Nasrin"), ("Shirin", "Shirin"), ("Rupa", "Rupa")],
-        family: [("Rahman", "Rahman"), ("Hossain", "Hossain"), ("Islam", "Islam"), ("Uddin", "Uddin"), ("Akter", "Akter")])
+        male: [("Rahim", "rahim"), ("Karim", "karim"), ("Shafiqul", "shafiqul"), ("Mizanur", "mizanur")],
+        female: [("Nasrin", "nasrin"), ("Shirin", "shirin"), ("Rupa", "rupa")],
+        family: [("Rahman", "rahman"), ("Hossain", "hossain"), ("Islam", "islam"), ("Uddin", "uddin"), ("Akter", "akter")])
 
     static let indonesian = Names(
-        male: [("Budi", "Budi"), ("Agus", "Agus"), ("Dedi", "Dedi")],
-        female: [("Siti", "Siti"), ("Dewi", "Dewi"), ("Sri", "Sri")],
-        family: [("Santoso", "Santoso"), ("Wijaya", "Wijaya"), ("Hidayat", "Hidayat"), ("Saputra", "Saputra")])
+        male: [("Budi", "budi"), ("Agus", "agus"), ("Dedi", "dedi")],
+        female: [("Siti", "siti"), ("Dewi", "dewi"), ("Sri", "sri")],
+        family: [("Santoso", "santoso"), ("Wijaya", "wijaya"), ("Hidayat", "hidayat"), ("Saputra", "saputra")])
 
     static let nepali = Names(
-        male: [("Ram", "Ram"), ("Bikash", "Bikash"), ("Suman", "Suman")],
-        female: [("Sita", "Sita"), ("Gita", "Gita"), ("Anita", "Anita")],
-        family: [("Shrestha", "Shrestha"), ("Gurung", "Gurung"), ("Tamang", "Tamang"), ("Thapa", "Thapa")])
+        male: [("Ram", "ram"), ("Bikash", "bikash"), ("Suman", "suman")],
+        female: [("Sita", "sita"), ("Gita", "gita"), ("Anita", "anita")],
+        family: [("Shrestha", "shrestha"), ("Gurung", "gurung"), ("Tamang", "tamang"), ("Thapa", "thapa")])
 
     static func latin(_ nationality: Nationality) -> Names {
         switch nationality {

@@ -108,8 +108,7 @@ public struct PopulationGenerator {
         } else if g < 1_100 {
             write("x")
         } else {
-            let forms = male ? ["male", "male", "male", "male", "M", "m", "ذكر", "Male"]
-                             : ["female", "female", "female", "F", "f", "أنثى", "انثى", "Female"]
+            let forms = male ? Forms.male : Forms.female
             write(forms[random.below(forms.count)])
         }
         comma()
@@ -171,8 +170,7 @@ public struct PopulationGenerator {
 
         // student, education_level
         let studying = (6...18).contains(age) ? random.chance(95_000) : (19...24).contains(age) ? random.chance(60_000) : random.chance(2_000)
-        let truthy = ["true", "true", "yes", "1", "نعم", "TRUE", "Yes"], falsy = ["false", "false", "no", "0", "لا", "False"]
-        write(studying ? truthy[random.below(truthy.count)] : falsy[random.below(falsy.count)])
+        write(studying ? Forms.truthy[random.below(Forms.truthy.count)] : Forms.falsy[random.below(Forms.falsy.count)])
         comma()
         switch age {
         case ..<6: break
@@ -228,12 +226,11 @@ public struct PopulationGenerator {
         let r = random.below(100_000)
         if r < 2_000 { return }                                   // blank
         if r < 3_000 {                                            // invalid
-            let bad = ["0512345", "+966412345678", "05a1234567", "12345", "+9665123", "0501234567890"]
-            write(bad[random.below(bad.count)])
+            write(Forms.badMobiles[random.below(Forms.badMobiles.count)])
             return
         }
         let start = buffer.count
-        let operatorDigit = [0, 3, 4, 5, 6, 8, 9][random.below(7)]
+        let operatorDigit = Forms.mobileOperators[random.below(Forms.mobileOperators.count)]
         let number = random.below(10_000_000)
         let form = random.below(100)
         func national() {
@@ -273,17 +270,15 @@ public struct PopulationGenerator {
     private mutating func writeEmail(first: String, family: String) {
         let r = random.below(100_000)
         if r < 500 {
-            let bad = ["@gmail", " gmail.com", "@@gmail.com"]
-            write(first.lowercased().replacingSpaces); write(bad[random.below(bad.count)])
+            write(first); write(Forms.badEmailEnds[random.below(Forms.badEmailEnds.count)])
             return
         }
         guard r < 40_000 else { return }
-        let domains = ["gmail.com", "hotmail.com", "outlook.com", "yahoo.com", "icloud.com", "stc.com.sa"]
-        let domain = domains[random.below(domains.count)]
+        let domain = Forms.emailDomains[random.below(Forms.emailDomains.count)]
         let upper = random.chance(5_000)
-        write(upper ? first.replacingSpaces : first.lowercased().replacingSpaces)
+        write(upper ? first.uppercased() : first)
         write(".")
-        write(upper ? family.replacingSpaces : family.lowercased().replacingSpaces)
+        write(family)
         if random.chance(40_000) { writeNumber(random.below(1000), width: 1) }
         write("@")
         write(upper ? domain.uppercased() : domain)
@@ -332,8 +327,16 @@ public struct PopulationGenerator {
     }
 }
 
-private extension String {
-    var replacingSpaces: String { split(separator: " ").joined(separator: "") }
+/// Spellings the generator mixes, kept as constants so no line allocates them.
+private enum Forms {
+    static let male = ["male", "male", "male", "male", "M", "m", "ذكر", "Male"]
+    static let female = ["female", "female", "female", "F", "f", "أنثى", "انثى", "Female"]
+    static let truthy = ["true", "true", "yes", "1", "نعم", "TRUE", "Yes"]
+    static let falsy = ["false", "false", "no", "0", "لا", "False"]
+    static let badMobiles = ["0512345", "+966412345678", "05a1234567", "12345", "+9665123", "0501234567890"]
+    static let mobileOperators = [0, 3, 4, 5, 6, 8, 9]
+    static let badEmailEnds = ["@gmail", " gmail.com", "@@gmail.com"]
+    static let emailDomains = ["gmail.com", "hotmail.com", "outlook.com", "yahoo.com", "icloud.com", "stc.com.sa"]
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for
