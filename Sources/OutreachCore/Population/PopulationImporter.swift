@@ -16,7 +16,7 @@
 /// Only fatal problems throw: an empty file, a CSV header that lacks the id
 /// column, repeats a name or has an empty name. Everything else lands in
 /// the `ImportReport`.
-public struct PopulationImporter {
+public struct PopulationImporter: Sendable {
     public let schema: PopulationSchema
     public let format: PopulationFormat
     public let fileName: String?
