@@ -151,3 +151,23 @@ struct CSVImportTests {
         #expect(throws: OutreachError.self) { _ = try importer.finish() }
     }
 }
+
+struct CSVOversizedRecordTests {
+    @Test func aRunawayQuoteStopsTheImportInsteadOfBufferingTheFile() throws {
+        var importer = PopulationImporter(schema: PopulationSchema(idField: "id"), format: .csv, fileName: "big.csv")
+        let head = Array("id,note\n1,ok\n2,\"never closed\n".utf8)
+        try head.withUnsafeBytes { try importer.consume($0) }
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        var thrown: OutreachError?
+        for _ in 0..<12 where thrown == nil {
+            do {
+                try chunk.withUnsafeBytes { try importer.consume($0) }
+            } catch {
+                thrown = error as? OutreachError
+            }
+        }
+        let error = try #require(thrown)
+        #expect(error.location?.line == 3)
+        #expect(error.message.contains("longer than 8 MiB"))
+    }
+}

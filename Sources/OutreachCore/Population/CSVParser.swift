@@ -29,7 +29,14 @@ struct CSVParser {
 
     private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
+    /// A record longer than this is almost surely a quote that is never
+    /// closed; the importer stops rather than buffer the rest of the file.
+    static let maxRecordBytes = 8 << 20
+
     var fieldCount: Int { ends.count }
+
+    /// The current record has grown past `maxRecordBytes`.
+    var isOversized: Bool { bytes.count > Self.maxRecordBytes }
 
     /// Bytes of field `k` of the current record.
     func fieldRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : ends[k - 1])..<ends[k] }
@@ -80,7 +87,7 @@ struct CSVParser {
                 }
                 if j > i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j])) }
                 i = j
-                if j == n { return false }
+                if j == n || isOversized { return false }
                 let c = buffer[j]
                 i += 1
                 ends.append(bytes.count)
@@ -101,7 +108,7 @@ struct CSVParser {
                 }
                 if j > i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j])) }
                 i = j
-                if j == n { return false }
+                if j == n || isOversized { return false }
                 i += 1
                 state = .quotedQuote
             case .quotedQuote:

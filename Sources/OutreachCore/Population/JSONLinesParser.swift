@@ -24,6 +24,11 @@ struct JSONLinesParser {
     private var line: [UInt8] = []
     private var nextLineNumber = 1
 
+    /// The line being read has grown past `CSVParser.maxRecordBytes`.
+    var isOversized: Bool { line.count > CSVParser.maxRecordBytes }
+    /// Physical number of the line being read.
+    var currentLineNumber: Int { nextLineNumber }
+
     /// Scans from `offset`; true when a non-blank line is complete (call
     /// `parseLine()` for it).
     mutating func next(in buffer: UnsafeBufferPointer<UInt8>, offset: inout Int) -> Bool {
@@ -33,7 +38,7 @@ struct JSONLinesParser {
             while j < n && buffer[j] != 0x0A { j += 1 }
             if j > offset { line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[offset..<j])) }
             offset = j
-            if j == n { return false }
+            if j == n || isOversized { return false }
             offset += 1
             if completeLine() { return true }
         }

@@ -14,8 +14,9 @@
 /// of that key (it has no column to go to). A JSON `null` is missing.
 ///
 /// Only fatal problems throw: an empty file, a CSV header that lacks the id
-/// column, repeats a name or has an empty name. Everything else lands in
-/// the `ImportReport`.
+/// column, repeats a name or has an empty name, and a record or line longer
+/// than 8 MiB (a quote never closed would otherwise swallow the rest of the
+/// file into memory). Everything else lands in the `ImportReport`.
 public struct PopulationImporter: Sendable {
     public let schema: PopulationSchema
     public let format: PopulationFormat
@@ -114,12 +115,22 @@ public struct PopulationImporter: Sendable {
                 try handleCSVRecord(parser)
                 parser.clearRecord()
             }
+            if parser.isOversized {
+                try fail(OutreachError(.invalidValue, "the record starting on line \(parser.recordLine) is longer than \(CSVParser.maxRecordBytes >> 20) MiB",
+                                       at: SourceLocation(file: fileName, line: parser.recordLine, column: 1),
+                                       hint: "a quoted field is probably not closed: look for an odd number of \" on that line"))
+            }
         case .jsonLines:
             var parser = JSONLinesParser()
             swap(&parser, &json)
             defer { swap(&parser, &json) }
             while parser.next(in: buffer, offset: &offset) {
                 handleJSONLine(&parser)
+            }
+            if parser.isOversized {
+                try fail(OutreachError(.invalidValue, "line \(parser.currentLineNumber) is longer than \(CSVParser.maxRecordBytes >> 20) MiB",
+                                       at: SourceLocation(file: fileName, line: parser.currentLineNumber, column: 1),
+                                       hint: "each line must hold one JSON object"))
             }
         }
     }
