@@ -125,7 +125,9 @@ enum ImportReportText {
         if !r.rejectedRows.isEmpty {
             out.append("Rejected rows:")
             for rej in r.rejectedRows {
-                out.append("  \(padded(grouped(rej.count), 8)) \(rej.reason)  (lines \(rej.exampleLines.map(String.init).joined(separator: ", "))\(rej.count > rej.exampleLines.count ? ", …" : ""))")
+                out.append("  \(padded(grouped(rej.count), 8)) \(rej.reason.text)")
+                for e in rej.examples { out.append("           line \(e.line): \(e.detail)") }
+                if rej.count > rej.examples.count { out.append("           …") }
             }
         }
         let values = r.rejectedValues.filter { $0.count > 0 }
@@ -139,5 +141,9 @@ enum ImportReportText {
         return out.joined(separator: "\n")
     }
 
-    static func examples(_ v: FieldRejection) -> String { "" }
+    static func examples(_ v: FieldRejection) -> String {
+        guard !v.examples.isEmpty else { return "" }
+        let shown = v.examples.map { "line \($0.line): \"\($0.raw)\"" }.joined(separator: ", ")
+        return "  \(shown)\(v.count > v.examples.count ? ", …" : "")"
+    }
 }

@@ -126,7 +126,10 @@ enum DataRecord {
             case .int(let i): values[key] = type == .decimal ? .decimal(Double(i)) : .int(i)
             case .double(let d): values[key] = .decimal(d)
             case .string(let s):
-                if let type, type != .text {
+                if type == .hijriDate, let day = Day(iso: s), day.year >= 1600 {
+                    // "dates are ISO strings": a Gregorian date is accepted for a Hijri field too.
+                    values[key] = .date(day)
+                } else if let type, type != .text {
                     switch FieldParser.parse(s, as: type) {
                     case .value(let v): values[key] = v
                     case .missing: continue
