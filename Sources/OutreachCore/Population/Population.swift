@@ -9,54 +9,64 @@ public struct Population: Sendable {
     public private(set) var fieldNames: [String]
     public private(set) var fieldTypes: [String: FieldType]
     public let idField: String
-    public private(set) var columns: [String: Column]
+    /// Columns in `fieldNames` order; `fieldIndex` maps a name to its position.
+    private var storage: [Column]
+    private var fieldIndex: [String: Int]
     public private(set) var count: Int
 
     public init(schema: PopulationSchema, fieldNames: [String]) {
         self.idField = schema.idField
-        self.fieldNames = fieldNames
+        var names: [String] = []
         var types: [String: FieldType] = [:]
-        var columns: [String: Column] = [:]
-        for name in fieldNames {
-            let type = schema.type(of: name)
-            types[name] = type
-            columns[name] = Column.empty(for: type)
+        for name in fieldNames where types[name] == nil {
+            types[name] = schema.type(of: name)
+            names.append(name)
         }
         // Schema fields absent from the file still exist (all missing), so
         // rules naming them compile and see missing values.
-        for (name, type) in schema.fields where types[name] == nil {
+        for (name, type) in schema.fields.sorted(by: { $0.key < $1.key }) where types[name] == nil {
             types[name] = type
-            columns[name] = Column.empty(for: type)
-            self.fieldNames.append(name)
+            names.append(name)
         }
+        self.fieldNames = names
         self.fieldTypes = types
-        self.columns = columns
+        self.storage = names.map { Column.empty(for: types[$0]!) }
+        self.fieldIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         self.count = 0
     }
 
     public func type(of field: String) -> FieldType? { fieldTypes[field] }
 
-    public func column(_ field: String) -> Column? { columns[field] }
+    public func column(_ field: String) -> Column? {
+        fieldIndex[field].map { storage[$0] }
+    }
+
+    /// All columns by name (a copy-on-write view; prefer `column(_:)`).
+    public var columns: [String: Column] {
+        Dictionary(uniqueKeysWithValues: fieldNames.enumerated().map { ($1, storage[$0]) })
+    }
 
     /// Appends one row. `values[name]` absent or nil means missing.
     public mutating func append(_ values: [String: Value]) {
-        for name in fieldNames {
-            columns[name]!.append(values[name])
+        for (i, name) in fieldNames.enumerated() {
+            storage[i].append(values[name])
         }
         count += 1
     }
 
-    /// Appends one row given values in `fieldNames` order (faster path for importers).
+    /// Appends one row given values in `fieldNames` order (the importers'
+    /// path: no lookups by name). Fields past `values.count` are missing.
     public mutating func append(ordered values: [Value?]) {
-        precondition(values.count <= fieldNames.count)
-        for (i, name) in fieldNames.enumerated() {
-            columns[name]!.append(i < values.count ? values[i] : nil)
+        precondition(values.count <= storage.count)
+        for i in storage.indices {
+            storage[i].append(i < values.count ? values[i] : nil)
         }
         count += 1
     }
 
     public func value(row: Int, field: String) -> Value? {
-        columns[field]?.value(at: row)
+        guard let i = fieldIndex[field] else { return nil }
+        return storage[i].value(at: row)
     }
 
     /// The id of a row as text.
@@ -66,7 +76,7 @@ public struct Population: Sendable {
 
     /// Row index for an id (linear scan; for `--recipient ID` lookups).
     public func row(forID id: String) -> Int? {
-        guard let column = columns[idField] else { return nil }
+        guard let column = column(idField) else { return nil }
         for row in 0..<count where column.value(at: row)?.description == id { return row }
         return nil
     }
