@@ -268,18 +268,18 @@ struct RuleCompiler {
             }
             positive = .text(field: s.field, test: TextTest(kind: kind, phone: s.type == .phone))
         case .gender:
+            guard let g = gender(lit, for: s) else { return nil }
             guard !op.isOrdering else {
                 fail(.typeMismatch, "genders can only be compared with = or !=; \(describe(s))", at: operatorOffset)
                 return nil
             }
-            guard let g = gender(lit, for: s) else { return nil }
             positive = .byteTable(field: s.field, table: RuleCompiler.byteTable(trueFor: [g.rawValue]))
         case .bool:
+            guard let b = bool(lit, for: s) else { return nil }
             guard !op.isOrdering else {
                 fail(.typeMismatch, "yes/no fields can only be compared with = or !=; \(describe(s))", at: operatorOffset)
                 return nil
             }
-            guard let b = bool(lit, for: s) else { return nil }
             positive = .byteTable(field: s.field, table: RuleCompiler.byteTable(trueFor: [b ? 1 : 0]))
         }
         return negate ? .not(positive) : positive
