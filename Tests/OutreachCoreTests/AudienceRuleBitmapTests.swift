@@ -73,13 +73,15 @@ import Testing
         let today = Day(year: 2026, month: 2, day: 28)!
         var keys: [String: String] = [:]
         for c in Self.cities + Self.notes { keys[c] = ArabicText.normalize(c) }
-        func key(_ s: String?) -> String? { s.map { keys[$0]! } }
+        // Per-row inputs computed once (Day.age and dictionary look-ups are slow in debug builds).
+        let cityKey: [String?] = r.city.map { $0.map { keys[$0]! } }
+        let age: [Int?] = r.birth.map { $0?.age(on: today) }
         let riyadh = ArabicText.normalize("الرياض")
         let cutoff = Day(iso: "1990-06-01")!
 
         let cases: [(String, (Int) -> Bool?)] = [
             ("age(birth_date) >= 30 AND city = 'الرياض' OR NOT vip", { i in
-                Self.or(Self.and(Self.cmp(r.birth[i]) { $0.age(on: today) >= 30 }, Self.cmp(key(r.city[i])) { $0 == riyadh }),
+                Self.or(Self.and(Self.cmp(age[i]) { $0 >= 30 }, Self.cmp(cityKey[i]) { $0 == riyadh }),
                         Self.not(r.vip[i]))
             }),
             ("visits BETWEEN 3 AND 7 AND NOT gender = 'female'", { i in
@@ -87,8 +89,8 @@ import Testing
             }),
             ("score > 2.5 OR city IN ('جدة', 'مكة المكرمة') AND age(birth_date) < 40", { i in
                 Self.or(Self.cmp(r.score[i]) { $0 > 2.5 },
-                        Self.and(Self.cmp(key(r.city[i])) { $0 == "جده" || $0 == "مكه المكرمه" },
-                                 Self.cmp(r.birth[i]) { $0.age(on: today) < 40 }))
+                        Self.and(Self.cmp(cityKey[i]) { $0 == "جده" || $0 == "مكه المكرمه" },
+                                 Self.cmp(age[i]) { $0 < 40 }))
             }),
             ("NOT (visits NOT IN (1, 2, 3) OR birth_date > '1990-06-01')", { i in
                 Self.not(Self.or(Self.not(Self.cmp(r.visits[i]) { [1, 2, 3].contains($0) }), Self.cmp(r.birth[i]) { $0 > cutoff }))
@@ -96,19 +98,19 @@ import Testing
             ("note IS EMPTY AND city CONTAINS 'ر' OR city IS EMPTY", { i in
                 let noteEmpty = r.note[i].map { $0.allSatisfy(\.isWhitespace) } ?? true
                 let cityEmpty = r.city[i].map { $0.allSatisfy(\.isWhitespace) } ?? true
-                return Self.or(Self.and(noteEmpty, Self.cmp(key(r.city[i])) { $0.contains("ر") }), cityEmpty)
+                return Self.or(Self.and(noteEmpty, Self.cmp(cityKey[i]) { $0.contains("ر") }), cityEmpty)
             }),
             ("days_since(birth_date) > 10000 AND (vip OR score <= 1)", { i in
                 Self.and(Self.cmp(r.birth[i]) { today.daysSinceEpoch - $0.daysSinceEpoch > 10000 },
                          Self.or(r.vip[i], Self.cmp(r.score[i]) { $0 <= 1 }))
             }),
             ("len(city) = 5 OR gender != 'male' OR visits > score", { i in
-                Self.or(Self.or(Self.cmp(r.city[i]) { $0.count == 5 }, Self.not(Self.cmp(r.gender[i]) { $0 == .male })),
-                        Self.and(r.visits[i] != nil && r.score[i] != nil, Self.cmp(r.visits[i]) { Double($0) > (r.score[i] ?? 0) })
-                            .flatMap { r.visits[i] == nil || r.score[i] == nil ? nil : $0 })
+                let greater: Bool? = r.visits[i] != nil && r.score[i] != nil ? Double(r.visits[i]!) > r.score[i]! : nil
+                return Self.or(Self.or(Self.cmp(r.city[i]) { $0.count == 5 }, Self.not(Self.cmp(r.gender[i]) { $0 == .male })),
+                               greater)
             }),
             ("age(birth_date) NOT BETWEEN 18 AND 65 AND NOT vip = false", { i in
-                Self.and(Self.not(Self.cmp(r.birth[i]) { (18...65).contains($0.age(on: today)) }), Self.not(Self.cmp(r.vip[i]) { !$0 }))
+                Self.and(Self.not(Self.cmp(age[i]) { (18...65).contains($0) }), Self.not(Self.cmp(r.vip[i]) { !$0 }))
             }),
         ]
         for (rule, reference) in cases {
@@ -141,12 +143,13 @@ import Testing
         ]
         for iso in todays {
             let today = Day(iso: iso)!
+            let ages = births.map { $0.age(on: today) }
             for n in [-1, 0, 1, 2, 3, 21, 22, 23, 24, 25] {
                 for (op, holds) in ops {
                     let rule = "age(b) \(op) \(n)"
                     let set = try AudienceRule.parse(SourceText(rule)).compile(fieldTypes: population.fieldTypes)
                         .evaluate(over: population, today: today)
-                    let expected = births.indices.filter { holds(births[$0].age(on: today), n) }
+                    let expected = ages.indices.filter { holds(ages[$0], n) }
                     #expect(set.rows == expected, "\(rule) on \(iso)")
                 }
             }
