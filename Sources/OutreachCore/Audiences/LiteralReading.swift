@@ -17,11 +17,6 @@ enum LiteralReading {
         }
     }
 
-    /// Key a text-like field's values are compared on: E.164 for phones.
-    static func textKey(_ text: String, type: FieldType) -> String? {
-        type == .phone ? PhoneLiteral.normalize(text) : ArabicText.normalize(text)
-    }
-
     /// Key for `CONTAINS` / `STARTS WITH` on a phone: digits and `+` only,
     /// and a local leading `0` (but not `00`) becomes `+966`, so
     /// `mobile STARTS WITH '055'` matches `+96655…`.

@@ -156,7 +156,7 @@ struct RuleCompiler {
             if let n = NumberValue(text) { return n }
             fail(.invalidValue, "'\(text)' is not a number", at: lit.offset)
         case .string(let text):
-            if let n = NumberValue(text.trimmingWhitespace) { return n }
+            if let n = NumberValue(RuleCompiler.trimmed(text)) { return n }
             fail(.invalidValue, "'\(text)' is not a number", at: lit.offset, hint: "\(describe(s))")
         default:
             fail(.typeMismatch, "cannot compare a number with \(describe(lit)); \(describe(s))", at: lit.offset)
@@ -449,12 +449,9 @@ struct RuleCompiler {
         let key = type == .phone ? LiteralReading.phoneFragment(text) : ArabicText.normalize(text)
         return .text(field: f, test: TextTest(kind: startsWith ? .startsWith(key) : .contains(key), phone: type == .phone))
     }
-}
 
-extension String {
-    /// The string without leading and trailing white space.
-    var trimmingWhitespace: String {
-        var chars = Substring(self)
+    private static func trimmed(_ text: String) -> String {
+        var chars = Substring(text)
         while let c = chars.first, c.isWhitespace { chars.removeFirst() }
         while let c = chars.last, c.isWhitespace { chars.removeLast() }
         return String(chars)

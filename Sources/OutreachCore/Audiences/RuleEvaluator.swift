@@ -58,13 +58,16 @@ struct RuleEvaluator {
             }.padded(to: count)
         case .dayRange(let field, let function, let range):
             guard case .date(let days)? = population.column(field) else { throw wrongColumn(field, "a date") }
+            // Clamped to Int32 so the loop compares days as stored; present
+            // days are above Int32.min (the missing sentinel).
             let dayRange = RuleEvaluator.dayRange(function, range, today: today)
-            let low = dayRange.low, high = dayRange.high
+            let low = Int32(clamping: Swift.max(dayRange.low, Int64(Int32.min) + 1))
+            let high = Int32(clamping: dayRange.high)
+            let empty = dayRange.isEmpty || dayRange.high <= Int64(Int32.min)
             return days.withUnsafeBufferPointer { p in
                 TruthBitmap.build(count: Swift.min(count, p.count)) { row in
                     let x = p[row]
-                    let d = Int64(x)
-                    return x == Column.missingDate ? 2 : (d >= low && d <= high ? 1 : 0)
+                    return x == Column.missingDate ? 2 : (!empty && x >= low && x <= high ? 1 : 0)
                 }
             }.padded(to: count)
         case .isMissing(let field):
@@ -244,19 +247,5 @@ struct RuleEvaluator {
             for i in 0..<Swift.min(count, c.codes.count) where c.codes[i] != 0 { out[i] = lengths[Int(c.codes[i])] }
         }
         return out
-    }
-}
-
-extension TruthBitmap {
-    /// Rows past the end of a short column are missing: true for `IS EMPTY`.
-    func paddedMissing(to count: Int) -> TruthBitmap {
-        guard self.count < count else { return self }
-        let wordCount = (count + 63) >> 6
-        var t = trueBits
-        t.append(contentsOf: repeatElement(0, count: wordCount - t.count))
-        if self.count & 63 != 0 { t[self.count >> 6] |= ~((1 << UInt64(self.count & 63)) - 1) }
-        for i in ((self.count + 63) >> 6)..<wordCount { t[i] = ~0 }
-        RowSet.clearTail(&t, capacity: count)
-        return TruthBitmap(count: count, trueBits: t, unknownBits: unknownBits.map { $0 + repeatElement(0, count: wordCount - $0.count) })
     }
 }

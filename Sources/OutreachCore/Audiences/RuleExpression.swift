@@ -1,5 +1,3 @@
-import Foundation
-
 /// The syntax tree of a `where` rule, before type checking.
 ///
 /// `NOT IN`, `NOT BETWEEN`, `IS NOT EMPTY`, `NOT CONTAINS` and
@@ -44,62 +42,6 @@ indirect enum RuleExpression: Sendable {
         case .not(let e): return e.audienceReferences
         case .inAudience(let name, let offset): return [(name, offset)]
         default: return []
-        }
-    }
-}
-
-/// `= != < <= > >=` (`<>` and `==` are read as `!=` and `=`).
-enum ComparisonOperator: String, Sendable {
-    case equal = "="
-    case notEqual = "!="
-    case less = "<"
-    case lessOrEqual = "<="
-    case greater = ">"
-    case greaterOrEqual = ">="
-
-    /// The operator with its operands swapped (`3 < x` is `x > 3`).
-    var flipped: ComparisonOperator {
-        switch self {
-        case .equal, .notEqual: return self
-        case .less: return .greater
-        case .lessOrEqual: return .greaterOrEqual
-        case .greater: return .less
-        case .greaterOrEqual: return .lessOrEqual
-        }
-    }
-
-    var isOrdering: Bool { self != .equal && self != .notEqual }
-}
-
-/// One side of a comparison: a field, a function call or a literal.
-struct RuleOperand: Sendable {
-    enum Kind: Sendable {
-        case field(String)
-        case call(String, [RuleOperand])
-        /// ASCII spelling, with a leading `-` when negative.
-        case number(String)
-        case string(String)
-        case bool(Bool)
-    }
-
-    var kind: Kind
-    var offset: Int
-
-    var isLiteral: Bool {
-        switch kind {
-        case .number, .string, .bool: return true
-        case .field, .call: return false
-        }
-    }
-
-    var canonical: String {
-        switch kind {
-        case .field(let name):
-            return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "`\(name)`"
-        case .call(let name, let args): return "\(name)(\(args.map(\.canonical).joined(separator: ", ")))"
-        case .number(let text): return text
-        case .string(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
-        case .bool(let b): return b ? "true" : "false"
         }
     }
 }

@@ -147,4 +147,16 @@ struct TruthBitmap: Sendable {
         for w in words where w != 0 { return words }
         return nil
     }
+
+    /// Rows past the end of a short column are missing: true for `IS EMPTY`.
+    func paddedMissing(to count: Int) -> TruthBitmap {
+        guard self.count < count else { return self }
+        let wordCount = (count + 63) >> 6
+        var t = trueBits
+        t.append(contentsOf: repeatElement(0, count: wordCount - t.count))
+        if self.count & 63 != 0 { t[self.count >> 6] |= ~((1 << UInt64(self.count & 63)) - 1) }
+        for i in ((self.count + 63) >> 6)..<wordCount { t[i] = ~0 }
+        RowSet.clearTail(&t, capacity: count)
+        return TruthBitmap(count: count, trueBits: t, unknownBits: unknownBits.map { $0 + repeatElement(0, count: wordCount - $0.count) })
+    }
 }
