@@ -78,6 +78,11 @@ import Testing
         // unknown OR false is unknown, so its negation is unknown
         ("NOT (visits > 0 OR city = 'الرياض')", []),
         ("NOT NOT vip", [0, 3]),
+        // true OR unknown must stay plain true through double negation
+        ("NOT NOT (visits > 100 OR city = 'jeddah')", [2, 4]),
+        ("NOT (NOT (visits > 100 OR city = 'jeddah') OR false)", [2, 4]),
+        // false AND unknown must stay plain false through negation
+        ("NOT NOT NOT (visits > 0 AND city = 'الرياض')", [0, 1, 2, 4]),
         ("visits NOT IN (1, 2)", [0, 1, 3, 4]),
         ("visits NOT BETWEEN 100 AND 200", [0, 1, 3, 4]),
         ("NOT vip IS EMPTY", [0, 1, 3, 4]),
