@@ -7,7 +7,15 @@
 /// Keywords are case-insensitive; `NOT` binds tighter than `AND`, which
 /// binds tighter than `OR`. Missing values are SQL NULLs: comparisons with
 /// them are unknown, logic is three-valued, and only rows where the rule is
-/// true are members. Text compares on `ArabicText.normalize` keys.
+/// true are members. Text compares on `ArabicText.normalize` keys (`<` and
+/// `>` on text order those keys by Unicode scalar value, not by a
+/// dictionary collation); phone fields compare on E.164.
+///
+/// Literals are read in the type of the other side: `'2000-01-31'` against a
+/// date, `'0501234567'` against a phone, `'أنثى'` against a gender, `'نعم'`
+/// against a bool. Field names are case-sensitive; a field named like a
+/// keyword (or with spaces) is written in backticks: `` `order` = 3 ``.
+/// `IN AUDIENCE x` is two-valued: a row is in `x` or it is not.
 ///
 /// Parsing needs no field types; `compile(fieldTypes:)` type-checks and
 /// lowers the rule for vectorised evaluation.
