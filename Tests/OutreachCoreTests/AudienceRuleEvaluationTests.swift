@@ -131,6 +131,32 @@ import Testing
         #expect(try F.members("days_since(expiry) >= 5", today: later) == [1, 4])
     }
 
+    @Test func hijriDateLiterals() throws {
+        var p = Population(schema: PopulationSchema(idField: "id", fields: ["h": .hijriDate, "g": .date]), fieldNames: ["h", "g"])
+        let start1420 = try #require(UmmAlQura.day(year: 1420, month: 1, day: 1))
+        for offset in [-1, 0, 1] {
+            p.append(["h": .date(start1420.adding(days: offset)), "g": .date(start1420.adding(days: offset))])
+        }
+        // a hijri_date field reads Umm al-Qura literals, and still ISO Gregorian ones
+        #expect(try F.members("h < '1420-01-01'", in: p) == [0])
+        #expect(try F.members("h = '١٤٢٠-٠١-٠١'", in: p) == [1])
+        #expect(try F.members("h >= '\(start1420.iso)'", in: p) == [1, 2])
+        // a date field reads Hijri only when marked with هـ
+        #expect(try F.members("g > '1420-01-01هـ'", in: p) == [2])
+        #expect(try F.members("g < '1420-01-01'", in: p).isEmpty)
+        let error = try #require(F.error("birth_date = '1445-13-01هـ'"))
+        #expect(error.code == .invalidValue)
+        #expect(error.message.contains("Umm al-Qura"))
+    }
+
+    @Test func emptyPopulation() throws {
+        let empty = Population(schema: F.schema, fieldNames: F.fields)
+        let set = try F.members("vip OR NOT city = 'x' OR note IS EMPTY", in: empty)
+        #expect(set.isEmpty)
+        let none = try AudienceRule.parse(SourceText("true")).compile(fieldTypes: empty.fieldTypes).evaluate(over: empty, today: F.today)
+        #expect(none.capacity == 0 && none.count == 0)
+    }
+
     @Test func compiledRuleIsReusable() throws {
         let rule = try AudienceRule.parse(SourceText("age(birth_date) >= 18 AND gender = 'female'"))
         let compiled = try rule.compile(fieldTypes: F.population.fieldTypes)

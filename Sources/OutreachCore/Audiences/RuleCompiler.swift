@@ -1,3 +1,5 @@
+import Foundation
+
 /// Type-checks a parsed rule against the population's field types and
 /// lowers it to a `RulePlan`. Collects every error it finds (for
 /// `outreach validate`) instead of stopping at the first.
@@ -167,8 +169,15 @@ struct RuleCompiler {
     private mutating func day(_ lit: RuleOperand, for s: ValueSource) -> Int64? {
         switch lit.kind {
         case .string(let text):
-            if let d = Day(iso: Digits.toASCII(text)) { return Int64(d.daysSinceEpoch) }
-            fail(.invalidValue, "'\(text)' is not a date (YYYY-MM-DD)", at: lit.offset)
+            // A `hijri_date` field reads Umm al-Qura dates (1356–1500 AH, so no
+            // overlap with Gregorian years in use); any date field does when
+            // the literal ends in هـ. Otherwise the literal is ISO Gregorian.
+            let hijriField = fieldTypes[s.field] == .hijriDate
+            let marked = text.trimmingCharacters(in: .whitespaces).hasSuffix("ه") || text.hasSuffix("هـ")
+            if hijriField || marked, let d = UmmAlQura.parse(text) { return Int64(d.daysSinceEpoch) }
+            if !marked, let d = Day(iso: Digits.toASCII(text)) { return Int64(d.daysSinceEpoch) }
+            let form = hijriField || marked ? "YYYY-MM-DD, Umm al-Qura or Gregorian" : "YYYY-MM-DD"
+            fail(.invalidValue, "'\(text)' is not a date (\(form))", at: lit.offset)
         default:
             fail(.typeMismatch, "cannot compare a date with \(describe(lit)); \(describe(s))", at: lit.offset,
                  hint: "write dates in quotes: '2000-01-31'")
