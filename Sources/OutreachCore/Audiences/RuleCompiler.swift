@@ -192,7 +192,7 @@ struct RuleCompiler {
             return nil
         }
         if s.type == .phone {
-            guard let e164 = PhoneLiteral.normalize(text) else {
+            guard let e164 = PhoneNumber.normalize(text) else {
                 fail(.invalidValue, "'\(text)' is not a phone number", at: lit.offset,
                      hint: "write a full number such as '0501234567' or '+966501234567'")
                 return nil

@@ -25,7 +25,7 @@ struct TextTest: Sendable {
                utf8.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 return value
             }
-            if let e164 = PhoneLiteral.normalize(value) { return e164 }
+            if let e164 = PhoneNumber.normalize(value) { return e164 }
         }
         return ArabicText.normalize(value)
     }
