@@ -77,7 +77,7 @@ public struct AudienceCatalog: Sendable {
                     let cycle = Array(path[start...])
                     if reported.insert(cycle.sorted()).inserted {
                         errors.append(OutreachError(
-                            .cycle, "audiences include each other: \((cycle + [reference.name]).joined(separator: " → "))",
+                            .cycle, "audiences include each other (a cycle): \((cycle + [reference.name]).joined(separator: " → "))",
                             in: rule.source, atCharacterOffset: reference.offset,
                             hint: "an audience cannot contain itself, directly or through others"))
                     }
@@ -134,7 +134,7 @@ public struct AudienceCatalog: Sendable {
             }
             if path.contains(name) {
                 let start = path.firstIndex(of: name) ?? 0
-                let message = "audiences include each other: \((path[start...] + [name]).joined(separator: " → "))"
+                let message = "audiences include each other (a cycle): \((path[start...] + [name]).joined(separator: " → "))"
                 if let reference {
                     throw OutreachError(.cycle, message, in: reference.rule.source, atCharacterOffset: reference.offset)
                 }
