@@ -3,6 +3,8 @@
 
 SWIFT        ?= swift
 APT_PACKAGES ?= libcurl4-openssl-dev pkg-config
+# Real servers the tests talk to over loopback (started by the tests).
+TEST_APT_PACKAGES ?= kannel kannel-extras python3-aiosmtpd
 BIN          := .build/release/outreach
 # The bundled sample population is written around this date; the generated
 # population uses the real today.
@@ -10,7 +12,7 @@ SAMPLE_TODAY ?= 2026-11-29
 DEMO_RECORDS ?= 1000000
 OUT          ?= out
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps test-deps build demo test clean
 
 all: build
 
@@ -23,6 +25,9 @@ deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+test-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 
 build: deps
 	$(SWIFT) build -c release --product outreach
@@ -52,7 +57,7 @@ demo: build
 	@echo "\n== preview: back to school over $(DEMO_RECORDS) records"
 	$(BIN) preview back_to_school --population $(OUT)/population-$(DEMO_RECORDS).csv --sample 2
 
-test: deps
+test: deps test-deps
 	$(SWIFT) test
 
 clean:

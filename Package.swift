@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // YAML project files
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Structured logging for the long-running parts
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // MARK: C at the edge
@@ -48,14 +50,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libcurl engine and gateways: Kannel, Twilio-style, generic HTTP
+        // (aggregator profiles), SMTP, file outbox.
+        .target(
+            name: "OutreachDispatch",
+            dependencies: [
+                "OutreachCore",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "outreach",
             dependencies: [
                 "OutreachCore",
                 "OutreachProject",
+                "OutreachDispatch",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "OutreachProjectTests",
             dependencies: ["OutreachProject", "OutreachCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachDispatchTests",
+            dependencies: ["OutreachDispatch", "OutreachCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,2 @@
+/// libcurl-based dispatch: see the dispatch issue. Populated by the engine work.
+enum OutreachDispatchModule {}
