@@ -130,7 +130,7 @@ public struct ProjectLoader {
                 guard let raw = pair.value.string, let type = FieldType(rawValue: raw.trimmingCharacters(in: .whitespaces)) else {
                     let names = FieldType.allCases.map(\.rawValue)
                     var hint = "types are: \(names.joined(separator: ", "))"
-                    if let s = pair.value.string, let close = Suggestion.closest(to: s, in: names) { hint = "did you mean '\(close)'? " + hint }
+                    if let s = pair.value.string, let close = NameSuggestion.closest(to: s, in: names) { hint = "did you mean '\(close)'? " + hint }
                     throw file.error(.invalidValue, "unknown type '\(pair.value.string ?? "?")' for field '\(pair.key)'", at: pair.value, hint: hint)
                 }
                 fields[pair.key] = type
@@ -171,7 +171,7 @@ public struct ProjectLoader {
         let map = try MappingReader(file, file.root, what: "a template")
         for pair in map.pairs where !templateKeys.contains(pair.key) && !isLanguageKey(pair.key) {
             var hint = "keys are \(templateKeys.joined(separator: ", ")) and language codes (ar, en, …) for variants"
-            if let close = Suggestion.closest(to: pair.key, in: templateKeys) { hint = "did you mean '\(close)'? " + hint }
+            if let close = NameSuggestion.closest(to: pair.key, in: templateKeys) { hint = "did you mean '\(close)'? " + hint }
             throw file.error(.unknownName, "unknown key '\(pair.key)' in a template", at: pair.keyNode, hint: hint)
         }
         let locale = try map.string("locale")

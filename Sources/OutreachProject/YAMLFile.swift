@@ -155,36 +155,8 @@ struct MappingReader {
     func rejectUnknownKeys(_ allowed: [String], what: String) throws(OutreachError) {
         for pair in pairs where !allowed.contains(pair.key) {
             var hint = "known keys: \(allowed.joined(separator: ", "))"
-            if let close = Suggestion.closest(to: pair.key, in: allowed) { hint = "did you mean '\(close)'? " + hint }
+            if let close = NameSuggestion.closest(to: pair.key, in: allowed) { hint = "did you mean '\(close)'? " + hint }
             throw file.error(.unknownName, "unknown key '\(pair.key)' in \(what)", at: pair.keyNode, hint: hint)
         }
-    }
-}
-
-/// Edit-distance suggestions for misspelt names.
-enum Suggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        var best: (String, Int)?
-        for c in candidates {
-            let d = distance(word.lowercased(), c.lowercased())
-            if d <= max(1, min(word.count, c.count) / 3), best == nil || d < best!.1 { best = (c, d) }
-        }
-        return best?.0
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 }

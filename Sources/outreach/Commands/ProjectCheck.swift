@@ -29,7 +29,7 @@ struct ProjectCheck {
             let at = campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }
             for name in campaign.segments.map(\.audience) + campaign.exclude where !audienceNames.contains(name) {
                 var hint = "audiences are: \(audienceNames.sorted().joined(separator: ", "))"
-                if let close = closest(name, Array(audienceNames)) { hint = "did you mean '\(close)'? " + hint }
+                if let close = NameSuggestion.closest(to: name, in: audienceNames) { hint = "did you mean '\(close)'? " + hint }
                 errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'", at: at, hint: hint))
             }
             for segment in campaign.segments {
@@ -66,10 +66,6 @@ struct ProjectCheck {
         }
         return types
     }
-
-    private func closest(_ word: String, _ candidates: [String]) -> String? {
-        candidates.min { a, b in editDistance(word, a) < editDistance(word, b) }.flatMap { editDistance(word, $0) <= 2 ? $0 : nil }
-    }
 }
 
 /// Reads just the column names of a population file (first line of a CSV,
@@ -92,17 +88,4 @@ enum PopulationHeader {
         }
         return []
     }
-}
-
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.lowercased()), b = Array(b.lowercased())
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
-        swap(&prev, &cur)
-    }
-    return prev[b.count]
 }
