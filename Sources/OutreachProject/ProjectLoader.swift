@@ -13,6 +13,9 @@ public struct ProjectLoader {
     public var schemaOverride: String?
 
     public private(set) var problems: [OutreachError] = []
+    /// False when the schema could not be read: checks that depend on field
+    /// types would only repeat that one problem.
+    public private(set) var schemaLoaded = false
 
     public init(root: String, populationOverride: String? = nil, schemaOverride: String? = nil) {
         self.root = root
@@ -43,7 +46,10 @@ public struct ProjectLoader {
 
         var schema = PopulationSchema(idField: "id")
         if let schemaFile = schemaOverride.map(absolute) ?? configuration.schemaFile.map({ join(rootPath, $0) }) {
-            do { schema = try Self.readSchema(schemaFile) } catch { problems.append(error) }
+            do {
+                schema = try Self.readSchema(schemaFile)
+                schemaLoaded = true
+            } catch { problems.append(error) }
         } else {
             problems.append(OutreachError(.invalidProject, "no population schema: set population.schema in outreach.yaml or pass --schema FILE"))
         }

@@ -91,6 +91,18 @@ struct BadInputTests {
         #expect(out.stderr.contains("types.yaml:2:"))
     }
 
+    @Test("an unknown type in the schema is located and does not cascade into every rule")
+    func badSchemaType() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try write("id: national_id\nfields:\n  gender: gendr\n", to: "schema.yaml", in: dir)
+        let out = try CLIRunner.run(["validate"], in: dir)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("schema.yaml:3:11"), "\(out.stderr)")
+        #expect(out.stderr.contains("did you mean 'gender'"))
+        #expect(out.stderr.contains("1 error(s)"))
+    }
+
     @Test("a missing population file says how to get one")
     func missingPopulation() throws {
         let out = try CLIRunner.run(["audience", "count", "mothers", "--population", "/nonexistent/people.csv"])

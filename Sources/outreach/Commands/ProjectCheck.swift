@@ -8,9 +8,13 @@ struct ProjectCheck {
     private(set) var errors: [OutreachError] = []
     private(set) var warnings: [String] = []
 
-    init(project: Project) {
+    init(project: Project, schemaLoaded: Bool = true) {
         let fieldTypes = Self.fieldTypes(project)
-        errors += AudienceCatalog.check(project.audiences, fieldTypes: fieldTypes)
+        if schemaLoaded {
+            errors += AudienceCatalog.check(project.audiences, fieldTypes: fieldTypes)
+        } else {
+            warnings.append("audience rules were not checked against field types, since the schema could not be read")
+        }
 
         var channels: [String: Channel] = [:]
         for spec in project.templates {

@@ -26,7 +26,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         var loader = ProjectLoader(root: options.project, populationOverride: options.population, schemaOverride: options.schema)
         let project = loader.loadCollectingProblems()
-        let check = ProjectCheck(project: project)
+        let check = ProjectCheck(project: project, schemaLoaded: loader.schemaLoaded)
         let errors = loader.problems + check.errors
         let result = Result(ok: errors.isEmpty, audiences: project.audiences.count, templates: project.templates.count,
                             campaigns: project.campaigns.count, errors: errors.map(\.description), warnings: check.warnings)
