@@ -15,6 +15,9 @@ public struct ProjectConfiguration: Sendable {
     /// Field holding each channel's address; default: the first field of
     /// type `phone` (sms) or `email` (email) in the schema.
     public var contactFields: [Channel: String] = [:]
+    /// No campaign sends inside this daily window unless it is `urgent`
+    /// (the bundled project sets 22:00-09:00).
+    public var quietHours: TimeWindow?
 
     public init() {}
 }

@@ -64,7 +64,7 @@ public struct ProjectLoader {
         }
         var campaigns: [CampaignDefinition] = []
         for path in yamlFiles(in: join(rootPath, "campaigns")) {
-            do { campaigns.append(try Self.readCampaign(path)) } catch { problems.append(error) }
+            do { campaigns.append(try Self.readCampaign(path, configuration: configuration)) } catch { problems.append(error) }
         }
 
         let populationPath = populationOverride.map(absolute) ?? configuration.populationFile.map { join(rootPath, $0) }
@@ -96,7 +96,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -107,6 +107,13 @@ public struct ProjectLoader {
             config.timeZone = tz
         }
         if let locale = try map.string("locale") { config.locale = locale }
+        if let text = try map.string("quiet_hours") {
+            guard let window = TimeWindow(text) else {
+                throw file.error(.invalidValue, "quiet_hours '\(text)' is not a daily window", at: map.value("quiet_hours")!,
+                                 hint: "write it as HH:MM-HH:MM, e.g. \"22:00-09:00\"")
+            }
+            config.quietHours = window
+        }
         if let node = map.value("population") {
             let pop = try MappingReader(file, node, what: "population")
             try pop.rejectUnknownKeys(["file", "schema"], what: "population")
@@ -224,7 +231,7 @@ public struct ProjectLoader {
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule"]
 
-    static func readCampaign(_ path: String) throws(OutreachError) -> CampaignDefinition {
+    static func readCampaign(_ path: String, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "a campaign")
         try map.rejectUnknownKeys(campaignKeys, what: "a campaign")
@@ -270,11 +277,11 @@ public struct ProjectLoader {
             }
             channels.append(channel)
         }
-        if let node = map.value("schedule"), case .scalar = node {
-            throw file.error(.invalidValue, "'schedule' must be a mapping (timezone, start, repeat, …)", at: node)
+        let schedule = try map.value("schedule").map { node throws(OutreachError) in
+            try ScheduleReader.read(file, node, configuration: configuration)
         }
         return CampaignDefinition(name: name, file: path, title: try map.string("title") ?? name, segments: segments,
                                   exclude: try map.stringList("exclude") ?? [], channels: channels,
-                                  gateway: try map.string("gateway"), sender: try map.string("sender"))
+                                  gateway: try map.string("gateway"), sender: try map.string("sender"), schedule: schedule)
     }
 }

@@ -13,6 +13,7 @@ struct Outreach: AsyncParsableCommand {
             Render.self,
             SMSInfoCommand.self,
             Preview.self,
+            Plan.self,
             GeneratePopulation.self,
         ]
     )

@@ -182,3 +182,48 @@ struct ExampleProjectTests {
         #expect(out.stdout.contains("+966507654321"))
     }
 }
+
+@Suite("CLI plan")
+struct PlanCommandTests {
+    @Test("relative sends: late ones within late_within go at the end of quiet hours, older ones are skipped")
+    func relativePlan() throws {
+        let out = try CLIRunner.run(["plan", "residency_notice", "--json", "--today", "2026-11-29"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let plan = try #require(try CLIRunner.json(out) as? [String: Any])
+        #expect(plan["kind"] as? String == "relative")
+        #expect(plan["recipients"] as? Int == 3)
+        #expect(plan["passed"] as? Int == 2)
+        let sends = try #require(plan["sends"] as? [[String: Any]])
+        #expect(sends.count == 4)
+        // Ayesha's permit expires 2026-12-05: the -7d send (2026-11-28 10:00) passed a day ago,
+        // within late_within 2d, so it goes on the evaluation day — after the 22:00-09:00 quiet hours.
+        #expect(sends.first?["local"] as? String == "2026-11-29 09:00")
+        #expect(sends.first?["utc"] as? String == "2026-11-29T06:00:00Z")
+        #expect((sends.first?["moved"] as? [String: Int])?["quiet hours 22:00-09:00"] == 1)
+        #expect(sends.map { $0["local"] as? String } == ["2026-11-29 09:00", "2026-12-11 10:00", "2026-12-13 10:00", "2027-01-03 10:00"])
+    }
+
+    @Test("fixed repetition: a Friday start moves to Saturday, weekly")
+    func fixedPlan() throws {
+        let out = try CLIRunner.run(["plan", "back_to_school", "--json", "--today", "2026-11-29", "--until", "2027-12-31"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let plan = try #require(try CLIRunner.json(out) as? [String: Any])
+        let sends = try #require(plan["sends"] as? [[String: Any]])
+        #expect(sends.map { $0["local"] as? String } == ["2027-08-21 17:00", "2027-08-28 17:00"])
+        #expect((sends.first?["moved"] as? [String: Int])?["friday is a skipped day"] == 10)
+        let text = try CLIRunner.run(["plan", "back_to_school", "--today", "2026-11-29", "--until", "2027-12-31"])
+        #expect(text.stdout.contains("skips friday"))
+    }
+
+    @Test("a bad schedule is a located error")
+    func badSchedule() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "title: x\naudience: mothers\ntemplate: vaccination_reminder\nschedule:\n  start: 2027-13-01T09:00\n"
+            .write(to: dir.appendingPathComponent("campaigns/bad.yaml"), atomically: true, encoding: .utf8)
+        let out = try CLIRunner.run(["validate"], in: dir)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("bad.yaml:5:10"), "\(out.stderr)")
+        #expect(out.stderr.contains("not a local date-time"))
+    }
+}

@@ -2,8 +2,8 @@
 /// several segments, minus exclusions), what (a template per segment), and
 /// how (channel, gateway, sender).
 ///
-/// The schedule is kept as written until the scheduling work interprets it;
-/// preview and validation use everything else.
+/// The schedule is read and checked here; `outreach plan` shows it and the
+/// scheduler (coming) runs it.
 public struct CampaignDefinition: Sendable {
     /// One part of the audience with the template variant it receives.
     public struct Segment: Sendable, Equatable {
@@ -30,9 +30,11 @@ public struct CampaignDefinition: Sendable {
     public var channels: [Channel]
     public var gateway: String?
     public var sender: String?
+    /// When it sends; nil for campaigns sent only by hand (`outreach send --now`).
+    public var schedule: CampaignSchedule?
 
     public init(name: String, file: String? = nil, title: String, segments: [Segment], exclude: [String] = [],
-                channels: [Channel], gateway: String? = nil, sender: String? = nil) {
+                channels: [Channel], gateway: String? = nil, sender: String? = nil, schedule: CampaignSchedule? = nil) {
         self.name = name
         self.file = file
         self.title = title
@@ -41,5 +43,6 @@ public struct CampaignDefinition: Sendable {
         self.channels = channels
         self.gateway = gateway
         self.sender = sender
+        self.schedule = schedule
     }
 }

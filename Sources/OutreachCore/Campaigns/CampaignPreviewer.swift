@@ -19,25 +19,12 @@ public struct CampaignPreviewer: Sendable {
     }
 
     public func preview(_ campaign: CampaignDefinition, population: Population) throws(OutreachError) -> CampaignPreview {
-        let names = Array(Set(campaign.segments.map(\.audience) + campaign.exclude))
-        for name in names where catalog.definition(name) == nil {
-            throw OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'",
-                                at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                hint: "audiences are: \(catalog.names.sorted().joined(separator: ", "))")
-        }
-        let sets = try catalog.evaluate(names, over: population, today: today)
-        // Rows already claimed: excluded people, then earlier segments' members.
-        var taken: RowSet? = nil
-        for name in campaign.exclude { taken = taken.map { $0.union(sets[name]!) } ?? sets[name]! }
-        var targeted: RowSet? = nil
-        for segment in campaign.segments {
-            targeted = targeted.map { $0.union(sets[segment.audience]!) } ?? sets[segment.audience]!
-        }
-        let excluded = taken.map { targeted!.intersection($0).count } ?? 0
+        let segmentation = try CampaignSegmentation(campaign, catalog: catalog, population: population, today: today)
 
         var warnings: [String] = []
         var segments: [CampaignPreview.Segment] = []
-        for segment in campaign.segments {
+        for part in segmentation.parts {
+            let segment = part.segment
             guard let template = templates[segment.template] else {
                 throw OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
                                     at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
@@ -49,10 +36,8 @@ public struct CampaignPreviewer: Sendable {
             for field in template.recipientFields.sorted() where population.type(of: field) == nil {
                 warnings.append("template '\(template.name)' uses '\(field)', which the population does not have: every recipient will fail to render")
             }
-            let audience = sets[segment.audience]!
-            let mine = taken.map { audience.subtracting($0) } ?? audience
-            taken = taken.map { $0.union(mine) } ?? mine
-            segments.append(previewSegment(segment, template: template, members: mine, audienceCount: audience.count, population: population))
+            segments.append(previewSegment(segment, template: template, members: part.members,
+                                           audienceCount: part.audienceCount, population: population))
         }
         for s in segments {
             if s.recipients == 0 { warnings.append("segment '\(s.name)' reaches nobody") }
@@ -64,7 +49,7 @@ public struct CampaignPreviewer: Sendable {
         }
         return CampaignPreview(
             campaign: campaign.name, title: campaign.title, today: today, population: population.count,
-            excluded: excluded, segments: segments,
+            excluded: segmentation.excluded, segments: segments,
             recipients: segments.reduce(0) { $0 + $1.recipients },
             ready: segments.reduce(0) { $0 + $1.ready },
             totalParts: segments.reduce(0) { $0 + $1.totalParts },

@@ -46,7 +46,6 @@ public enum ScheduleInterval: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .days(let n) where n % 7 == 0 && n != 0: return "\(n / 7)w"
         case .days(let n): return "\(n)d"
         case .months(let n): return "\(n)mo"
         }

@@ -46,6 +46,16 @@ struct ProjectCheck {
                     errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(campaign.channels.map(\.rawValue).joined(separator: ", ")) but template '\(segment.template)' is for \(channel.rawValue)", at: at))
                 }
             }
+            if let relative = campaign.schedule?.relative {
+                let type = fieldTypes[relative.field]
+                if type == nil {
+                    var hint = "fields are: \(fieldTypes.keys.sorted().joined(separator: ", "))"
+                    if let close = NameSuggestion.closest(to: relative.field, in: fieldTypes.keys) { hint = "did you mean '\(close)'? " + hint }
+                    errors.append(OutreachError(.unknownField, "campaign '\(campaign.name)': relative_to names unknown field '\(relative.field)'", at: at, hint: hint))
+                } else if type?.storage != .date {
+                    errors.append(OutreachError(.typeMismatch, "campaign '\(campaign.name)': relative_to needs a date field; '\(relative.field)' is \(type!.rawValue)", at: at))
+                }
+            }
             if let sender = campaign.sender, let problem = SenderID.problem(sender) {
                 errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)': sender '\(sender)' \(problem)", at: at,
                                             hint: "sender ids are at most 11 characters: Latin letters, digits, space, '-' or '.', not only digits"))
