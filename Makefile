@@ -2,7 +2,7 @@
 # `make demo` and `make test` are the two commands a new machine needs.
 
 SWIFT        ?= swift
-APT_PACKAGES ?= libcurl4-openssl-dev pkg-config
+APT_PACKAGES ?= libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Real servers the tests talk to over loopback (started by the tests).
 TEST_APT_PACKAGES ?= kannel kannel-extras python3-aiosmtpd
 BIN          := .build/release/outreach

@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // YAML project files
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The durable ledger (SQLite, the embedded default)
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         // Structured logging for the long-running parts
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
@@ -62,6 +64,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Durable send ledger, opt-outs, campaign states (SQLite via GRDB;
+        // behind the core's LedgerStore protocol so PostgreSQL can follow).
+        .target(
+            name: "OutreachStore",
+            dependencies: [
+                "OutreachCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "outreach",
@@ -69,6 +82,7 @@ let package = Package(
                 "OutreachCore",
                 "OutreachProject",
                 "OutreachDispatch",
+                "OutreachStore",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +104,11 @@ let package = Package(
         .testTarget(
             name: "OutreachDispatchTests",
             dependencies: ["OutreachDispatch", "OutreachCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachStoreTests",
+            dependencies: ["OutreachStore", "OutreachCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,2 @@
+/// The durable ledger: populated by the ledger work.
+enum OutreachStoreModule {}
