@@ -1,0 +1,13 @@
+public import OutreachCore
+
+/// A way out for messages: an SMS gateway over HTTP, an SMTP server, or the
+/// file outbox. One call is one attempt; retries, rate limits and the
+/// circuit breaker live in the `Dispatcher`, not here.
+public protocol MessageGateway: Sendable {
+    /// The name the project gives it in `gateways.yaml`.
+    var name: String { get }
+    var channel: Channel { get }
+    /// Makes one attempt and classifies the answer. Never throws: a network
+    /// error is a `retryable` outcome, a refused number a `rejected` one.
+    func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome
+}

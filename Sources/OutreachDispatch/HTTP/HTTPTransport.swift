@@ -1,0 +1,6 @@
+/// Performs HTTP requests. The production conformer drives libcurl's multi
+/// interface on a dedicated thread; gateways only see this protocol.
+public protocol HTTPTransport: Sendable {
+    /// Performs one request. Never blocks the cooperative thread pool.
+    func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
+}

@@ -1,2 +1,0 @@
-/// libcurl-based dispatch: see the dispatch issue. Populated by the engine work.
-enum OutreachDispatchModule {}
