@@ -250,7 +250,7 @@ public struct ProjectLoader {
             throw file.error(.invalidValue, "frequency_cap per '\(perText)' must be days or weeks", at: cap.value("per")!,
                              hint: "e.g. per: 7d or per: 1w")
         }
-        return FrequencyCap(messages: count, days: days)
+        return FrequencyCap(maxMessages: count, days: days)
     }
 
     static func readCampaign(_ path: String, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
