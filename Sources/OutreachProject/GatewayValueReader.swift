@@ -36,8 +36,9 @@ struct GatewayValueReader {
         let source = file.sourceText(of: node) ?? SourceText(raw, file: file.path)
         let (value, fromEnvironment) = try Self.substitute(raw, source: source, environment: environment)
         if secret, !raw.isEmpty, !fromEnvironment {
-            throw file.error(.invalidValue, "'\(key)' is a secret and must not be written in gateways.yaml", at: node,
-                             hint: "write \(key): ${\(Self.suggestedVariable(key))} and set that variable in the environment")
+            // Located, but without the offending line: it holds the secret.
+            throw OutreachError(.invalidValue, "'\(key)' is a secret and must not be written in gateways.yaml", at: file.location(of: node),
+                                hint: "write \(key): ${\(Self.suggestedVariable(key))} and set that variable in the environment")
         }
         // Secret keys always; other values read from the environment too
         // (unless too short to mask without garbling every log line).
