@@ -11,6 +11,8 @@ public struct ProjectLoader {
     public var populationOverride: String?
     /// `--schema FILE`, overriding outreach.yaml.
     public var schemaOverride: String?
+    /// Where `${ENV_NAME}` in gateways.yaml is read from (tests inject their own).
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public private(set) var problems: [OutreachError] = []
     /// False when the schema could not be read: checks that depend on field
@@ -68,8 +70,14 @@ public struct ProjectLoader {
         }
 
         let populationPath = populationOverride.map(absolute) ?? configuration.populationFile.map { join(rootPath, $0) }
-        return Project(root: rootPath, configuration: configuration, schema: schema, audiences: audiences,
-                       templates: templates, campaigns: campaigns, populationPath: populationPath)
+        var project = Project(root: rootPath, configuration: configuration, schema: schema, audiences: audiences,
+                              templates: templates, campaigns: campaigns, populationPath: populationPath)
+        // gateways.yaml (optional): its problems are kept on the project, see `Project.gatewayProblems`.
+        let gateways = GatewaysLoader(environment: environment).load(join(rootPath, GatewaysLoader.fileName))
+        project.gateways = gateways.gateways
+        project.declaredGatewayNames = gateways.declaredNames
+        project.gatewayProblems = gateways.problems
+        return project
     }
 
     // MARK: - Paths
