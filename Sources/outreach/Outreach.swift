@@ -15,6 +15,7 @@ struct Outreach: AsyncParsableCommand {
             Preview.self,
             Plan.self,
             GeneratePopulation.self,
+            OptOutCommand.self,
         ]
     )
 }
