@@ -15,6 +15,8 @@ struct Outreach: AsyncParsableCommand {
             Preview.self,
             Plan.self,
             GeneratePopulation.self,
+            Snapshot.self,
+            RenderAll.self,
         ]
     )
 }
