@@ -17,6 +17,8 @@ struct Outreach: AsyncParsableCommand {
             GeneratePopulation.self,
             Snapshot.self,
             RenderAll.self,
+            Send.self,
+            GatewayCommand.self,
         ]
     )
 }
