@@ -18,6 +18,8 @@ struct Outreach: AsyncParsableCommand {
             Snapshot.self,
             RenderAll.self,
             OptOutCommand.self,
+            Send.self,
+            GatewayCommand.self,
         ]
     )
 }
