@@ -18,6 +18,10 @@ public actor CampaignScheduler {
         public var materialiseBatch = 5_000
         /// Longest sleep between ticks, in the scheduler clock's seconds.
         public var maxSleep: TimeInterval = 300
+        /// Stop once the clock passes this instant (rehearsals in accelerated time).
+        public var stopAt: Date?
+        /// Shared with the dispatcher's `route`, to send each message through its campaign's gateway.
+        public var routes = ClaimRoutes()
 
         public init(projectTimeZone: String, quietHours: TimeWindow? = nil, frequencyCap: FrequencyCap? = nil) {
             self.projectTimeZone = projectTimeZone
@@ -103,8 +107,10 @@ public actor CampaignScheduler {
             onTick?(report)
             if once || stopping { break }
             let now = clock.now()
+            if let stopAt = settings.stopAt, now >= stopAt { break }
             var wake = now.addingTimeInterval(settings.maxSleep)
             if let next = report.nextDue, next < wake { wake = max(next, now) }
+            if let stopAt = settings.stopAt, stopAt < wake { wake = stopAt }
             let clock = self.clock
             let sleeper = Task { try await clock.sleep(until: wake) }
             sleepTask = sleeper
@@ -220,7 +226,8 @@ public actor CampaignScheduler {
         }
         let request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
                                    caps: caps, uncapped: uncapped)
-        let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles)
+        let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
+                                           routes: settings.routes)
         self.source = source
         defer { self.source = nil }
         return try await dispatcher.run(source: source, sink: source)

@@ -15,20 +15,25 @@ func reportingErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// The HTTP transport gateways send through.
+/// The HTTP transport gateways send through: libcurl's multi interface on
+/// its own thread, one transport per gateway so each keeps its own
+/// connection cap (the gateway's `concurrency`).
 enum SendTransport {
-    /// One transport per gateway, so each has its own connection limits.
     static func make(for configuration: GatewayConfiguration) -> any HTTPTransport {
-        // MERGE: feature/engine's CurlHTTPTransport replaces this once merged.
-        UnavailableTransport()
+        do {
+            return try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, configuration.concurrency)))
+        } catch {
+            return UnavailableTransport(reason: error.detail)
+        }
     }
 }
 
-/// Stands in until the libcurl transport is merged: every request fails
-/// with a clear message, so nothing is silently dropped.
+/// Used only when libcurl cannot start: every request fails with the
+/// reason, so nothing is silently dropped.
 struct UnavailableTransport: HTTPTransport {
+    var reason: String
     func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        throw TransportError(kind: .invalidRequest, detail: "HTTP gateways are not available in this build (no libcurl transport)")
+        throw TransportError(kind: .invalidRequest, detail: "libcurl is not available: \(reason)")
     }
 }
 
