@@ -140,6 +140,15 @@ public actor CampaignScheduler {
         return loaded
     }
 
+    /// Materialises every launched campaign's due sends without sending.
+    public func materialise(now: Date) async throws -> [CampaignTickReport] {
+        var reports: [CampaignTickReport] = []
+        for status in try await store.campaigns() where status.state == .launched && campaigns[status.campaign] != nil {
+            reports.append(try await materialise(status, now: now))
+        }
+        return reports
+    }
+
     func materialise(_ status: CampaignStatus, now: Date) async throws -> CampaignTickReport {
         let scheduled = campaigns[status.campaign]!
         var report = CampaignTickReport(campaign: status.campaign)
@@ -151,8 +160,8 @@ public actor CampaignScheduler {
         definition.schedule = schedule
         guard let timeline = SendTimeline(definition) else { return report }
         // Launching never back-fills: the first watermark is just before the launch.
-        let after = try await store.materialisedThrough(campaign: status.campaign) ?? launchedAt.addingTimeInterval(-0.001)
-        guard after < now else { return report }
+        // (When the watermark is already at `now` nothing is due, but the pass still finds the next due time.)
+        let after = min(now, try await store.materialisedThrough(campaign: status.campaign) ?? launchedAt.addingTimeInterval(-0.001))
 
         let population = try currentPopulation()
         let today = LocalDateTime(now, in: projectZone).day
