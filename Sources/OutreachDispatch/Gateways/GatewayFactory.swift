@@ -1,32 +1,29 @@
 public import OutreachCore
-public import Logging
+import Logging
 
 /// Builds the project's gateways from their configuration.
 ///
 /// HTTP gateways (Twilio, the generic one and its profiles, Kannel) get
 /// their transport from `transport`, called once per gateway so each may
 /// have its own connection limits; the file outbox writes under
-/// `projectRoot`; the SMTP gateway logs to `logger`.
+/// `projectRoot`.
 public enum GatewayFactory {
     public static func make(_ configurations: [GatewayConfiguration], projectRoot: String,
-                            logger: Logger = Logger(label: "outreach.gateways"),
                             transport: (GatewayConfiguration) -> any HTTPTransport) throws(GatewayFactoryError) -> [String: any MessageGateway] {
         var gateways: [String: any MessageGateway] = [:]
         for configuration in configurations {
-            gateways[configuration.name] = try make(configuration, projectRoot: projectRoot, logger: logger, transport: transport)
+            gateways[configuration.name] = try make(configuration, projectRoot: projectRoot, transport: transport)
         }
         return gateways
     }
 
     /// The same transport for every gateway.
     public static func make(_ configurations: [GatewayConfiguration], projectRoot: String,
-                            logger: Logger = Logger(label: "outreach.gateways"),
                             transport: any HTTPTransport) throws(GatewayFactoryError) -> [String: any MessageGateway] {
-        try make(configurations, projectRoot: projectRoot, logger: logger, transport: { _ in transport })
+        try make(configurations, projectRoot: projectRoot, transport: { _ in transport })
     }
 
     public static func make(_ configuration: GatewayConfiguration, projectRoot: String,
-                            logger: Logger = Logger(label: "outreach.gateways"),
                             transport: (GatewayConfiguration) -> any HTTPTransport) throws(GatewayFactoryError) -> any MessageGateway {
         switch configuration.settings {
         case .twilio(let settings):
@@ -35,19 +32,18 @@ public enum GatewayFactory {
             return HTTPGateway(configuration: configuration, settings: settings, transport: transport(configuration))
         case .file(let settings):
             return FileOutboxGateway(configuration: configuration, settings: settings, projectRoot: projectRoot)
-        // MERGE: feature/engine brings KannelGateway and feature/smtp SMTPGateway
-        // (both throw OutreachError from their configuration initialisers); the
-        // lead replaces the `case .kannel, .smtp` below with:
-        //
-        //   case .kannel:
-        //       do { return try KannelGateway(configuration: configuration, transport: transport(configuration)) }
-        //       catch { throw GatewayFactoryError(gateway: configuration.name, type: "kannel", message: error.message) }
-        //   case .smtp:
-        //       do { return try SMTPGateway(configuration: configuration, logger: logger) }
-        //       catch { throw GatewayFactoryError(gateway: configuration.name, type: "smtp", message: error.message) }
-        case .kannel, .smtp:
-            throw GatewayFactoryError(gateway: configuration.name, type: configuration.settings.typeName,
-                                      message: "\(configuration.settings.typeName) gateways are not available in this build")
+        case .kannel:
+            do {
+                return try KannelGateway(configuration: configuration, transport: transport(configuration))
+            } catch {
+                throw GatewayFactoryError(gateway: configuration.name, type: "kannel", message: error.message)
+            }
+        case .smtp:
+            do {
+                return try SMTPGateway(configuration: configuration, logger: Logger(label: "outreach.smtp"))
+            } catch {
+                throw GatewayFactoryError(gateway: configuration.name, type: "smtp", message: error.message)
+            }
         }
     }
 }
