@@ -15,7 +15,7 @@
 /// Binds port 0 and prints `READY <port>` once listening.
 enum SMTPServerScript {
     static let source = #"""
-import argparse, asyncio, base64, json, sys
+import argparse, asyncio, base64, json, signal, sys
 from email import policy
 from email.parser import BytesParser
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -25,6 +25,11 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--reject", action="append", default=[])
 parser.add_argument("--auth")
 args = parser.parse_args()
+
+# The test process may have SIGTERM blocked in the thread that spawned us,
+# and a child inherits the mask: unblock it so `terminate()` works.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 rejects = {}
 for item in args.reject:
@@ -49,7 +54,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         user, password = args.auth.split(":", 1)
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
     record({"event": "auth", "peer": peer_of(session), "mechanism": mechanism, "login": login, "ok": ok})
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd sends the 535 itself
 
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
