@@ -12,13 +12,14 @@ struct SMTPGatewayTests {
     static let date = Date(timeIntervalSince1970: 1_795_929_566)
 
     static func gateway(_ server: SMTPTestServer, concurrency: Int = 2, startTLS: SMTPSettings.StartTLS = .optional,
-                        username: String? = nil, password: String? = nil, url: String? = nil) throws -> SMTPGateway {
+                        username: String? = nil, password: String? = nil, url: String? = nil,
+                        caFile: String? = nil) throws -> SMTPGateway {
         let settings = SMTPSettings(url: url ?? server.url, startTLS: startTLS, username: username, password: password,
                                     from: "وزارة الصحة <noreply@moh.example>",
                                     unsubscribeURL: "https://moh.example/unsubscribe/{message_id}",
                                     unsubscribeMailto: "unsubscribe@moh.example?subject={message_id}")
         return try SMTPGateway(name: "mail", settings: settings, concurrency: concurrency, timeoutSeconds: 20,
-                               connectTimeoutSeconds: 5, logger: logger, now: { date })
+                               connectTimeoutSeconds: 5, caFile: caFile, logger: logger, now: { date })
     }
 
     static func message(_ id: String, to: String = "sara@example.com", subject: String = "تذكير بموعد التطعيم",
@@ -219,6 +220,52 @@ struct SMTPGatewayTests {
         await gateway.shutdown()
         #expect(outcome.kind == .retryable)
         #expect(try server.messages().isEmpty)
+    }
+
+    @Test func startTLSUpgradesOnceAndKeepsTheConnection() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tls = try SMTPTestServer.makeCertificate(in: directory)
+        let server = try SMTPTestServer(auth: "outreach:tls-secret", tls: tls)
+        defer { server.stop() }
+        let gateway = try Self.gateway(server, startTLS: .required, username: "outreach", password: "tls-secret",
+                                       caFile: tls.certificate)
+        var outcomes: [DeliveryOutcome] = []
+        for index in 1...5 { outcomes.append(await gateway.send(Self.message("t\(index)"), attempt: 1)) }
+        await gateway.shutdown()
+        #expect(outcomes.allSatisfy { $0.kind == .accepted }, "\(outcomes.map(\.detail))")
+        let messages = try server.messages()
+        #expect(messages.count == 5)
+        #expect(messages.allSatisfy { $0.tls == true })
+        #expect(try server.connections().count == 1, "STARTTLS and AUTH once, then five messages")
+        #expect(try server.records().filter { $0.event == "auth" }.count == 1)
+
+        // Without the test CA the certificate is not trusted: nothing is sent.
+        let untrusting = try Self.gateway(server, startTLS: .required, username: "outreach", password: "tls-secret")
+        let refused = await untrusting.send(Self.message("t6"), attempt: 1)
+        await untrusting.shutdown()
+        #expect(refused.kind == .retryable)
+        #expect(try server.messages().count == 5)
+    }
+
+    @Test func leadingDotsSurviveDotStuffing() async throws {
+        // English text goes quoted-printable, so these dots start lines on
+        // the wire; libcurl must stuff them or the server would end DATA early.
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let gateway = try Self.gateway(server)
+        let text = "Dear parent,\n.\n..two dots\n.\r\n.hidden line\nEnd."
+        let outcome = await gateway.send(Self.message("dots", subject: "Dots", text: text), attempt: 1)
+        await gateway.shutdown()
+        #expect(outcome.kind == .accepted)
+        let received = try #require(try server.messages().first)
+        #expect(received.header("Content-Transfer-Encoding") == "quoted-printable")
+        #expect(received.rawText.contains("\r\n.\r\n..two dots\r\n"))
+        // A single-part message ends with the line break that ends DATA's
+        // last line (RFC 5321 §4.1.1.4); multipart bodies do not have one.
+        #expect(received.plain?.replacingOccurrences(of: "\r\n", with: "\n")
+                == text.replacingOccurrences(of: "\r\n", with: "\n") + "\n")
     }
 
     @Test func badConfigurationIsATypedError() {

@@ -33,8 +33,8 @@ public final class SMTPGateway: MessageGateway {
     /// - Parameters:
     ///   - concurrency: sessions (connections) at most; messages sent one
     ///     after another use a single one.
-    ///   - caFile: a PEM bundle to trust in addition to the system's, for a
-    ///     relay with a private certificate authority.
+    ///   - caFile: a PEM bundle to trust instead of the system's
+    ///     (`CURLOPT_CAINFO`), for a relay with a private certificate authority.
     ///   - now: the clock for the `Date` header.
     /// - Throws: `OutreachError` (`invalidValue`) for a URL that is not
     ///   `smtp://` or `smtps://`, or a `from` that is not a valid mailbox.

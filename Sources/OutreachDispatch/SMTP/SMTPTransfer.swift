@@ -6,7 +6,7 @@ struct SMTPTransfer: Sendable {
     var startTLS: SMTPStartTLS
     var username: String?
     var password: String?
-    /// Extra CA bundle for servers with a private certificate authority.
+    /// CA bundle replacing the system's, for a private certificate authority.
     var caFile: String?
     /// Bare addresses (`a@b.example`); the session adds the angle brackets.
     var sender: String

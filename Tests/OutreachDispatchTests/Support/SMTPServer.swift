@@ -7,6 +7,7 @@ final class SMTPTestServer {
     struct Record: Decodable {
         var event: String
         var peer: String
+        var tls: Bool?
         var login: String?
         var ok: Bool?
         var mail_from: String?
@@ -43,8 +44,9 @@ final class SMTPTestServer {
 
     /// - Parameters:
     ///   - reject: RCPT TO replies by address (`"nobody@example.com": "550 5.1.1 No such user"`).
-    ///   - auth: `user:password` to require… well, to offer AUTH and check it.
-    init(reject: [String: String] = [:], auth: String? = nil) throws {
+    ///   - auth: `user:password`: offer AUTH and accept only these credentials.
+    ///   - tls: certificate and key files (PEM) to offer STARTTLS with.
+    init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw StartError(description: "\(python) is missing; run `make test-deps` (python3-aiosmtpd)")
@@ -59,6 +61,7 @@ final class SMTPTestServer {
         var arguments = [script.path, "--out", directory.appendingPathComponent("received.jsonl").path]
         for (address, reply) in reject.sorted(by: { $0.key < $1.key }) { arguments += ["--reject", "\(address)=\(reply)"] }
         if let auth { arguments += ["--auth", auth] }
+        if let tls { arguments += ["--tls", tls.certificate, tls.key] }
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
@@ -85,6 +88,26 @@ final class SMTPTestServer {
 
     deinit { stop() }
 
+    /// A throwaway self-signed certificate for 127.0.0.1, made with the
+    /// openssl command line tool, in `directory`.
+    static func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                             "-days", "1", "-subj", "/CN=localhost",
+                             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else {
+            throw StartError(description: "openssl could not make a test certificate")
+        }
+        return (certificate, key)
+    }
+
     func stop() {
         if process.isRunning {
             process.terminate()
@@ -103,5 +126,10 @@ final class SMTPTestServer {
     }
 
     func messages() throws -> [Record] { try records().filter { $0.event == "message" } }
-    func connections() throws -> [Record] { try records().filter { $0.event == "connect" } }
+    /// One record per TCP connection. aiosmtpd calls `connection_made`
+    /// again after STARTTLS on the same socket, so records are distinct by peer.
+    func connections() throws -> [Record] {
+        var seen: Set<String> = []
+        return try records().filter { $0.event == "connect" && seen.insert($0.peer).inserted }
+    }
 }

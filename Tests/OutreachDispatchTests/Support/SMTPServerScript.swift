@@ -11,11 +11,13 @@
 ///   come from Python's own `email` package, an independent MIME reader.
 ///
 /// `--reject ADDRESS=CODE TEXT` answers RCPT TO for that address with the
-/// given reply; `--auth USER:PASSWORD` enables AUTH PLAIN/LOGIN without TLS.
+/// given reply; `--auth USER:PASSWORD` enables AUTH PLAIN/LOGIN (TLS not
+/// required for it); `--tls CERT KEY` offers STARTTLS and requires it
+/// before MAIL FROM.
 /// Binds port 0 and prints `READY <port>` once listening.
 enum SMTPServerScript {
     static let source = #"""
-import argparse, asyncio, base64, json, signal, sys
+import argparse, asyncio, base64, json, signal, ssl, sys
 from email import policy
 from email.parser import BytesParser
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -24,6 +26,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--out", required=True)
 parser.add_argument("--reject", action="append", default=[])
 parser.add_argument("--auth")
+parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
 args = parser.parse_args()
 
 # The test process may have SIGTERM blocked in the thread that spawned us,
@@ -77,6 +80,7 @@ class Handler:
         record({
             "event": "message",
             "peer": peer_of(session),
+            "tls": session.ssl is not None,
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
             "raw": base64.b64encode(raw).decode(),
@@ -100,6 +104,10 @@ def factory():
     options = dict(hostname="outreach-test.local", ident="outreach test SMTP")
     if args.auth:
         options.update(authenticator=authenticator, auth_require_tls=False)
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        options.update(tls_context=context, require_starttls=True)
     return RecordingSMTP(Handler(), **options)
 
 async def main():
