@@ -249,6 +249,23 @@ struct SMTPGatewayTests {
         #expect(try server.messages().count == 5)
     }
 
+    @Test func smtpsSpeaksTLSFromTheFirstByte() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tls = try SMTPTestServer.makeCertificate(in: directory)
+        let server = try SMTPTestServer(tls: tls, implicitTLS: true)
+        defer { server.stop() }
+        #expect(server.url.hasPrefix("smtps://"))
+        let gateway = try Self.gateway(server, startTLS: .none, caFile: tls.certificate)
+        var outcomes: [DeliveryOutcome] = []
+        for index in 1...3 { outcomes.append(await gateway.send(Self.message("s\(index)"), attempt: 1)) }
+        await gateway.shutdown()
+        #expect(outcomes.allSatisfy { $0.kind == .accepted }, "\(outcomes.map(\.detail))")
+        #expect(try server.messages().map(\.subject) == Array(repeating: "تذكير بموعد التطعيم", count: 3))
+        #expect(try server.connections().count == 1)
+    }
+
     @Test func leadingDotsSurviveDotStuffing() async throws {
         // English text goes quoted-printable, so these dots start lines on
         // the wire; libcurl must stuff them or the server would end DATA early.

@@ -40,13 +40,16 @@ final class SMTPTestServer {
     private let process: Process
     private var recordsFile: URL { directory.appendingPathComponent("received.jsonl") }
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    private let implicitTLS: Bool
+    var url: String { "\(implicitTLS ? "smtps" : "smtp")://127.0.0.1:\(port)" }
 
     /// - Parameters:
     ///   - reject: RCPT TO replies by address (`"nobody@example.com": "550 5.1.1 No such user"`).
     ///   - auth: `user:password`: offer AUTH and accept only these credentials.
     ///   - tls: certificate and key files (PEM) to offer STARTTLS with.
-    init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
+    ///   - implicitTLS: with `tls`, TLS from the first byte (`smtps://`) instead of STARTTLS.
+    init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil,
+         implicitTLS: Bool = false) throws {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw StartError(description: "\(python) is missing; run `make test-deps` (python3-aiosmtpd)")
@@ -61,7 +64,8 @@ final class SMTPTestServer {
         var arguments = [script.path, "--out", directory.appendingPathComponent("received.jsonl").path]
         for (address, reply) in reject.sorted(by: { $0.key < $1.key }) { arguments += ["--reject", "\(address)=\(reply)"] }
         if let auth { arguments += ["--auth", auth] }
-        if let tls { arguments += ["--tls", tls.certificate, tls.key] }
+        if let tls { arguments += ["--tls", tls.certificate, tls.key] + (implicitTLS ? ["--implicit-tls"] : []) }
+        self.implicitTLS = implicitTLS
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments

@@ -13,7 +13,8 @@
 /// `--reject ADDRESS=CODE TEXT` answers RCPT TO for that address with the
 /// given reply; `--auth USER:PASSWORD` enables AUTH PLAIN/LOGIN (TLS not
 /// required for it); `--tls CERT KEY` offers STARTTLS and requires it
-/// before MAIL FROM.
+/// before MAIL FROM, or with `--implicit-tls` speaks TLS from the first
+/// byte (smtps).
 /// Binds port 0 and prints `READY <port>` once listening.
 enum SMTPServerScript {
     static let source = #"""
@@ -27,6 +28,7 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--reject", action="append", default=[])
 parser.add_argument("--auth")
 parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+parser.add_argument("--implicit-tls", action="store_true")
 args = parser.parse_args()
 
 # The test process may have SIGTERM blocked in the thread that spawned us,
@@ -100,19 +102,23 @@ class RecordingSMTP(SMTP):
         super().connection_made(transport)
         record({"event": "connect", "peer": peer_of(self.session)})
 
+def tls_context():
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.tls[0], args.tls[1])
+    return context
+
 def factory():
     options = dict(hostname="outreach-test.local", ident="outreach test SMTP")
     if args.auth:
         options.update(authenticator=authenticator, auth_require_tls=False)
-    if args.tls:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(args.tls[0], args.tls[1])
-        options.update(tls_context=context, require_starttls=True)
+    if args.tls and not args.implicit_tls:
+        options.update(tls_context=tls_context(), require_starttls=True)
     return RecordingSMTP(Handler(), **options)
 
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(factory, host="127.0.0.1", port=0)
+    server = await loop.create_server(factory, host="127.0.0.1", port=0,
+                                      ssl=tls_context() if args.implicit_tls else None)
     port = server.sockets[0].getsockname()[1]
     print("READY %d" % port, flush=True)
     async with server:
