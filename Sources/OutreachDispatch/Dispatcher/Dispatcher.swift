@@ -17,6 +17,9 @@ public struct Dispatcher: Sendable {
         public var batchSize: Int = 256
         /// Outcomes handed to the sink at a time (sooner when the run waits).
         public var outcomeBatchSize: Int = 64
+        /// Longest an outcome waits in the buffer before it is handed over, in
+        /// seconds. With a durable ledger this bounds what a crash leaves in doubt.
+        public var outcomeMaxAge: Double = 0.5
         /// Most often a progress snapshot is published, in clock seconds.
         public var progressInterval: Double = 0.25
         /// Messages expected in all, for the ETA.
@@ -189,7 +192,7 @@ struct DispatchRun {
                 if inFlight == 0 && (stopping || (exhausted && waiting == 0)) { break }
 
                 if inFlight == 0 || finishedBuffer.count >= dispatcher.configuration.outcomeBatchSize
-                    || (oldestBuffered.map { now - $0 >= 0.5 } ?? false) {
+                    || (oldestBuffered.map { now - $0 >= dispatcher.configuration.outcomeMaxAge } ?? false) {
                     if let error = await flush(sink) { failure = failure ?? error }
                 }
                 publishProgress(force: false)
