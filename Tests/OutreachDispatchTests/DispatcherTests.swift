@@ -302,7 +302,7 @@ struct DispatcherTests {
         #expect(gateway.calls.count < 500)
     }
 
-    @Test("cancelling the run stops sending and throws CancellationError")
+    @Test("cancelling the run stops sending and throws DispatchCancelled with the unfinished messages")
     func cancellation() async throws {
         let gateway = ScriptedGateway(clock: VirtualClock()) { m, _, _ in ScriptedGateway.accepted(m) }
         let lane = DispatchLane(gateway: gateway, rate: RateLimit(perSecond: 20), concurrency: 1)
@@ -312,8 +312,13 @@ struct DispatcherTests {
         let task = Task { try await d.run(source: ArraySource(messages(1000)), sink: sink) }
         try await Task.sleep(for: .milliseconds(250))
         task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        let error = await #expect(throws: DispatchCancelled.self) { try await task.value }
         #expect(gateway.calls.count < 20)
         #expect(sink.outcomes.count == gateway.calls.count)
+        let cancelled = try #require(error)
+        #expect(cancelled.summary.accepted == gateway.calls.count)
+        #expect(cancelled.summary.unfinished == cancelled.unfinishedMessageIDs.count)
+        #expect(cancelled.summary.unfinished + cancelled.summary.accepted == cancelled.summary.messages)
+        #expect(Set(cancelled.unfinishedMessageIDs).isDisjoint(with: sink.outcomes.map(\.messageID)))
     }
 }

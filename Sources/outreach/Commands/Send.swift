@@ -14,7 +14,8 @@ struct Send: AsyncParsableCommand {
         abstract: "Send one occurrence of a campaign now through its gateway (or --dry-run: render and count only).",
         discussion: """
             Exit status: 0 when every message was accepted or rejected by the gateway, 2 when some failed \
-            after their retries, 1 on a project or gateway error (nothing sent).
+            after their retries, 1 on a project or gateway error (nothing sent), 130 when interrupted \
+            (Ctrl-C: attempts in flight finish, nothing new leaves, the summary counts the unfinished).
             """)
 
     @OptionGroup var options: ProjectOptions
@@ -100,13 +101,22 @@ struct Send: AsyncParsableCommand {
                                         route: { _ in gatewayName })
             let progress = ProgressLine(tty: isatty(2) == 1)
             let sink = SendSink(parts: partsByID)
-            let summary = try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) }
+            let run = Task { try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) } }
+            let interrupt = InterruptHandler { run.cancel() }
+            let summary: DispatchSummary
+            do {
+                summary = try await run.value
+            } catch let cancelled as DispatchCancelled {
+                summary = cancelled.summary
+            }
+            interrupt.stop()
             progress.finish()
             if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
 
             let mask = SecretMask(gatewayConfiguration.secretValues)
             report.result = SendReport.Result(summary, partsAccepted: sink.partsAccepted, mask: mask)
             output(report)
+            if summary.unfinished > 0 { throw ExitCode(130) }
             return summary.failed > 0
         }
         if failed { throw ExitCode(2) }
