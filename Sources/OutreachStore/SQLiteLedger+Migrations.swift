@@ -83,6 +83,11 @@ extension SQLiteLedger {
                 """)
         }
 
+        // The scheduler's watermark per campaign (see ScheduleWatermarkStore).
+        migrator.registerMigration("v2-schedule-watermark") { db in
+            try db.execute(sql: "ALTER TABLE campaign ADD COLUMN materialised_through INTEGER")
+        }
+
         return migrator
     }
 }

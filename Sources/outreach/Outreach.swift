@@ -17,6 +17,7 @@ struct Outreach: AsyncParsableCommand {
             GeneratePopulation.self,
             Snapshot.self,
             RenderAll.self,
+            OptOutCommand.self,
             Send.self,
             GatewayCommand.self,
         ]

@@ -30,14 +30,14 @@ struct SendTimelineTests {
         let timeline = try #require(SendTimeline(campaign(schedule)))
         let all = RowSet(rows: 0..<population.count, capacity: population.count)
         // 2027-03-03 09:00 Riyadh = 06:00Z; London 09:00 = 09:00Z.
-        var (due, next) = timeline.due(rows: all, population: population, launchedAt: utc("2027-01-01T00:00:00Z"),
+        var (due, next) = timeline.due(rows: all, population: population, after: utc("2027-01-01T00:00:00Z"),
                                        now: utc("2027-03-03T06:30:00Z"))
         #expect(due.map(\.row) == [0])
         #expect(due.first?.occurrence == "-7d@2027-03-10")
         #expect(due.first?.dueAt == utc("2027-03-03T06:00:00Z"))
         #expect(due.first?.tooLate == false)
         #expect(next == utc("2027-03-03T09:00:00Z"))   // London's 09:00
-        (due, next) = timeline.due(rows: all, population: population, launchedAt: utc("2027-01-01T00:00:00Z"),
+        (due, next) = timeline.due(rows: all, population: population, after: utc("2027-01-01T00:00:00Z"),
                                    now: utc("2027-03-03T09:00:00Z"))
         #expect(Set(due.map(\.row)) == [0, 1])
         #expect(due.first { $0.row == 1 }?.timeZone == "Europe/London")
@@ -52,7 +52,7 @@ struct SendTimelineTests {
         let timeline = try #require(SendTimeline(campaign(schedule)))
         let all = RowSet(rows: 0..<population.count, capacity: population.count)
         // Launched after row 0's -7d send: it is never targeted.
-        let (due, _) = timeline.due(rows: all, population: population, launchedAt: utc("2027-03-04T00:00:00Z"),
+        let (due, _) = timeline.due(rows: all, population: population, after: utc("2027-03-04T00:00:00Z"),
                                     now: utc("2027-03-10T06:00:00Z"))
         #expect(!due.contains { $0.row == 0 && $0.occurrence.hasPrefix("-7d") })
         // Row 0's -1d send was at 2027-03-09T06:00Z: a day late is too late.
@@ -71,10 +71,10 @@ struct SendTimelineTests {
         let timeline = try #require(SendTimeline(campaign(schedule)))
         let all = RowSet(rows: 0..<population.count, capacity: population.count)
         let launched = utc("2027-02-28T00:00:00Z")
-        var (due, next) = timeline.due(rows: all, population: population, launchedAt: launched, now: utc("2027-03-01T05:59:00Z"))
+        var (due, next) = timeline.due(rows: all, population: population, after: launched, now: utc("2027-03-01T05:59:00Z"))
         #expect(due.isEmpty)
         #expect(next == utc("2027-03-01T06:00:00Z"))   // 08:00 moved to 09:00 Riyadh
-        (due, next) = timeline.due(rows: all, population: population, launchedAt: launched, now: utc("2027-03-08T07:00:00Z"))
+        (due, next) = timeline.due(rows: all, population: population, after: launched, now: utc("2027-03-08T07:00:00Z"))
         // Riyadh rows 0, 2, 3 have #1 and #2; London row 1 has #1 only (its #2 is at 09:00Z).
         #expect(due.filter { $0.occurrence == "#1" }.count == 4)
         #expect(Set(due.filter { $0.occurrence == "#2" }.map(\.row)) == [0, 2, 3])

@@ -19,6 +19,27 @@ struct GatewaysProjectTests {
         for campaign in project.campaigns { #expect(campaign.gateway == "outbox") }
     }
 
+    @Test("the commented examples in the bundled gateways.yaml load once uncommented")
+    func commentedExamples() throws {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("gateways.yaml"), encoding: .utf8)
+        var examples = false
+        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.contains("--- Examples") { examples = true; return "" }
+            guard examples, line.hasPrefix("  # ") else { return String(line) }
+            return "  " + line.dropFirst(4)
+        }.joined(separator: "\n")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-examples-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("gateways.yaml").path
+        try uncommented.write(toFile: path, atomically: true, encoding: .utf8)
+        let environment = ["KANNEL_PASSWORD": "k-pass", "TWILIO_ACCOUNT_SID": "AC42", "TWILIO_AUTH_TOKEN": "tw-token",
+                           "UNIFONIC_APP_SID": "uni-sid", "SMTP_PASSWORD": "smtp-pass"]
+        let result = GatewaysLoader(environment: environment).load(path)
+        #expect(result.problems.isEmpty, "\(result.problems.map(\.description))")
+        #expect(result.gateways.map(\.name) == ["outbox", "kannel", "twilio", "unifonic", "mail"])
+        #expect(result.gateways.map(\.settings.typeName) == ["file", "kannel", "twilio", "http", "smtp"])
+    }
+
     @Test("gateway problems stay apart from the project's, and gateway(named:) throws them")
     func problemsKeptApart() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-gwproject-\(UUID().uuidString)")

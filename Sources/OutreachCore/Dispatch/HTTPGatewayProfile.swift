@@ -36,7 +36,7 @@ public struct HTTPGatewayProfile: Sendable {
 
     /// Unifonic REST: form POST with `AppSid`, `SenderID`, `Recipient`
     /// (international digits, no `+`/`00`), `Body`; answers
-    /// `{"success": true, "data": {"MessageID": …}}`.
+    /// `{"success": true, "data": {"MessageID": …}}`. Check against the provider's current docs.
     public static let unifonic = HTTPGatewayProfile(
         name: "unifonic", title: "Unifonic SMS REST API",
         documentation: "https://docs.unifonic.com/docs/sending-your-first-sms-via-unifonic-api",
@@ -59,7 +59,7 @@ public struct HTTPGatewayProfile: Sendable {
         })
 
     /// Taqnyat: bearer token, JSON `recipients` (digits), `body`, `sender`;
-    /// answers 201 with `messageId`.
+    /// answers 201 with `messageId`. Check against the provider's current docs.
     public static let taqnyat = HTTPGatewayProfile(
         name: "taqnyat", title: "Taqnyat SMS API",
         documentation: "https://dev.taqnyat.sa/en/doc/sms/",
@@ -75,7 +75,7 @@ public struct HTTPGatewayProfile: Sendable {
 
     /// Msegat: JSON `userName`, `apiKey`, `numbers` (digits), `userSender`,
     /// `msg`, `msgEncoding: UTF8`; answers `{"code": "1", …}` on success
-    /// (`M0000` in newer answers).
+    /// (`M0000` in newer answers). Check against the provider's current docs.
     public static let msegat = HTTPGatewayProfile(
         name: "msegat", title: "Msegat sendsms",
         documentation: "https://msegat.docs.apiary.io/",
@@ -93,7 +93,8 @@ public struct HTTPGatewayProfile: Sendable {
         })
 
     /// 4jawaly: basic auth with the API key and secret, JSON
-    /// `messages: [{text, numbers, sender}]`; answers with a `job_id`.
+    /// `messages: [{text, numbers, sender}]`; answers with a `job_id`. Check
+    /// against the provider's current docs.
     public static let fourJawaly = HTTPGatewayProfile(
         name: "4jawaly", title: "4jawaly SMS API v1",
         documentation: "https://github.com/4jawalycom/4jawaly.com_bulk_sms",
@@ -114,7 +115,8 @@ public struct HTTPGatewayProfile: Sendable {
     /// Jasmin's HTTP API: `POST /send` with `username`, `password`, `to`,
     /// `from`, `coding` (0 GSM-7, 8 UCS-2), `content` for GSM-7 or
     /// `hex-content` (UTF-16BE) for UCS-2, and `dlr-url` when delivery
-    /// reports are wanted; answers `Success "message-id"`.
+    /// reports are wanted; answers `Success "message-id"`. Check against
+    /// Jasmin's current docs (how `content` is read for GSM-7 in particular).
     public static let jasmin = HTTPGatewayProfile(
         name: "jasmin", title: "Jasmin SMS gateway HTTP API",
         documentation: "https://docs.jasminsms.com/en/latest/apis/http/index.html",
@@ -143,40 +145,4 @@ public struct HTTPGatewayProfile: Sendable {
             settings.messageIDPattern = #"Success "([^"]+)""#
             return settings
         })
-}
-
-/// JSON text for literal values placed in body templates.
-public enum JSONText {
-    /// `value` as a JSON string literal, quotes included.
-    public static func quoted(_ value: String) -> String { "\"" + escaped(value) + "\"" }
-
-    /// `value` escaped for the inside of a JSON string literal (no quotes).
-    /// Non-ASCII text (Arabic) stays as UTF-8, as JSON allows.
-    public static func escaped(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for s in value.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if s.value < 0x20 || s.value == 0x2028 || s.value == 0x2029 {
-                    out += "\\u" + hex4(s.value)
-                } else {
-                    out.unicodeScalars.append(s)
-                }
-            }
-        }
-        return out
-    }
-
-    private static func hex4(_ v: UInt32) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(v >> 12 & 0xF)], digits[Int(v >> 8 & 0xF)], digits[Int(v >> 4 & 0xF)], digits[Int(v & 0xF)]])
-    }
 }

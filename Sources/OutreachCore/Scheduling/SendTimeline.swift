@@ -54,17 +54,18 @@ public struct SendTimeline: Sendable {
         return "\(sign)\(offset)@\(date.iso)"
     }
 
-    /// The sends that are due at `now` (due time in `(launchedAt…now]`, or
-    /// too late) for the given rows, and the earliest later due time among
-    /// them (nil when nothing more is planned).
-    public func due(rows: RowSet, population: Population, launchedAt: Date, now: Date)
+    /// The sends due in `(after…now]` for the given rows (`after` is the
+    /// launch, then the scheduler's watermark), too-late ones flagged, and
+    /// the earliest later due time among them (nil when nothing more is
+    /// planned).
+    public func due(rows: RowSet, population: Population, after: Date, now: Date)
         -> (due: [DueSend], nextDue: Date?)
     {
         var zones = ZoneCache(campaignZone: campaignZone, campaignZoneName: schedule.timeZone, population: population)
         var out: [DueSend] = []
         var next: Date?
         func consider(_ send: DueSend) {
-            if send.dueAt < launchedAt { return }
+            if send.dueAt <= after { return }
             if send.dueAt <= now {
                 var s = send
                 s.tooLate = now.timeIntervalSince(send.dueAt) > lateness
@@ -89,7 +90,7 @@ public struct SendTimeline: Sendable {
         } else {
             // Fixed occurrences from the launch day's week on; bounded so a
             // daily campaign running for years stays cheap.
-            let firstDay = LocalDateTime(launchedAt.addingTimeInterval(-2 * 86_400), in: campaignZone).day
+            let firstDay = LocalDateTime(after.addingTimeInterval(-2 * 86_400), in: campaignZone).day
             let occurrences = planner.occurrences(from: firstDay, limit: 400)
             rows.forEachRow { row in
                 let (zoneName, zone) = zones.zone(row: row)

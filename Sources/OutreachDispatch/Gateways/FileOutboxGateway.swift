@@ -1,5 +1,10 @@
 public import OutreachCore
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes each message it is given to a JSON Lines file instead of sending
 /// it: one object per line with `id`, `channel`, `to`, `sender`, `text`,
@@ -17,6 +22,17 @@ public actor FileOutboxGateway: MessageGateway {
     let defaultSender: String?
     let now: @Sendable () -> Date
     private var handle: FileHandle?
+    private let timestamps: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter
+    }()
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// `projectRoot` anchors a relative `path` from gateways.yaml.
     public init(configuration: GatewayConfiguration, settings: FileOutboxSettings, projectRoot: String,
@@ -45,7 +61,7 @@ public actor FileOutboxGateway: MessageGateway {
 
     public func record(for message: OutboundMessage) -> Record {
         var record = Record(id: message.id, channel: message.channel, to: message.to, sender: message.sender ?? defaultSender,
-                            subject: message.subject, text: message.text, html: message.html, time: Self.timestamp(now()))
+                            subject: message.subject, text: message.text, html: message.html, time: timestamps.string(from: now()))
         if message.channel == .sms {
             if smartEncoding { record.text = SMSText.smartEncoded(record.text) }
             let info = SMSText.info(record.text)
@@ -58,8 +74,6 @@ public actor FileOutboxGateway: MessageGateway {
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         let record = record(for: message)
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var line = try encoder.encode(record)
             line.append(0x0A)
             let handle = try openHandle()
@@ -76,13 +90,11 @@ public actor FileOutboxGateway: MessageGateway {
         if let handle { return handle }
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-        }
-        guard let opened = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
-        try opened.seekToEnd()
+        // O_APPEND: every write lands at the end, so two `outreach` processes
+        // sharing an outbox never overwrite each other's lines.
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+        let opened = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         handle = opened
         return opened
     }
@@ -92,12 +104,5 @@ public actor FileOutboxGateway: MessageGateway {
         try? handle?.synchronize()
         try? handle?.close()
         handle = nil
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

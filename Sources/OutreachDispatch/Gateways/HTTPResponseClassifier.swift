@@ -17,8 +17,21 @@ public struct HTTPResponseClassifier: Sendable {
     public var retryStatuses: Set<Int>
     public var acceptWhen: HTTPGatewaySettings.JSONCondition?
     public var messageIDPointer: String?
-    public var messageIDPattern: String?
+    public var messageIDPattern: String? {
+        didSet { compiledPattern = messageIDPattern.flatMap(CompiledPattern.init) }
+    }
     public var secrets: [String]
+    /// Compiled once: classification runs for every attempt.
+    private var compiledPattern: CompiledPattern?
+
+    /// `NSRegularExpression` is immutable and documented thread-safe.
+    private final class CompiledPattern: @unchecked Sendable {
+        let regex: NSRegularExpression
+        init?(_ pattern: String) {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+            self.regex = regex
+        }
+    }
 
     public init(acceptStatuses: some Sequence<Int> = 200...299, retryStatuses: some Sequence<Int> = [429] + Array(500...599),
                 acceptWhen: HTTPGatewaySettings.JSONCondition? = nil, messageIDPointer: String? = nil,
@@ -28,6 +41,7 @@ public struct HTTPResponseClassifier: Sendable {
         self.acceptWhen = acceptWhen
         self.messageIDPointer = messageIDPointer
         self.messageIDPattern = messageIDPattern
+        self.compiledPattern = messageIDPattern.flatMap(CompiledPattern.init)
         self.secrets = secrets.filter { !$0.isEmpty }
     }
 
@@ -80,7 +94,7 @@ public struct HTTPResponseClassifier: Sendable {
            let value = HTTPJSONValue.parse(response.body)?.resolve(pointer)?.scalarText, !value.isEmpty {
             return value
         }
-        if let pattern = messageIDPattern, let regex = try? NSRegularExpression(pattern: pattern) {
+        if let regex = compiledPattern?.regex {
             let text = response.bodyText
             let range = NSRange(text.startIndex..., in: text)
             if let match = regex.firstMatch(in: text, range: range), match.numberOfRanges > 1,
