@@ -84,19 +84,14 @@ struct Send: AsyncParsableCommand {
                 return false
             }
 
-            let gateway: any MessageGateway
-            do {
-                gateway = try GatewayFactory.make(gatewayConfiguration, projectRoot: project.root, transport: SendTransport.make)
-            } catch {
-                throw OutreachError(.invalidProject, "\(error)", at: gatewayConfiguration.location)
-            }
+            var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+            logger[metadataKey: "campaign"] = "\(definition.name)"
+            let gateway = try SendGateways.make(gatewayConfiguration, projectRoot: project.root, logger: logger)
             let lane = DispatchLane(gateway: gateway, rate: Self.stricter(gatewayConfiguration.rate, definition.throttle),
                                     concurrency: gatewayConfiguration.concurrency, retry: gatewayConfiguration.retry)
             var dispatchConfiguration = Dispatcher.Configuration()
             dispatchConfiguration.expectedTotal = messages.count
-            var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = .warning
-            logger[metadataKey: "campaign"] = "\(definition.name)"
             let dispatcher = Dispatcher(lanes: [lane], configuration: dispatchConfiguration, logger: logger,
                                         route: { _ in gatewayName })
             let progress = ProgressLine(tty: isatty(2) == 1)
@@ -111,7 +106,7 @@ struct Send: AsyncParsableCommand {
             }
             interrupt.stop()
             progress.finish()
-            if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
+            await SendGateways.close(gateway)
 
             let mask = SecretMask(gatewayConfiguration.secretValues)
             report.result = SendReport.Result(summary, partsAccepted: sink.partsAccepted, mask: mask)

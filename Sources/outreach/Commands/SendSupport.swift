@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
@@ -16,20 +17,40 @@ func reportingErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// The HTTP transport gateways send through.
-enum SendTransport {
-    /// One transport per gateway, so each has its own connection limits.
-    static func make(for configuration: GatewayConfiguration) -> any HTTPTransport {
-        // MERGE: feature/engine's CurlHTTPTransport replaces this once merged.
-        UnavailableTransport()
+/// Builds the gateway a command sends through: libcurl for the HTTP
+/// gateways (one transport per gateway, connections per host = its
+/// concurrency), libcurl's SMTP for email, the file outbox as is.
+enum SendGateways {
+    static func make(_ configuration: GatewayConfiguration, projectRoot: String, logger: Logger,
+                     wrap: (GatewayConfiguration, any HTTPTransport) -> any HTTPTransport = { $1 }) throws(OutreachError) -> any MessageGateway {
+        func transport(_ c: GatewayConfiguration) throws(OutreachError) -> any HTTPTransport {
+            do {
+                let curl = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, c.concurrency)), logger: logger)
+                return wrap(c, curl)
+            } catch {
+                throw OutreachError(.io, "gateway '\(c.name)': cannot start libcurl (\(error))")
+            }
+        }
+        switch configuration.settings {
+        case .kannel:
+            return try KannelGateway(configuration: configuration, transport: try transport(configuration))
+        case .smtp:
+            return try SMTPGateway(configuration: configuration, logger: logger)
+        case .twilio, .http, .file:
+            let http: (any HTTPTransport)?
+            if case .file = configuration.settings { http = nil } else { http = try transport(configuration) }
+            do {
+                return try GatewayFactory.make(configuration, projectRoot: projectRoot) { _ in http! }
+            } catch {
+                throw OutreachError(.invalidProject, error.description, at: configuration.location)
+            }
+        }
     }
-}
 
-/// Stands in until the libcurl transport is merged: every request fails
-/// with a clear message, so nothing is silently dropped.
-struct UnavailableTransport: HTTPTransport {
-    func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        throw TransportError(kind: .invalidRequest, detail: "HTTP gateways are not available in this build (no libcurl transport)")
+    /// Lets a gateway finish and close what it holds open (outbox file, SMTP sessions).
+    static func close(_ gateway: any MessageGateway) async {
+        if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
+        if let smtp = gateway as? SMTPGateway { await smtp.shutdown() }
     }
 }
 
