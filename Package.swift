@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachSchedulerTests",
-            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachCore"],
+            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachProject", "OutreachCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

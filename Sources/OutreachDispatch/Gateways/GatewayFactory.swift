@@ -1,4 +1,5 @@
 public import OutreachCore
+import Logging
 
 /// Builds the project's gateways from their configuration.
 ///
@@ -31,13 +32,18 @@ public enum GatewayFactory {
             return HTTPGateway(configuration: configuration, settings: settings, transport: transport(configuration))
         case .file(let settings):
             return FileOutboxGateway(configuration: configuration, settings: settings, projectRoot: projectRoot)
-        // MERGE: feature/engine brings KannelGateway and feature/smtp SMTPGateway;
-        // the lead replaces this case with:
-        //   case .kannel(let s): return KannelGateway(configuration: configuration, settings: s, transport: transport(configuration))
-        //   case .smtp(let s):   return SMTPGateway(configuration: configuration, settings: s)
-        case .kannel, .smtp:
-            throw GatewayFactoryError(gateway: configuration.name, type: configuration.settings.typeName,
-                                      message: "\(configuration.settings.typeName) gateways are not available in this build")
+        case .kannel:
+            do {
+                return try KannelGateway(configuration: configuration, transport: transport(configuration))
+            } catch {
+                throw GatewayFactoryError(gateway: configuration.name, type: "kannel", message: error.message)
+            }
+        case .smtp:
+            do {
+                return try SMTPGateway(configuration: configuration, logger: Logger(label: "outreach.smtp"))
+            } catch {
+                throw GatewayFactoryError(gateway: configuration.name, type: "smtp", message: error.message)
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
@@ -91,9 +90,7 @@ struct GatewayTest: AsyncParsableCommand {
                 text: text ?? "اختبار من Outreach — test message (\(stamp))")
 
             let recorders = Mutex<[ExchangeRecorder]>([])
-            var logger = Logger(label: "outreach.gateway-test") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = .warning
-            let gateway = try SendGateways.make(configuration, projectRoot: project.root, logger: logger) { c, transport in
+            let gateway = try SendGateways.make(configuration, projectRoot: project.root) { c, transport in
                 let recorder = ExchangeRecorder(transport, secrets: c.secretValues)
                 recorders.withLock { $0.append(recorder) }
                 return recorder

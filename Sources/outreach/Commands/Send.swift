@@ -87,7 +87,7 @@ struct Send: AsyncParsableCommand {
             var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
             logger[metadataKey: "campaign"] = "\(definition.name)"
-            let gateway = try SendGateways.make(gatewayConfiguration, projectRoot: project.root, logger: logger)
+            let gateway = try SendGateways.make(gatewayConfiguration, projectRoot: project.root)
             let lane = DispatchLane(gateway: gateway, rate: Self.stricter(gatewayConfiguration.rate, definition.throttle),
                                     concurrency: gatewayConfiguration.concurrency, retry: gatewayConfiguration.retry)
             var dispatchConfiguration = Dispatcher.Configuration()

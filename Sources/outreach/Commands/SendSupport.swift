@@ -17,33 +17,38 @@ func reportingErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// Builds the gateway a command sends through: libcurl for the HTTP
-/// gateways (one transport per gateway, connections per host = its
-/// concurrency), libcurl's SMTP for email, the file outbox as is.
-enum SendGateways {
-    static func make(_ configuration: GatewayConfiguration, projectRoot: String, logger: Logger,
-                     wrap: (GatewayConfiguration, any HTTPTransport) -> any HTTPTransport = { $1 }) throws(OutreachError) -> any MessageGateway {
-        func transport(_ c: GatewayConfiguration) throws(OutreachError) -> any HTTPTransport {
-            do {
-                let curl = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, c.concurrency)), logger: logger)
-                return wrap(c, curl)
-            } catch {
-                throw OutreachError(.io, "gateway '\(c.name)': cannot start libcurl (\(error))")
-            }
+/// The HTTP transport gateways send through: libcurl's multi interface on
+/// its own thread, one transport per gateway so each keeps its own
+/// connection cap (the gateway's `concurrency`).
+enum SendTransport {
+    static func make(for configuration: GatewayConfiguration) -> any HTTPTransport {
+        do {
+            return try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, configuration.concurrency)))
+        } catch {
+            return UnavailableTransport(reason: error.detail)
         }
-        switch configuration.settings {
-        case .kannel:
-            return try KannelGateway(configuration: configuration, transport: try transport(configuration))
-        case .smtp:
-            return try SMTPGateway(configuration: configuration, logger: logger)
-        case .twilio, .http, .file:
-            let http: (any HTTPTransport)?
-            if case .file = configuration.settings { http = nil } else { http = try transport(configuration) }
-            do {
-                return try GatewayFactory.make(configuration, projectRoot: projectRoot) { _ in http! }
-            } catch {
-                throw OutreachError(.invalidProject, error.description, at: configuration.location)
-            }
+    }
+}
+
+/// Used only when libcurl cannot start: every request fails with the
+/// reason, so nothing is silently dropped.
+struct UnavailableTransport: HTTPTransport {
+    var reason: String
+    func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        throw TransportError(kind: .invalidRequest, detail: "libcurl is not available: \(reason)")
+    }
+}
+
+/// Builds the gateway `send` and `gateway test` use (through the project's
+/// `GatewayFactory`), with `wrap` around each HTTP transport (the exchange
+/// recorder), and closes what it holds open afterwards.
+enum SendGateways {
+    static func make(_ configuration: GatewayConfiguration, projectRoot: String,
+                     wrap: (GatewayConfiguration, any HTTPTransport) -> any HTTPTransport = { $1 }) throws(OutreachError) -> any MessageGateway {
+        do {
+            return try GatewayFactory.make(configuration, projectRoot: projectRoot) { c in wrap(c, SendTransport.make(for: c)) }
+        } catch {
+            throw OutreachError(.invalidProject, error.description, at: configuration.location)
         }
     }
 
