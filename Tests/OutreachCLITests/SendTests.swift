@@ -42,6 +42,9 @@ struct SendTests {
         #expect(accepted == 9)
         #expect(result["failed"] as? Int == 0)
         #expect(result["partsAccepted"] as? Int == 17)
+        let segments = try #require(report["segments"] as? [[String: Any]])
+        #expect(segments.map { $0["name"] as? String } == ["parents", "students"])
+        #expect(segments.reduce(0) { $0 + ($1["ready"] as? Int ?? 0) } == 9)
         let lines = try Self.outboxLines(dir)
         #expect(lines.count == accepted)
         let ids = lines.compactMap { $0["id"] as? String }

@@ -261,6 +261,8 @@ struct SendReport: Encodable {
     var byChannel: [String: Int]
     /// SMS parts of those messages.
     var parts: Int
+    /// Per segment: recipients, messages ready, unreachable and render failures with reasons.
+    var segments: [CampaignMessageSet.SegmentCount]
     var result: Result?
 
     init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, today: Day,
@@ -285,6 +287,7 @@ struct SendReport: Encodable {
         for m in toSend { channels[m.channel.rawValue, default: 0] += 1 }
         byChannel = channels
         self.parts = parts
+        segments = set.segments
     }
 
     /// The same reason from several segments counted once.
