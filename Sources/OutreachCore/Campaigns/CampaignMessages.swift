@@ -8,6 +8,8 @@
 /// `campaign.channels` that their segment has a template for and they have a
 /// valid address on. Message ids are `campaign/occurrence/recipient`, so the
 /// same occurrence always gives the same ids (the ledger keys on them).
+/// A campaign with `smart_encoding` gets its SMS texts smart-encoded here,
+/// so the parts counted are the parts sent.
 public struct CampaignMessages: Sendable {
     public var catalog: AudienceCatalog
     /// Per segment name, the template for each channel the segment can use.
@@ -70,7 +72,8 @@ public struct CampaignMessages: Sendable {
                 case .failure(let failure):
                     failures.add(failure.reason, id: id)
                     set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .renderFailure, reason: failure.reason))
-                case .success(let rendered):
+                case .success(var rendered):
+                    if channel == .sms && campaign.smartEncoding { rendered.text = SMSText.smartEncoded(rendered.text) }
                     let message = OutboundMessage(
                         id: Self.messageID(campaign: campaign.name, occurrence: occurrence, recipient: id),
                         channel: channel, recipientID: id, to: address, sender: Self.sender(campaign.sender, channel: channel),
