@@ -44,6 +44,7 @@ class Run:
     """One child process: its wall time, peak RSS and output."""
     argv: list
     wall: float
+    cpu: float            # user + system seconds (steadier than wall on a busy machine)
     rss_kib: int
     status: int
     stdout: str
@@ -66,7 +67,7 @@ def run(argv, check=True, cwd=ROOT, env=None):
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Run(argv, wall, usage.ru_maxrss, child.returncode,
+        result = Run(argv, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, child.returncode,
                      out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
     if check and result.status != 0:
         raise SystemExit(f"failed ({result.status}): {' '.join(argv)}\n{result.stderr[-4000:]}")
@@ -83,6 +84,7 @@ class Side:
     wall: float           # seconds, the whole process
     rss_mib: float
     detail: dict = dataclasses.field(default_factory=dict)
+    cpu: float = None     # user + system seconds of the whole process
 
 
 @dataclasses.dataclass
@@ -163,9 +165,9 @@ def measure_segmentation(ctx, records):
     peer_counts = peer.json()["counts"]
     agree, check = compare_counts(our_counts, peer_counts)
     rows = [Row(f"segmentation: CSV → {len(our_counts)} audience counts", records, "s",
-                Side(ours.wall, ours.wall, mib(ours.rss_kib), {"counts": our_counts}),
+                Side(ours.wall, ours.wall, mib(ours.rss_kib), {"counts": our_counts}, ours.cpu),
                 Side(peer.wall, peer.wall, mib(peer.rss_kib),
-                     {"counts": peer_counts, "querySeconds": peer.json()["seconds"]}),
+                     {"counts": peer_counts, "querySeconds": peer.json()["seconds"]}, peer.cpu),
                 f"DuckDB {duckdb_version(ctx)} read_csv", "time ≤ DuckDB's, lower RSS",
                 ours.wall <= peer.wall and ours.rss_kib < peer.rss_kib, check, agree,
                 f"DuckDB threads={ctx.threads}; outreach imports on one thread")]
@@ -186,10 +188,10 @@ def measure_segmentation(ctx, records):
         agree_warm, check_warm = False, "MISMATCH: the snapshot's counts differ from the CSV's"
     rows.append(Row(f"segmentation warm: snapshot → {len(warm_counts)} counts", records, "s",
                     Side(ours_warm.wall, ours_warm.wall, mib(ours_warm.rss_kib),
-                         {"snapshotSeconds": made.wall, "snapshotBytes": made.json()["bytes"]}),
+                         {"snapshotSeconds": made.wall, "snapshotBytes": made.json()["bytes"]}, ours_warm.cpu),
                     Side(peer_warm.wall, peer_warm.wall, mib(peer_warm.rss_kib),
                          {"loadSeconds": loaded.wall, "querySeconds": peer_warm.json()["seconds"],
-                          "databaseBytes": os.path.getsize(database)}),
+                          "databaseBytes": os.path.getsize(database)}, peer_warm.cpu),
                     "DuckDB table (typed, stored)", "< 1 s at 10M",
                     ours_warm.wall < 1.0 if records >= 10_000_000 else None, check_warm, agree_warm,
                     f"snapshot made in {made.wall:.1f} s, DuckDB table in {loaded.wall:.1f} s (not in the figures)"))
@@ -238,9 +240,9 @@ def measure_rendering(ctx, records):
         agree, check = False, f"MISMATCH: {o['messages']} messages vs {p['messages']}; " + check
     return [Row("rendering: Arabic SMS per record", records, "msg/s",
                 Side(o["messagesPerSecond"], ours.wall, mib(ours.rss_kib),
-                     {"messages": o["messages"], "renderSeconds": o["renderSeconds"], "loadSeconds": o["loadSeconds"]}),
+                     {"messages": o["messages"], "renderSeconds": o["renderSeconds"], "loadSeconds": o["loadSeconds"]}, ours.cpu),
                 Side(p["messagesPerSecond"], peer.wall, mib(peer.rss_kib),
-                     {"messages": p["messages"], "renderSeconds": p["renderSeconds"], "icu": p["icu"], "pyicu": p["pyicu"]}),
+                     {"messages": p["messages"], "renderSeconds": p["renderSeconds"], "icu": p["icu"], "pyicu": p["pyicu"]}, peer.cpu),
                 f"PyICU {p['pyicu']} (ICU {p['icu']})", "≥ 5× PyICU's msg/s",
                 o["messagesPerSecond"] >= 5 * p["messagesPerSecond"], check, agree,
                 "rates over the rendering loop only (data loaded first); " + differences)]
@@ -334,6 +336,13 @@ def machine():
             "os": platform.platform(), "kernel": platform.release()}
 
 
+def fmt_side(side, unit):
+    text = fmt(side.value, unit)
+    if unit == "s" and side.cpu is not None:
+        text += f" (cpu {side.cpu:.2f})"
+    return text
+
+
 def fmt(value, unit):
     if value is None:
         return "—"
@@ -348,8 +357,8 @@ def table(rows, pending):
     for r in rows:
         ratio = r.ratio
         lines.append([
-            r.measurement, f"{r.records:,}", fmt(r.ours.value, r.unit),
-            (fmt(r.peer.value, r.unit) + f" ({r.peer_name})") if r.peer else "—",
+            r.measurement, f"{r.records:,}", fmt_side(r.ours, r.unit),
+            (fmt_side(r.peer, r.unit) + f" [{r.peer_name}]") if r.peer else "—",
             f"{ratio:.2f}×" if ratio else "—",
             f"{r.ours.rss_mib:,.0f} MiB", f"{r.peer.rss_mib:,.0f} MiB" if r.peer else "—",
             r.target + ("" if r.met is None else (" ✓" if r.met else " ✗")),
@@ -383,6 +392,7 @@ def main():
     ctx = Context(args)
 
     started = time.time()
+    load_before = os.getloadavg()
     rows, pending = [], []
     for name, measure in MEASUREMENTS:
         if args.only and not any(o in name for o in args.only):
@@ -397,7 +407,8 @@ def main():
 
     print()
     print(f"Outreach benchmarks, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-          f"{machine()['nproc']} cores, {machine()['cpu']}")
+          f"{machine()['nproc']} cores, {machine()['cpu']}, load average {load_before[0]:.1f} → {os.getloadavg()[0]:.1f}")
+    print("times: wall seconds of the whole process (cpu: user + system seconds); ratio > 1: Outreach better")
     print(table(rows, pending))
     for r in rows:
         if r.notes:
@@ -412,6 +423,8 @@ def main():
         "versions": versions(ctx),
         "seed": args.seed, "today": args.today, "threads": args.threads, "smoke": args.smoke,
         "seconds": round(time.time() - started, 1),
+        # Other work on the machine: wall times above suffer, CPU times less.
+        "loadAverage": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
         "measurements": [dict(dataclasses.asdict(r), ratio=r.ratio) for r in rows],
         "pending": pending,
     }
