@@ -56,8 +56,9 @@ final class LocaleFormatting: Sendable {
         var numbers: [NumberKey: String] = [:]
         /// The hot caches, read without hashing: days of 1900–2100 by style
         /// and day, small whole numbers by style and value.
-        var days: [[String?]] = Array(repeating: [], count: 6)
-        var smallNumbers: [[String?]] = Array(repeating: [], count: 3)
+        /// Flat (style-major), so a hit is one array read: `slot * cachedDays + offset`.
+        var days: [String?] = []
+        var smallNumbers: [String?] = []
     }
 
     /// Days from 1900-01-01 to 2100-12-31 go in the flat day cache.
@@ -98,10 +99,8 @@ final class LocaleFormatting: Sendable {
         let key = NumberKey(style: style, value: value)
         return state.withLock { state in
             if small >= 0 {
-                if state.smallNumbers[slot].isEmpty {
-                    state.smallNumbers[slot] = Array(repeating: nil, count: Self.cachedNumbers)
-                }
-                if let hit = state.smallNumbers[slot][small] { return hit }
+                if state.smallNumbers.isEmpty { state.smallNumbers = Array(repeating: nil, count: 3 * Self.cachedNumbers) }
+                if let hit = state.smallNumbers[slot * Self.cachedNumbers + small] { return hit }
             } else if let hit = state.numbers[key] {
                 return hit
             }
@@ -114,7 +113,7 @@ final class LocaleFormatting: Sendable {
             var text = formatter.string(from: number) ?? "\(value.doubleValue)"
             if stripsBidiMarks { text = Self.strippingBidiMarks(text) }
             if small >= 0 {
-                state.smallNumbers[slot][small] = text
+                state.smallNumbers[slot * Self.cachedNumbers + small] = text
             } else if state.numbers.count < Self.cacheLimit {
                 state.numbers[key] = text
             }
@@ -131,8 +130,8 @@ final class LocaleFormatting: Sendable {
         let key = DateKey(style: style, day: day.daysSinceEpoch)
         return state.withLock { state -> String? in
             if flat {
-                if state.days[slot].isEmpty { state.days[slot] = Array(repeating: nil, count: Self.cachedDays) }
-                if let hit = state.days[slot][offset] { return hit }
+                if state.days.isEmpty { state.days = Array(repeating: nil, count: 6 * Self.cachedDays) }
+                if let hit = state.days[slot * Self.cachedDays + offset] { return hit }
             } else if let hit = state.dates[key] {
                 return hit
             }
@@ -156,7 +155,7 @@ final class LocaleFormatting: Sendable {
             }
             if stripsBidiMarks { text = Self.strippingBidiMarks(text) }
             if flat {
-                state.days[slot][offset] = text
+                state.days[slot * Self.cachedDays + offset] = text
             } else if state.dates.count < Self.cacheLimit {
                 state.dates[key] = text
             }
