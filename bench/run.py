@@ -445,6 +445,8 @@ def main():
     parser.add_argument("--today", default="2026-11-29", help="generation and evaluation date (fixed: same data every run)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="cores given to DuckDB")
     parser.add_argument("--render-limit", type=int, default=1_000_000, help="render at most this many records (10M runs)")
+    parser.add_argument("--plan-limit", type=int, default=1_000_000,
+                        help="plan at most this many records (each of the 100 runs reads the whole snapshot)")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "outreach"))
     parser.add_argument("--python", default=os.path.join(DATA, "venv", "bin", "python"),
                         help="Python with duckdb and PyICU (make bench-deps makes it)")
@@ -466,6 +468,8 @@ def main():
             continue
         for records in sizes:
             if measure is measure_rendering and records > args.render_limit:
+                continue
+            if measure is measure_plan and records > args.plan_limit:
                 continue
             rows += measure(ctx, records)
 
