@@ -176,6 +176,6 @@ struct CampaignMessagesTests {
         (.text("<sara@example.sa>"), .email, nil),
     ] as [(Value, Channel, String?)])
     func addresses(value: Value, channel: Channel, expected: String?) {
-        #expect(CampaignMessages.address(value, channel: channel) == expected)
+        #expect(RecipientComposer.address(value, channel: channel) == expected)
     }
 }

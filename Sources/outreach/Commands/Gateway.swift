@@ -74,7 +74,7 @@ struct GatewayTest: AsyncParsableCommand {
             } else {
                 channel = configuration.channel
             }
-            guard let address = CampaignMessages.address(.text(to), channel: channel) else {
+            guard let address = RecipientComposer.address(.text(to), channel: channel) else {
                 throw OutreachError(.invalidValue, "'\(to)' is not a valid \(channel == .sms ? "mobile number" : "email address")",
                                     hint: channel == .sms ? "write it as 05XXXXXXXX or +9665XXXXXXXX (other countries with + or 00)"
                                                           : "gateway '\(name)' sends \(channel.rawValue)")

@@ -93,9 +93,13 @@ struct Run: AsyncParsableCommand {
             }
             var groupLogger = logger
             groupLogger.logLevel = .warning
-            let group = ServiceGroup(configuration: .init(
+            var groupConfiguration = ServiceGroupConfiguration(
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
+            // Retries waiting out a back-off could hold a shutdown for minutes: after 30 s the
+            // run is cancelled; what is still `sending` is marked uncertain at the next start.
+            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+            let group = ServiceGroup(configuration: groupConfiguration)
             let forceQuit = Self.secondInterruptExits()
             try await group.run()
             forceQuit.cancel()
