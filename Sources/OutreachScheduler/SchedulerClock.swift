@@ -18,27 +18,37 @@ public struct WallClock: SchedulerClock {
     }
 }
 
-/// Virtual time that starts at `start` and runs `speed` times faster than
-/// real time (`--clock 2027-03-01T06:00:00Z --speed 3600`: an hour a second).
-public struct AcceleratedClock: SchedulerClock {
-    public let start: Date
+/// Virtual time for rehearsals (`--at 2027-03-01T06:00:00Z --speed 3600`):
+/// waiting is compressed `speed` times — an hour's sleep takes a second —
+/// while work runs at real speed, so materialising a million sends never
+/// makes the scheduler "late" for the next one.
+public final class AcceleratedClock: SchedulerClock, @unchecked Sendable {
     public let speed: Double
-    private let origin: ContinuousClock.Instant
+    private let lock = NSLock()
+    private var base: Date
+    private var realBase: ContinuousClock.Instant
 
     public init(start: Date, speed: Double) {
-        self.start = start
+        self.base = start
         self.speed = max(speed, 0.000_001)
-        self.origin = ContinuousClock.now
+        self.realBase = ContinuousClock.now
     }
 
     public func now() -> Date {
-        let elapsed = ContinuousClock.now - origin
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return start.addingTimeInterval(seconds * speed)
+        lock.withLock { base.addingTimeInterval(Self.seconds(ContinuousClock.now - realBase)) }
     }
 
     public func sleep(until instant: Date) async throws {
         let virtual = instant.timeIntervalSince(now())
-        if virtual > 0 { try await Task.sleep(for: .milliseconds(Int64(virtual / speed * 1000) + 1)) }
+        guard virtual > 0 else { return }
+        try await Task.sleep(for: .milliseconds(Int64(virtual / speed * 1000) + 1))
+        lock.withLock {
+            base = instant
+            realBase = ContinuousClock.now
+        }
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
