@@ -15,6 +15,11 @@ struct Outreach: AsyncParsableCommand {
             Preview.self,
             Plan.self,
             GeneratePopulation.self,
+            Snapshot.self,
+            RenderAll.self,
+            OptOutCommand.self,
+            Send.self,
+            GatewayCommand.self,
         ]
     )
 }

@@ -1,0 +1,122 @@
+public import Foundation
+
+/// One targeted recipient of one occurrence of one campaign: the ledger's row.
+///
+/// Unique by (campaign, occurrence, recipient): materialising the same
+/// occurrence twice adds nothing, so the same message can never be queued
+/// twice. `messageID` is derived from those three (see `messageID(campaign:
+/// occurrence:recipient:)`), so it is the same on every run and after a crash.
+public struct LedgerEntry: Sendable, Hashable, Codable {
+    public var campaign: String
+    /// The occurrence key the scheduler chose (e.g. its UTC due time, or
+    /// `-7d@2027-03-01` for a relative send); opaque to the ledger.
+    public var occurrence: String
+    /// The campaign segment the person fell in, for per-segment reports.
+    public var segment: String?
+    /// The population id.
+    public var recipientID: String
+    public var messageID: String
+    /// E.164 phone for SMS, email address for email; empty when unreachable.
+    public var address: String
+    public var channel: Channel
+    /// SMS parts (1 for email), for cost reports.
+    public var parts: Int
+    public var state: LedgerState
+    /// Set when `state` is `skipped`.
+    public var skipReason: SkipReason?
+    public var attempts: Int
+    public var providerMessageID: String?
+    /// The gateway's last answer or why it was skipped, shortened, never a secret.
+    public var lastDetail: String?
+    /// When it should leave (the dispatcher claims it at or after this time).
+    public var dueAt: Date
+    public var queuedAt: Date
+    /// When it was (last) marked `sending`: the time frequency caps count from.
+    public var sentAt: Date?
+    /// When the gateway's outcome or a delivery report was recorded.
+    public var finishedAt: Date?
+    /// What to send, rendered at materialisation (membership and data as of
+    /// that moment). Optional so a scheduler may render at claim time instead.
+    public var payload: Payload?
+
+    /// The rendered message as it will leave.
+    public struct Payload: Sendable, Hashable, Codable {
+        public var sender: String?
+        public var subject: String?
+        public var text: String
+        public var html: String?
+        public var language: String?
+
+        public init(sender: String? = nil, subject: String? = nil, text: String, html: String? = nil, language: String? = nil) {
+            self.sender = sender
+            self.subject = subject
+            self.text = text
+            self.html = html
+            self.language = language
+        }
+    }
+
+    /// A new entry; `messageID` is derived from campaign, occurrence and recipient.
+    public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
+                address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
+                state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
+                payload: Payload? = nil) {
+        self.campaign = campaign
+        self.occurrence = occurrence
+        self.segment = segment
+        self.recipientID = recipientID
+        self.messageID = Self.messageID(campaign: campaign, occurrence: occurrence, recipient: recipientID)
+        self.address = address
+        self.channel = channel
+        self.parts = parts
+        self.state = state
+        self.skipReason = skipReason
+        self.attempts = 0
+        self.providerMessageID = nil
+        self.lastDetail = detail
+        self.dueAt = dueAt
+        self.queuedAt = queuedAt ?? dueAt
+        self.sentAt = nil
+        self.finishedAt = nil
+        self.payload = payload
+    }
+
+    /// A recipient who is targeted but will not be sent anything (unreachable,
+    /// render failure, …): recorded as `skipped` from the start.
+    public static func skipped(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
+                               address: String = "", channel: Channel, reason: SkipReason, detail: String? = nil,
+                               dueAt: Date, queuedAt: Date? = nil) -> LedgerEntry {
+        LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
+                    address: address, channel: channel, parts: 0, dueAt: dueAt, queuedAt: queuedAt,
+                    state: .skipped, skipReason: reason, detail: detail)
+    }
+
+    /// `m` and 32 lower-case hex digits: the first 128 bits of SHA-256 over
+    /// campaign, occurrence and recipient joined by NUL. Short enough for
+    /// providers' client-reference fields, the same on every run.
+    public static func messageID(campaign: String, occurrence: String, recipient: String) -> String {
+        var hasher = SHA256()
+        hasher.update(campaign.utf8)
+        hasher.update(CollectionOfOne(0))
+        hasher.update(occurrence.utf8)
+        hasher.update(CollectionOfOne(0))
+        hasher.update(recipient.utf8)
+        let digest = hasher.finalize()
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "m")]
+        out.reserveCapacity(33)
+        for byte in digest.prefix(16) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The message the dispatcher sends, or nil when no payload was stored.
+    public var outboundMessage: OutboundMessage? {
+        guard let payload else { return nil }
+        return OutboundMessage(id: messageID, channel: channel, recipientID: recipientID, to: address,
+                               sender: payload.sender, subject: payload.subject, text: payload.text,
+                               html: payload.html, language: payload.language)
+    }
+}

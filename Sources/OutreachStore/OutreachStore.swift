@@ -1,2 +1,0 @@
-/// The durable ledger: populated by the ledger work.
-enum OutreachStoreModule {}

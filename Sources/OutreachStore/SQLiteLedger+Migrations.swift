@@ -1,0 +1,93 @@
+import GRDB
+
+extension SQLiteLedger {
+    /// Named, append-only migrations: never edit one that has shipped; add
+    /// the next instead. GRDB records which ran in `grdb_migrations`.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger (
+                    id                  INTEGER PRIMARY KEY,
+                    campaign            TEXT    NOT NULL,
+                    occurrence          TEXT    NOT NULL,
+                    recipient_id        TEXT    NOT NULL,
+                    message_id          TEXT    NOT NULL UNIQUE,
+                    segment             TEXT,
+                    address             TEXT    NOT NULL,
+                    channel             TEXT    NOT NULL,
+                    parts               INTEGER NOT NULL,
+                    state               TEXT    NOT NULL,
+                    skip_reason         TEXT,
+                    attempts            INTEGER NOT NULL DEFAULT 0,
+                    provider_message_id TEXT,
+                    last_detail         TEXT,
+                    due_at              INTEGER NOT NULL,
+                    queued_at           INTEGER NOT NULL,
+                    sent_at             INTEGER,
+                    finished_at         INTEGER,
+                    updated_at          INTEGER NOT NULL,
+                    sender              TEXT,
+                    subject             TEXT,
+                    body                TEXT,
+                    html                TEXT,
+                    language            TEXT,
+                    UNIQUE (campaign, occurrence, recipient_id)
+                );
+                -- The claim query: due queued entries in due order. Partial, so
+                -- finished rows cost nothing here.
+                CREATE INDEX ledger_claim ON ledger (due_at) WHERE state = 'queued';
+                -- The frequency-cap query: one person's sends since T.
+                CREATE INDEX ledger_cap ON ledger (recipient_id, sent_at) WHERE sent_at IS NOT NULL;
+                -- Delivery reports keyed by the provider's id.
+                CREATE INDEX ledger_provider ON ledger (provider_message_id) WHERE provider_message_id IS NOT NULL;
+                -- Crash recovery and on_uncertain.
+                CREATE INDEX ledger_sending ON ledger (campaign) WHERE state = 'sending';
+                CREATE INDEX ledger_uncertain ON ledger (campaign) WHERE state = 'uncertain';
+
+                -- Delivery reports that arrived before the gateway's answer was
+                -- recorded (a fast SMSC can beat the outcome batch); applied when it is.
+                CREATE TABLE pending_report (
+                    id          INTEGER PRIMARY KEY,
+                    key_kind    TEXT    NOT NULL,   -- 'message' or 'provider'
+                    key         TEXT    NOT NULL,
+                    status      TEXT    NOT NULL,
+                    detail      TEXT,
+                    at          INTEGER NOT NULL
+                );
+                CREATE INDEX pending_report_key ON pending_report (key_kind, key);
+
+                CREATE TABLE campaign (
+                    name        TEXT    PRIMARY KEY,
+                    state       TEXT    NOT NULL,
+                    updated_at  INTEGER NOT NULL,
+                    launched_at INTEGER
+                );
+                -- Append-only history of state changes (who paused when).
+                CREATE TABLE campaign_event (
+                    id          INTEGER PRIMARY KEY,
+                    campaign    TEXT    NOT NULL,
+                    from_state  TEXT    NOT NULL,
+                    to_state    TEXT    NOT NULL,
+                    at          INTEGER NOT NULL
+                );
+
+                CREATE TABLE opt_out (
+                    address     TEXT    PRIMARY KEY,   -- normalised: E.164 or lower-cased email
+                    channel     TEXT    NOT NULL,
+                    source      TEXT    NOT NULL,
+                    reason      TEXT,
+                    created_at  INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+
+        // The scheduler's watermark per campaign (see ScheduleWatermarkStore).
+        migrator.registerMigration("v2-schedule-watermark") { db in
+            try db.execute(sql: "ALTER TABLE campaign ADD COLUMN materialised_through INTEGER")
+        }
+
+        return migrator
+    }
+}

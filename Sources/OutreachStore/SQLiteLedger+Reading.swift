@@ -1,0 +1,56 @@
+public import Foundation
+import GRDB
+public import OutreachCore
+
+/// Entries, counts and the frequency-cap query.
+extension SQLiteLedger {
+    public func entry(messageID: String) async throws -> LedgerEntry? {
+        try await read("read entry") { db in
+            try LedgerRecord.fetchOne(db, sql: "SELECT \(LedgerRecord.columnList) FROM ledger WHERE message_id = ?",
+                                      arguments: [messageID])?.entry
+        }
+    }
+
+    public func entries(campaign: String, state: LedgerState?, limit: Int) async throws -> [LedgerEntry] {
+        try await read("read entries") { db in
+            var sql = "SELECT \(LedgerRecord.columnList) FROM ledger WHERE campaign = ?"
+            var arguments: StatementArguments = [campaign]
+            if let state {
+                sql += " AND state = ?"
+                arguments += [state.rawValue]
+            }
+            sql += " ORDER BY due_at, id LIMIT ?"
+            arguments += [max(0, limit)]
+            return try LedgerRecord.fetchAll(db, sql: sql, arguments: arguments).map(\.entry)
+        }
+    }
+
+    public func counts(campaign: String) async throws -> LedgerCounts {
+        try await read("count") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT occurrence, segment, state, skip_reason, count(*) AS n, total(parts) AS parts
+                FROM ledger WHERE campaign = ?
+                GROUP BY occurrence, segment, state, skip_reason
+                ORDER BY occurrence, segment, state, skip_reason
+                """, arguments: [campaign])
+            return LedgerCounts(campaign: campaign, rows: rows.map { row in
+                LedgerCount(occurrence: row["occurrence"], segment: row["segment"],
+                            state: LedgerState(rawValue: row["state"]) ?? .uncertain,
+                            skipReason: (row["skip_reason"] as String?).flatMap(SkipReason.init(rawValue:)),
+                            count: row["n"], parts: Int(row["parts"] as Double))
+            })
+        }
+    }
+
+    public func recentSends(recipients: [String], since: Date) async throws -> [String: Int] {
+        let since = Milliseconds.from(since)
+        return try await read("frequency-cap query") { db in
+            var counts: [String: Int] = [:]
+            for recipient in Set(recipients) {
+                let n = try Self.recentSends(db, recipient: recipient, since: since)
+                if n > 0 { counts[recipient] = n }
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,306 @@
+public import Foundation
+import GRDB
+public import OutreachCore
+
+/// Materialise, claim, release, record: the send path.
+extension SQLiteLedger {
+    private static let insertSQL = """
+        INSERT INTO ledger (\(LedgerRecord.CodingKeys.allCases.dropFirst().map(\.rawValue).joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: LedgerRecord.CodingKeys.allCases.count - 1).joined(separator: ", ")))
+        ON CONFLICT DO NOTHING
+        """
+
+    public func materialise(_ entries: [LedgerEntry], at now: Date) async throws -> MaterialisationResult {
+        for entry in entries where entry.state != .queued && entry.state != .skipped {
+            throw OutreachError(.invalidValue, "cannot materialise message \(entry.messageID) in state \(entry.state.rawValue)",
+                                hint: "new ledger entries are queued, or skipped with a reason")
+        }
+        guard !entries.isEmpty else { return MaterialisationResult() }
+        return try await write("materialise") { db in
+            let insert = try db.cachedStatement(sql: Self.insertSQL)
+            let optOuts = try OptOutCheck(db)
+            var result = MaterialisationResult()
+            for var entry in entries {
+                var optedOut = false
+                if entry.state == .queued, try optOuts.contains(entry.address) {
+                    entry.state = .skipped
+                    entry.skipReason = .optedOut
+                    entry.lastDetail = "address on the suppression list"
+                    optedOut = true
+                }
+                let r = LedgerRecord(entry, updatedAt: now)
+                try insert.execute(arguments: [
+                    r.campaign, r.occurrence, r.recipientID, r.messageID, r.segment, r.address, r.channel, r.parts,
+                    r.state, r.skipReason, r.attempts, r.providerMessageID, r.lastDetail, r.dueAt, r.queuedAt,
+                    r.sentAt, r.finishedAt, r.updatedAt, r.sender, r.subject, r.body, r.html, r.language,
+                ])
+                if db.changesCount == 1 {
+                    result.inserted += 1
+                    if optedOut { result.optedOut += 1 }
+                } else {
+                    result.alreadyPresent += 1
+                }
+            }
+            return result
+        }
+    }
+
+    public func claim(_ request: ClaimRequest) async throws -> [LedgerEntry] {
+        guard request.limit > 0 else { return [] }
+        return try await write("claim") { db in
+            var campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
+            if let only = request.campaigns { campaigns.formIntersection(only) }
+            guard !campaigns.isEmpty else { return [] }
+            let names = campaigns.sorted()
+            let now = Milliseconds.from(request.now)
+            let select = try db.cachedStatement(sql: """
+                SELECT \(LedgerRecord.columnList) FROM ledger
+                WHERE state = 'queued' AND due_at <= ? AND campaign IN (\(names.map { _ in "?" }.joined(separator: ", ")))
+                ORDER BY due_at, id LIMIT ?
+                """)
+            let markSending = try db.cachedStatement(sql: """
+                UPDATE ledger SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state = 'queued'
+                """)
+            let skip = try db.cachedStatement(sql: """
+                UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = ?, finished_at = ?, updated_at = ?
+                WHERE id = ? AND state = 'queued'
+                """)
+            let optOuts = try OptOutCheck(db)
+            var claimed: [LedgerEntry] = []
+            claimed.reserveCapacity(request.limit)
+            while claimed.count < request.limit {
+                var arguments: [(any DatabaseValueConvertible)?] = [now]
+                arguments += names.map { $0 }
+                arguments.append(request.limit - claimed.count)
+                let rows = try LedgerRecord.fetchAll(select, arguments: StatementArguments(arguments))
+                if rows.isEmpty { break }
+                for row in rows {
+                    if try optOuts.contains(row.address) {
+                        try skip.execute(arguments: [SkipReason.optedOut.rawValue, "address on the suppression list", now, now, row.id])
+                        continue
+                    }
+                    if let cap = request.cap(for: row.campaign) {
+                        let since = now - Int64((cap.periodSeconds * 1000).rounded())
+                        let sent = try Self.recentSends(db, recipient: row.recipientID, since: since)
+                        if sent >= cap.maxMessages {
+                            try skip.execute(arguments: [SkipReason.capped.rawValue,
+                                                         "\(sent) messages in the last \(Self.period(cap.periodSeconds))", now, now, row.id])
+                            continue
+                        }
+                    }
+                    try markSending.execute(arguments: [now, now, row.id])
+                    var entry = row.entry
+                    entry.state = .sending
+                    entry.sentAt = Milliseconds.date(now)
+                    claimed.append(entry)
+                }
+            }
+            return claimed
+        }
+    }
+
+    public func release(_ messageIDs: [String], at now: Date) async throws -> Int {
+        guard !messageIDs.isEmpty else { return 0 }
+        let now = Milliseconds.from(now)
+        return try await write("release") { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE ledger SET state = 'queued', sent_at = NULL, updated_at = ? WHERE message_id = ? AND state = 'sending'
+                """)
+            var count = 0
+            for id in messageIDs {
+                try update.execute(arguments: [now, id])
+                count += db.changesCount
+            }
+            return count
+        }
+    }
+
+    public func record(_ outcomes: [DeliveryOutcome], at now: Date) async throws -> RecordResult {
+        guard !outcomes.isEmpty else { return RecordResult() }
+        let now = Milliseconds.from(now)
+        return try await write("record outcomes") { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE ledger SET state = ?, provider_message_id = COALESCE(?, provider_message_id), last_detail = ?,
+                    attempts = attempts + ?, finished_at = ?, updated_at = ?
+                WHERE message_id = ? AND state = 'sending'
+                """)
+            let pending = try PendingReports(db)
+            var result = RecordResult()
+            for outcome in outcomes {
+                let state: LedgerState = outcome.kind == .accepted ? .accepted : .failed
+                var detail = outcome.detail
+                if let status = outcome.status, !detail.contains(String(status)) { detail = "\(status) \(detail)" }
+                try update.execute(arguments: [state.rawValue, outcome.providerMessageID, shortened(detail),
+                                               max(outcome.attempts, 1), now, now, outcome.messageID])
+                if db.changesCount == 1 {
+                    result.applied += 1
+                    if state == .accepted {
+                        try pending.apply(db, messageID: outcome.messageID, providerMessageID: outcome.providerMessageID)
+                    }
+                } else {
+                    result.ignored += 1
+                }
+            }
+            return result
+        }
+    }
+
+    public func recordDeliveryReports(_ reports: [DeliveryReport]) async throws -> RecordResult {
+        guard !reports.isEmpty else { return RecordResult() }
+        return try await write("record delivery reports") { db in
+            var result = RecordResult()
+            for report in reports {
+                switch try Self.applyReport(db, report) {
+                case .applied: result.applied += 1
+                case .deferred: result.deferred += 1
+                case .ignored: result.ignored += 1
+                }
+            }
+            return result
+        }
+    }
+
+    public func skip(_ messageIDs: [String], reason: SkipReason, detail: String?, at now: Date) async throws -> Int {
+        guard !messageIDs.isEmpty else { return 0 }
+        let now = Milliseconds.from(now)
+        return try await write("skip") { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = ?, finished_at = ?, updated_at = ?
+                WHERE message_id = ? AND state IN ('queued', 'uncertain')
+                """)
+            var count = 0
+            for id in messageIDs {
+                try update.execute(arguments: [reason.rawValue, shortened(detail ?? reason.label), now, now, id])
+                count += db.changesCount
+            }
+            return count
+        }
+    }
+
+    public func recoverInterrupted(at now: Date) async throws -> Int {
+        let now = Milliseconds.from(now)
+        return try await write("recover") { db in
+            try db.execute(sql: """
+                UPDATE ledger SET state = 'uncertain', last_detail = 'in flight when the previous run stopped', updated_at = ?
+                WHERE state = 'sending'
+                """, arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    public func resolveUncertain(campaign: String, policy: UncertainPolicy, at now: Date) async throws -> Int {
+        let now = Milliseconds.from(now)
+        return try await write("resolve uncertain") { db in
+            switch policy {
+            case .resend:
+                try db.execute(sql: """
+                    UPDATE ledger SET state = 'queued', sent_at = NULL, last_detail = 'queued again (on_uncertain: resend)', updated_at = ?
+                    WHERE campaign = ? AND state = 'uncertain'
+                    """, arguments: [now, campaign])
+            case .skip:
+                try db.execute(sql: """
+                    UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = 'in flight at a crash (on_uncertain: skip)',
+                        finished_at = ?, updated_at = ?
+                    WHERE campaign = ? AND state = 'uncertain'
+                    """, arguments: [SkipReason.inDoubt.rawValue, now, now, campaign])
+            }
+            return db.changesCount
+        }
+    }
+
+    // MARK: Helpers
+
+    static func recentSends(_ db: Database, recipient: String, since: Int64) throws -> Int {
+        let statement = try db.cachedStatement(sql: """
+            SELECT count(*) FROM ledger
+            WHERE recipient_id = ? AND sent_at IS NOT NULL AND sent_at >= ?
+              AND state IN ('sending', 'accepted', 'delivered', 'uncertain')
+            """)
+        return try Int.fetchOne(statement, arguments: [recipient, since]) ?? 0
+    }
+
+    static func period(_ seconds: Double) -> String {
+        if seconds >= 86_400, seconds.truncatingRemainder(dividingBy: 86_400) == 0 { return "\(Int(seconds / 86_400))d" }
+        if seconds >= 3_600, seconds.truncatingRemainder(dividingBy: 3_600) == 0 { return "\(Int(seconds / 3_600))h" }
+        return "\(Int(seconds))s"
+    }
+
+    enum ReportOutcome { case applied, deferred, ignored }
+
+    static func applyReport(_ db: Database, _ report: DeliveryReport) throws -> ReportOutcome {
+        let at = Milliseconds.from(report.at)
+        let column: String
+        let key: String
+        switch report.key {
+        case .messageID(let id): column = "message_id"; key = id
+        case .providerMessageID(let id): column = "provider_message_id"; key = id
+        }
+        let update = try db.cachedStatement(sql: """
+            UPDATE ledger SET state = ?, last_detail = COALESCE(?, last_detail), finished_at = ?, updated_at = ?
+            WHERE \(column) = ? AND state = 'accepted'
+            """)
+        try update.execute(arguments: [report.state.rawValue, shortened(report.detail), at, at, key])
+        if db.changesCount > 0 { return .applied }
+        // Not (yet) accepted: is the gateway's answer still to be recorded?
+        let waiting: Bool
+        switch report.key {
+        case .messageID(let id):
+            waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM ledger WHERE message_id = ? AND state = 'sending')",
+                                        arguments: [id]) ?? false
+        case .providerMessageID(let id):
+            // The provider id is only known once the outcome is recorded; an
+            // id no entry carries yet may be for a message still `sending`.
+            let known = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM ledger WHERE provider_message_id = ?)",
+                                          arguments: [id]) ?? false
+            let anySending = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM ledger WHERE state = 'sending')") ?? false
+            waiting = !known && anySending
+        }
+        guard waiting else { return .ignored }
+        let kind: String
+        if case .messageID = report.key { kind = "message" } else { kind = "provider" }
+        try db.execute(sql: "INSERT INTO pending_report (key_kind, key, status, detail, at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [kind, key, report.status.rawValue, shortened(report.detail), at])
+        return .deferred
+    }
+}
+
+/// Delivery reports parked until their message's outcome is recorded.
+struct PendingReports {
+    private let any: Bool
+
+    init(_ db: Database) throws {
+        any = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pending_report)") ?? false
+    }
+
+    func apply(_ db: Database, messageID: String, providerMessageID: String?) throws {
+        guard any else { return }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, key_kind, key, status, detail, at FROM pending_report
+            WHERE (key_kind = 'message' AND key = ?) OR (key_kind = 'provider' AND key = ?)
+            ORDER BY at, id
+            """, arguments: [messageID, providerMessageID])
+        for row in rows {
+            let status = DeliveryReport.Status(rawValue: row["status"]) ?? .failed
+            let report = DeliveryReport(key: .messageID(messageID), status: status, detail: row["detail"],
+                                        at: Milliseconds.date(row["at"]))
+            _ = try SQLiteLedger.applyReport(db, report)
+            try db.execute(sql: "DELETE FROM pending_report WHERE id = ?", arguments: [row["id"] as Int64])
+        }
+    }
+}
+
+/// The suppression-list check inside a transaction; skips the lookups
+/// entirely while the list is empty.
+struct OptOutCheck {
+    private let statement: Statement?
+
+    init(_ db: Database) throws {
+        let any = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM opt_out)") ?? false
+        statement = any ? try db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM opt_out WHERE address = ?)") : nil
+    }
+
+    func contains(_ address: String) throws -> Bool {
+        guard let statement, !address.isEmpty else { return false }
+        return try Bool.fetchOne(statement, arguments: [ContactAddress.key(address)]) ?? false
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+public import OutreachCore
+
+/// The durable send ledger in one SQLite file (WAL, through a GRDB
+/// `DatabasePool`): readers never wait for the writer, and every batch —
+/// thousands of rows — is one immediate transaction.
+///
+/// Durability: SQLite's default `synchronous = FULL`, so a committed
+/// transition survives a `kill -9` and a power cut. Only one `outreach run`
+/// should claim from a ledger at a time (crash recovery turns every `sending`
+/// entry into `uncertain`, which is only right when no other process is
+/// mid-send); several claimers in one process are safe.
+public final class SQLiteLedger: LedgerStore {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// `PROJECT/.outreach/ledger.sqlite`, the default location (git-ignored).
+    public static func defaultPath(projectRoot: String) -> String {
+        URL(fileURLWithPath: projectRoot).appendingPathComponent(".outreach/ledger.sqlite").path
+    }
+
+    /// Opens (creating the file and its folder when missing) and migrates.
+    public init(path: String) throws(OutreachError) {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw OutreachError(.io, "cannot create the ledger folder \(folder.path): \(error.localizedDescription)")
+        }
+        var configuration = Configuration()
+        // Another connection (a second process, a second pool) may hold the
+        // write lock for one batch: wait for it rather than fail.
+        configuration.busyMode = .timeout(30)
+        configuration.label = "outreach.ledger"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw OutreachError(.io, "cannot open the ledger \(path): \(error.message ?? error.resultCode.description)",
+                                hint: "check that the file is an Outreach ledger and the folder is writable")
+        } catch {
+            throw OutreachError(.io, "cannot open the ledger \(path): \(error)")
+        }
+    }
+
+    /// Opens the project's ledger at its default location.
+    public convenience init(projectRoot: String) throws(OutreachError) {
+        try self.init(path: Self.defaultPath(projectRoot: projectRoot))
+    }
+
+    /// The migrations applied to this file, in order (for `status` and tests).
+    public func appliedMigrations() async throws -> [String] {
+        try await read("read migrations") { db in try Array(Self.migrator.appliedIdentifiers(db)).sorted() }
+    }
+
+    // MARK: Access with readable errors
+
+    /// Runs `body` in one immediate write transaction; database errors become
+    /// `OutreachError(.io)` naming the ledger and the operation.
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw failure(operation, error)
+        }
+    }
+
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw failure(operation, error)
+        }
+    }
+
+    private func failure(_ operation: String, _ error: DatabaseError) -> OutreachError {
+        // `message` only: the SQL arguments may hold addresses.
+        OutreachError(.io, "ledger \(path): \(operation) failed: \(error.message ?? error.resultCode.description)")
+    }
+}
+
+/// Shortened gateway answers for `last_detail`.
+func shortened(_ text: String?, to limit: Int = 500) -> String? {
+    guard let text else { return nil }
+    return text.count <= limit ? text : String(text.prefix(limit)) + "…"
+}
