@@ -20,6 +20,7 @@ struct Outreach: AsyncParsableCommand {
             OptOutCommand.self,
             Send.self,
             GatewayCommand.self,
+            BenchHTTP.self,
         ]
     )
 }

@@ -33,14 +33,18 @@ public final class CurlHTTPTransport: HTTPTransport {
         public var userAgent: String
         /// A response body longer than this is cut (gateway answers are small).
         public var maxResponseBytes: Int
+        /// PEM file of CA certificates to trust instead of the system's
+        /// (`CURLOPT_CAINFO`), for a gateway behind a private CA.
+        public var caBundlePath: String?
 
         public init(maxConnectionsPerHost: Int = 8, streamsPerConnection: Int = 1, connectionCacheSize: Int? = nil,
-                    userAgent: String = "Outreach", maxResponseBytes: Int = 1 << 20) {
+                    userAgent: String = "Outreach", maxResponseBytes: Int = 1 << 20, caBundlePath: String? = nil) {
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.streamsPerConnection = streamsPerConnection
             self.connectionCacheSize = connectionCacheSize
             self.userAgent = userAgent
             self.maxResponseBytes = maxResponseBytes
+            self.caBundlePath = caBundlePath
         }
     }
 
@@ -69,6 +73,7 @@ public final class CurlHTTPTransport: HTTPTransport {
             limits: CurlEngine.Limits(transfersPerHost: connections * streams,
                                       userAgent: configuration.userAgent,
                                       maxBodyBytes: configuration.maxResponseBytes,
+                                      caBundlePath: configuration.caBundlePath,
                                       idleHandles: max(16, connections * streams * 2)),
             logger: logger)
         engine.start()
