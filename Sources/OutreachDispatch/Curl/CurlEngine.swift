@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Glibc
 import Logging
 import Synchronization
 
@@ -46,6 +47,8 @@ final class CurlEngine: @unchecked Sendable {
     /// Signalled when the thread has left its loop (our `join`).
     private let finished = DispatchSemaphore(value: 0)
     private let joined = Mutex(false)
+    /// The engine thread, so `shutdown` called from it does not wait for itself.
+    private let engineThread = Mutex<pthread_t?>(nil)
 
     // MARK: Engine-thread state
     private var waiting: [String: CurlFIFO<CurlSubmission>] = [:]
@@ -68,10 +71,12 @@ final class CurlEngine: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            Thread.current.name = "outreach-curl" // also names the OS thread (top, perf)
+            engineThread.withLock { $0 = pthread_self() }
             run()
             finished.signal()
         }
-        thread.name = "outreach-curl"
+        thread.stackSize = 1 << 20
         thread.start()
     }
 
@@ -112,7 +117,7 @@ final class CurlEngine: @unchecked Sendable {
         guard first else { return }
         inbox.withLock { $0.stopping = true }
         multi.wakeup()
-        if Thread.current.name == "outreach-curl" {
+        if let engine = engineThread.withLock({ $0 }), pthread_equal(engine, pthread_self()) != 0 {
             // Released on our own thread: the loop ends by itself on return.
             return
         }
