@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OutreachCore
 import OutreachDispatch
+import Synchronization
 
 /// `outreach bench-http`: pushes Kannel-style sendsms requests through the
 /// libcurl transport as fast as it goes, to compare with `wrk` on the same
@@ -65,21 +66,24 @@ struct BenchHTTP: AsyncParsableCommand {
         // One warm-up request opens a connection and resolves the host.
         _ = await one(-1)
         let start = ContinuousClock.now
+        // `inFlight` long-lived workers take the next index until none is
+        // left: the transport, not task creation, is what is measured.
+        let next = BenchCounter()
         var tally: [DeliveryOutcome.Kind: Int] = [:]
-        await withTaskGroup(of: DeliveryOutcome.Kind.self) { group in
-            var next = 0
-            while next < inFlight {
-                let index = next
-                group.addTask { await one(index) }
-                next += 1
-            }
-            while let kind = await group.next() {
-                tally[kind, default: 0] += 1
-                if next < count {
-                    let index = next
-                    group.addTask { await one(index) }
-                    next += 1
+        await withTaskGroup(of: [DeliveryOutcome.Kind: Int].self) { group in
+            for _ in 0..<inFlight {
+                group.addTask {
+                    var mine: [DeliveryOutcome.Kind: Int] = [:]
+                    while true {
+                        let index = next.take()
+                        guard index < count else { break }
+                        mine[await one(index), default: 0] += 1
+                    }
+                    return mine
                 }
+            }
+            for await counts in group {
+                tally.merge(counts, uniquingKeysWith: +)
             }
         }
         let elapsed = ContinuousClock.now - start
@@ -90,5 +94,14 @@ struct BenchHTTP: AsyncParsableCommand {
               + "(accepted \(tally[.accepted, default: 0]), retryable \(tally[.retryable, default: 0]), "
               + "rejected \(tally[.rejected, default: 0]); libcurl \(CurlHTTPTransport.libcurlVersion))")
         if tally[.accepted, default: 0] != count { throw ExitCode(1) }
+    }
+}
+
+/// The next request index, shared by the bench's workers.
+private final class BenchCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func take() -> Int {
+        value.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 }
