@@ -120,7 +120,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachDispatchTests",
-            dependencies: ["OutreachDispatch", "OutreachCore"],
+            // The crash test runs the built `outreach` against a real Kannel
+            // and reads the ledger it leaves.
+            dependencies: ["OutreachDispatch", "OutreachCore", "OutreachStore", "outreach"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -130,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachSchedulerTests",
-            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachCore"],
+            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachProject", "OutreachCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

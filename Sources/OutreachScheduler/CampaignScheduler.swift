@@ -18,6 +18,10 @@ public actor CampaignScheduler {
         public var materialiseBatch = 5_000
         /// Longest sleep between ticks, in the scheduler clock's seconds.
         public var maxSleep: TimeInterval = 300
+        /// Stop once the clock passes this instant (rehearsals in accelerated time).
+        public var stopAt: Date?
+        /// Shared with the dispatcher's `route`, to send each message through its campaign's gateway.
+        public var routes = ClaimRoutes()
 
         public init(projectTimeZone: String, quietHours: TimeWindow? = nil, frequencyCap: FrequencyCap? = nil) {
             self.projectTimeZone = projectTimeZone
@@ -103,8 +107,10 @@ public actor CampaignScheduler {
             onTick?(report)
             if once || stopping { break }
             let now = clock.now()
+            if let stopAt = settings.stopAt, now >= stopAt { break }
             var wake = now.addingTimeInterval(settings.maxSleep)
             if let next = report.nextDue, next < wake { wake = max(next, now) }
+            if let stopAt = settings.stopAt, stopAt < wake { wake = stopAt }
             let clock = self.clock
             let sleeper = Task { try await clock.sleep(until: wake) }
             sleepTask = sleeper
@@ -134,6 +140,15 @@ public actor CampaignScheduler {
         return loaded
     }
 
+    /// Materialises every launched campaign's due sends without sending.
+    public func materialise(now: Date) async throws -> [CampaignTickReport] {
+        var reports: [CampaignTickReport] = []
+        for status in try await store.campaigns() where status.state == .launched && campaigns[status.campaign] != nil {
+            reports.append(try await materialise(status, now: now))
+        }
+        return reports
+    }
+
     func materialise(_ status: CampaignStatus, now: Date) async throws -> CampaignTickReport {
         let scheduled = campaigns[status.campaign]!
         var report = CampaignTickReport(campaign: status.campaign)
@@ -145,8 +160,8 @@ public actor CampaignScheduler {
         definition.schedule = schedule
         guard let timeline = SendTimeline(definition) else { return report }
         // Launching never back-fills: the first watermark is just before the launch.
-        let after = try await store.materialisedThrough(campaign: status.campaign) ?? launchedAt.addingTimeInterval(-0.001)
-        guard after < now else { return report }
+        // (When the watermark is already at `now` nothing is due, but the pass still finds the next due time.)
+        let after = min(now, try await store.materialisedThrough(campaign: status.campaign) ?? launchedAt.addingTimeInterval(-0.001))
 
         let population = try currentPopulation()
         let today = LocalDateTime(now, in: projectZone).day
@@ -194,9 +209,8 @@ public actor CampaignScheduler {
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now)
         case .message(let channel, let address, let rendered, let parts):
-            let text = scheduled.definition.smartEncoding && channel == .sms ? SMSText.smartEncoded(rendered.text) : rendered.text
             let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
-                                              subject: rendered.subject, text: text, html: rendered.html,
+                                              subject: rendered.subject, text: rendered.text, html: rendered.html,
                                               language: rendered.language)
             return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                                address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,
@@ -220,7 +234,8 @@ public actor CampaignScheduler {
         }
         let request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
                                    caps: caps, uncapped: uncapped)
-        let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles)
+        let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
+                                           routes: settings.routes)
         self.source = source
         defer { self.source = nil }
         return try await dispatcher.run(source: source, sink: source)

@@ -19,8 +19,12 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     private let inner: LedgerMessageSource
 
     /// `request.campaigns` lists the launched campaigns; each is claimed separately.
-    public init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit]) {
+    private let routes: ClaimRoutes
+
+    public init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit],
+                routes: ClaimRoutes = ClaimRoutes()) {
         self.store = store
+        self.routes = routes
         self.base = request
         self.clock = clock
         self.throttles = throttles
@@ -49,6 +53,7 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
                 let source = LedgerMessageSource(store: store, request: request, clock: { [clock] in clock.now() })
                 let messages = try await source.next(max: allowance.count)
                 if !messages.isEmpty {
+                    routes.claimed(messages.map(\.id), campaign: campaign)
                     spend(campaign, messages.count)
                     lock.withLock { turn = (turn + k + 1) % campaigns.count }
                     return messages
@@ -65,6 +70,7 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
 
     public func didFinish(_ outcomes: [DeliveryOutcome]) async throws {
         try await inner.didFinish(outcomes)
+        routes.finished(outcomes.map(\.messageID))
     }
 
     private func allowance(_ campaign: String, max: Int) -> (count: Int, nextToken: Date?) {

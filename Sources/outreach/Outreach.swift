@@ -20,6 +20,13 @@ struct Outreach: AsyncParsableCommand {
             OptOutCommand.self,
             Send.self,
             GatewayCommand.self,
+            Launch.self,
+            Pause.self,
+            Resume.self,
+            Cancel.self,
+            Run.self,
+            Status.self,
+            Report.self,
             BenchHTTP.self,
         ]
     )

@@ -4,7 +4,7 @@ import OutreachCore
 
 @Suite("Gateway factory")
 struct GatewayRequestFactoryTests {
-    @Test("builds file, http and twilio gateways by name; kannel and smtp await their branches")
+    @Test("builds file, http, twilio, kannel and smtp gateways by name")
     func factory() throws {
         let configurations = [
             GatewayConfiguration(name: "outbox", settings: .file(FileOutboxSettings(path: "out/o.jsonl"))),
@@ -25,6 +25,10 @@ struct GatewayRequestFactoryTests {
 
         let kannel = GatewayConfiguration(name: "k", settings: .kannel(KannelSettings(url: "http://127.0.0.1:13013/cgi-bin/sendsms",
                                                                                        username: "u", password: "p")))
-        #expect(throws: GatewayFactoryError.self) { try GatewayFactory.make([kannel], projectRoot: "/", transport: UnusedTransport()) }
+        #expect(try GatewayFactory.make([kannel], projectRoot: "/", transport: UnusedTransport())["k"] is KannelGateway)
+        let smtp = GatewayConfiguration(name: "mail", settings: .smtp(SMTPSettings(url: "smtp://127.0.0.1:2525", from: "noreply@moh.example")))
+        #expect(try GatewayFactory.make([smtp], projectRoot: "/", transport: UnusedTransport())["mail"] is SMTPGateway)
+        let badSMTP = GatewayConfiguration(name: "mail", settings: .smtp(SMTPSettings(url: "http://x", from: "noreply@moh.example")))
+        #expect(throws: GatewayFactoryError.self) { try GatewayFactory.make([badSMTP], projectRoot: "/", transport: UnusedTransport()) }
     }
 }

@@ -433,6 +433,25 @@ struct GatewaysLoaderTests {
         #expect(e.location?.line != nil)
     }
 
+    @Test("odd documents give a located problem, never a crash", arguments: [
+        "- a\n- b\n", "gateways: [a, b]\n", "gateways: text\n", "gateways:\n  a: [1]\n", "gateways:\n  a: {type: [file]}\n",
+        "gateways:\n  a: {type: file, retry: 3}\n", "gateways:\n  a: {type: http, url: 'http://x.example', headers: [a]}\n",
+        "gateways:\n  a: {type: http, url: 'http://x.example', form: [a]}\n", "gateways:\n  a: {type: http, url: 'http://x.example', json: '{'}\n",
+        "gateways:\n  a: {type: http, url: 'http://x.example', accept_when: true}\n",
+        "gateways:\n  a: {type: http, url: 'http://x.example', accept_when: {pointer: /x, equals: {a: 1}}}\n",
+        "gateways:\n  a: {type: http, url: 'http://x.example', accept_status: {a: 1}}\n",
+        "gateways:\n  a: {type: http, url: 'http://x.example', accept_status: '600-100'}\n",
+        "gateways:\n  a: {type: http, url: 'http://x.example', basic_auth: 'u:p'}\n",
+        "gateways:\n  a: {type: file, sender: [MOH]}\n", "gateways:\n  a: {type: file, rate: '${'}\n",
+        "gateways:\n  a: {type: kannel}\n", "gateways:\n  a: {type: smtp}\n", "gateways:\n  a: {type: twilio}\n",
+        "gateways:\n  a: {type: file\n", "\u{FEFF}gateways:\n  a: {type: file, path: [x]}\n",
+    ])
+    func oddDocuments(yaml: String) throws {
+        let (result, _) = try load(yaml)
+        #expect(!result.problems.isEmpty)
+        #expect(result.problems.allSatisfy { $0.location != nil })
+    }
+
     @Test("one broken gateway does not hide the others")
     func brokenGatewayKeepsOthers() throws {
         let (result, _) = try load("gateways:\n  a: {type: file, rate: fast}\n  b: {type: file}\n  c: {type: nope}\n")

@@ -1,77 +1,101 @@
-/// Fills `{placeholder}`s in an HTTP gateway's templates, escaping each value
-/// for where it lands. Unknown `{names}` and `${…}` are left as written
-/// (the loader has already rejected unknown names in the project's own
-/// templates).
-public enum GatewayTemplate {
-    /// Replaces each known placeholder with `escape(value)`.
-    public static func expand(_ template: String, escape: (String) -> String,
-                              value: (GatewayPlaceholder) -> String) -> String {
-        let scalars = Array(template.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var last = 0
-        for occurrence in GatewayPlaceholder.occurrences(in: template) {
-            guard let placeholder = occurrence.placeholder, !isEnvironmentReference(scalars, occurrence) else { continue }
-            out.append(contentsOf: scalars[last..<occurrence.start])
-            out.append(contentsOf: escape(value(placeholder)).unicodeScalars)
-            last = occurrence.end
-        }
-        out.append(contentsOf: scalars[last...])
-        return String(out)
+/// An HTTP gateway's template (URL, header value, form value or JSON body),
+/// split once into literal text and `{placeholder}`s so that filling it for
+/// each message is a single pass. Each value is escaped for where it lands.
+/// Unknown `{names}` and `${…}` stay literal (the loader has already
+/// rejected unknown names in the project's own templates).
+public struct GatewayTemplate: Sendable, Equatable {
+    public enum Segment: Sendable, Equatable {
+        case literal(String)
+        /// `inString`: for JSON templates, whether it sits inside a JSON string.
+        case placeholder(GatewayPlaceholder, inString: Bool)
     }
 
-    /// True when the template is exactly one placeholder (`"{sender}"`): a
-    /// form field made of one empty placeholder is left out of the request,
-    /// so an optional value (no sender: use the account's default) is not
-    /// sent as an empty field.
-    public static func solePlaceholder(_ template: String) -> GatewayPlaceholder? {
-        let found = GatewayPlaceholder.occurrences(in: template)
-        guard found.count == 1, found[0].start == 0, found[0].end == template.unicodeScalars.count else { return nil }
-        return found[0].placeholder
-    }
+    public let segments: [Segment]
+    public let isJSON: Bool
 
-    /// Fills a JSON document template. Inside a JSON string a value is
-    /// JSON-escaped; outside one it becomes a whole JSON value (a quoted
-    /// string, or a bare number for `{parts}` and `{coding}`), so
-    /// `"numbers": [{to}]` and `"numbers": ["{to}"]` both work.
-    public static func expandJSON(_ template: String, value: (GatewayPlaceholder) -> String) -> String {
+    /// Splits `template`; `json` tracks JSON string context for each placeholder.
+    public init(_ template: String, json: Bool = false) {
         let scalars = Array(template.unicodeScalars)
-        let occurrences = GatewayPlaceholder.occurrences(in: template)
-        var next = 0
-        var out = String.UnicodeScalarView()
+        var segments: [Segment] = []
+        var literal = String.UnicodeScalarView()
+        var occurrences = GatewayPlaceholder.occurrences(in: template)[...]
         var inString = false, escaped = false
         var i = 0
         while i < scalars.count {
-            if next < occurrences.count, occurrences[next].start == i {
-                let occurrence = occurrences[next]
-                next += 1
-                if let placeholder = occurrence.placeholder, !isEnvironmentReference(scalars, occurrence) {
-                    let text = value(placeholder)
-                    if inString {
-                        out.append(contentsOf: JSONText.escaped(text).unicodeScalars)
-                    } else if placeholder.isNumeric, !text.isEmpty, text.allSatisfy(\.isNumber) {
-                        out.append(contentsOf: text.unicodeScalars)
-                    } else {
-                        out.append(contentsOf: JSONText.quoted(text).unicodeScalars)
-                    }
+            if let occurrence = occurrences.first, occurrence.start == i {
+                occurrences = occurrences.dropFirst()
+                if let placeholder = occurrence.placeholder, !(i > 0 && scalars[i - 1] == "$") {
+                    if !literal.isEmpty { segments.append(.literal(String(literal))) }
+                    literal = String.UnicodeScalarView()
+                    segments.append(.placeholder(placeholder, inString: inString))
                     i = occurrence.end
                     continue
                 }
             }
             let s = scalars[i]
-            if inString {
-                if escaped { escaped = false } else if s == "\\" { escaped = true } else if s == "\"" { inString = false }
-            } else if s == "\"" {
-                inString = true
+            if json {
+                if inString {
+                    if escaped { escaped = false } else if s == "\\" { escaped = true } else if s == "\"" { inString = false }
+                } else if s == "\"" {
+                    inString = true
+                }
             }
-            out.append(s)
+            literal.append(s)
             i += 1
         }
-        return String(out)
+        if !literal.isEmpty { segments.append(.literal(String(literal))) }
+        self.segments = segments
+        self.isJSON = json
     }
 
-    /// `${NAME}` is an environment reference, not a placeholder.
-    static func isEnvironmentReference(_ scalars: [Unicode.Scalar], _ occurrence: GatewayPlaceholder.Occurrence) -> Bool {
-        occurrence.start > 0 && scalars[occurrence.start - 1] == "$"
+    /// The template is exactly one placeholder (`"{sender}"`): a form field
+    /// made of one empty placeholder is left out of the request, so an
+    /// optional value (no sender: the account's default applies) is not sent
+    /// as an empty field.
+    public var solePlaceholder: GatewayPlaceholder? {
+        guard segments.count == 1, case .placeholder(let placeholder, _) = segments[0] else { return nil }
+        return placeholder
+    }
+
+    /// Fills the template. For a JSON template, a value inside a JSON string
+    /// is JSON-escaped and one outside becomes a whole JSON value (a quoted
+    /// string, or a bare number for `{parts}` and `{coding}`), so
+    /// `"numbers": [{to}]` and `"numbers": ["{to}"]` both work; otherwise
+    /// each value goes through `escape`.
+    public func render(escape: (String) -> String = { $0 }, value: (GatewayPlaceholder) -> String) -> String {
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let text):
+                out += text
+            case .placeholder(let placeholder, let inString):
+                let text = value(placeholder)
+                if !isJSON {
+                    out += escape(text)
+                } else if inString {
+                    out += JSONText.escaped(text)
+                } else if placeholder.isNumeric, !text.isEmpty, text.allSatisfy(\.isNumber) {
+                    out += text
+                } else {
+                    out += JSONText.quoted(text)
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - One-off use
+
+    public static func expand(_ template: String, escape: (String) -> String, value: (GatewayPlaceholder) -> String) -> String {
+        GatewayTemplate(template).render(escape: escape, value: value)
+    }
+
+    public static func expandJSON(_ template: String, value: (GatewayPlaceholder) -> String) -> String {
+        GatewayTemplate(template, json: true).render(value: value)
+    }
+
+    public static func solePlaceholder(_ template: String) -> GatewayPlaceholder? {
+        GatewayTemplate(template).solePlaceholder
     }
 
     /// Sample values, for checking templates before anything is sent.

@@ -18,6 +18,11 @@ public struct HTTPGateway: MessageGateway {
     let transport: any HTTPTransport
     let classifier: HTTPResponseClassifier
     let now: @Sendable () -> Date
+    /// The settings' templates, split once.
+    let url: GatewayTemplate
+    let headerTemplates: [(name: String, template: GatewayTemplate)]
+    let formTemplates: [(name: String, template: GatewayTemplate)]
+    let jsonTemplate: GatewayTemplate
 
     public init(configuration: GatewayConfiguration, settings: HTTPGatewaySettings, transport: any HTTPTransport,
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -27,6 +32,10 @@ public struct HTTPGateway: MessageGateway {
         self.transport = transport
         self.classifier = HTTPResponseClassifier(settings, secrets: configuration.secrets + Self.authSecrets(settings))
         self.now = now
+        self.url = GatewayTemplate(settings.url)
+        self.headerTemplates = settings.headers.sorted { $0.key < $1.key }.map { ($0.key, GatewayTemplate($0.value)) }
+        self.formTemplates = settings.formFieldPairs.map { ($0.name, GatewayTemplate($0.value)) }
+        self.jsonTemplate = GatewayTemplate(settings.jsonBody ?? "{}", json: true)
     }
 
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
@@ -62,10 +71,10 @@ public struct HTTPGateway: MessageGateway {
             throw HTTPRequestBuildError("method \(settings.method) is not GET, POST or PUT")
         }
 
-        var url = GatewayTemplate.expand(settings.url, escape: HTTPPercentEncoding.encode, value: values.value)
+        var url = self.url.render(escape: HTTPPercentEncoding.encode, value: values.value)
         var headers: [HTTPHeader] = []
-        for (headerName, template) in settings.headers.sorted(by: { $0.key < $1.key }) {
-            let value = GatewayTemplate.expand(template, escape: { $0 }, value: values.value)
+        for (headerName, template) in headerTemplates {
+            let value = template.render(value: values.value)
             guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
                 throw HTTPRequestBuildError("header \(headerName) would contain a line break or control character")
             }
@@ -77,10 +86,10 @@ public struct HTTPGateway: MessageGateway {
         switch settings.bodyFormat {
         case .form:
             var pairs: [(name: String, value: String)] = []
-            for field in settings.formFieldPairs {
-                let value = GatewayTemplate.expand(field.value, escape: { $0 }, value: values.value)
-                if value.isEmpty, GatewayTemplate.solePlaceholder(field.value) != nil { continue }
-                pairs.append((field.name, value))
+            for (fieldName, template) in formTemplates {
+                let value = template.render(value: values.value)
+                if value.isEmpty, template.solePlaceholder != nil { continue }
+                pairs.append((fieldName, value))
             }
             let encoded = HTTPPercentEncoding.form(pairs)
             if method == .get {
@@ -90,7 +99,7 @@ public struct HTTPGateway: MessageGateway {
                 if !hasHeader("Content-Type") { headers.append(HTTPHeader("Content-Type", "application/x-www-form-urlencoded")) }
             }
         case .json:
-            body = Array(GatewayTemplate.expandJSON(settings.jsonBody ?? "{}", value: values.value).utf8)
+            body = Array(jsonTemplate.render(value: values.value).utf8)
             if !hasHeader("Content-Type") { headers.append(HTTPHeader("Content-Type", "application/json")) }
         case .none:
             break

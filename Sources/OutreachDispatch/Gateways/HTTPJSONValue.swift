@@ -80,7 +80,11 @@ public indirect enum HTTPJSONValue: Sendable, Equatable {
         var index = 0
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                let b = bytes[index]
+                guard b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D else { return }
+                index += 1
+            }
         }
 
         mutating func value(depth: Int) -> HTTPJSONValue? {
@@ -139,7 +143,17 @@ public indirect enum HTTPJSONValue: Sendable, Equatable {
 
         mutating func number() -> HTTPJSONValue? {
             let start = index
-            while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                     UInt8(ascii: "e"), UInt8(ascii: "E"):
+                    index += 1
+                    continue
+                default:
+                    break
+                }
+                break
+            }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             guard !text.isEmpty, Double(text) != nil else { return nil }
             return .number(text)

@@ -54,17 +54,19 @@ public struct HTTPResponseClassifier: Sendable {
     public func classify(_ response: HTTPResponse, messageID: String, attempt: Int, now: Date = Date()) -> DeliveryOutcome {
         let detail = "HTTP \(response.status): " + shortened(response.bodyText)
         if acceptStatuses.contains(response.status) {
+            // Parsed once, for the condition and the provider's id.
+            let document = acceptWhen != nil || messageIDPointer != nil ? HTTPJSONValue.parse(response.body) : nil
             if let condition = acceptWhen {
-                guard let document = HTTPJSONValue.parse(response.body) else {
+                guard let document else {
                     return DeliveryOutcome(messageID: messageID, kind: .rejected, status: response.status,
                                            detail: detail + " (answer is not JSON; accept_when \(condition.pointer) cannot hold)", attempts: attempt)
                 }
                 guard Self.holds(condition, in: document) else {
-                    return DeliveryOutcome(messageID: messageID, kind: .rejected, providerMessageID: providerID(response),
+                    return DeliveryOutcome(messageID: messageID, kind: .rejected, providerMessageID: providerID(response, document: document),
                                            status: response.status, detail: detail, attempts: attempt)
                 }
             }
-            return DeliveryOutcome(messageID: messageID, kind: .accepted, providerMessageID: providerID(response),
+            return DeliveryOutcome(messageID: messageID, kind: .accepted, providerMessageID: providerID(response, document: document),
                                    status: response.status, detail: detail, attempts: attempt)
         }
         if retryStatuses.contains(response.status) {
@@ -89,9 +91,9 @@ public struct HTTPResponseClassifier: Sendable {
     }
 
     /// The provider's id: at the JSON pointer, or the pattern's first group.
-    public func providerID(_ response: HTTPResponse) -> String? {
+    public func providerID(_ response: HTTPResponse, document: HTTPJSONValue? = nil) -> String? {
         if let pointer = messageIDPointer, !pointer.isEmpty,
-           let value = HTTPJSONValue.parse(response.body)?.resolve(pointer)?.scalarText, !value.isEmpty {
+           let value = (document ?? HTTPJSONValue.parse(response.body))?.resolve(pointer)?.scalarText, !value.isEmpty {
             return value
         }
         if let regex = compiledPattern?.regex {
@@ -119,9 +121,12 @@ public struct HTTPResponseClassifier: Sendable {
 
     /// One line, at most 300 characters, every secret replaced by `***`.
     public func shortened(_ text: String) -> String {
-        var line = Self.mask(text, secrets: secrets)
-        line = line.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        return line.count > 300 ? String(line.prefix(300)) + "…" : line
+        var line = secrets.isEmpty ? text : Self.mask(text, secrets: secrets)
+        if line.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            line = line.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        }
+        // Cheap test first: 300 bytes are at most 300 characters.
+        return line.utf8.count > 300 && line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 
     /// Replaces every secret (longest first) with `***`.

@@ -33,8 +33,8 @@ public final class SMTPGateway: MessageGateway {
     /// - Parameters:
     ///   - concurrency: sessions (connections) at most; messages sent one
     ///     after another use a single one.
-    ///   - caFile: a PEM bundle to trust in addition to the system's, for a
-    ///     relay with a private certificate authority.
+    ///   - caFile: a PEM bundle to trust instead of the system's
+    ///     (`CURLOPT_CAINFO`), for a relay with a private certificate authority.
     ///   - now: the clock for the `Date` header.
     /// - Throws: `OutreachError` (`invalidValue`) for a URL that is not
     ///   `smtp://` or `smtps://`, or a `from` that is not a valid mailbox.
@@ -123,21 +123,25 @@ public final class SMTPGateway: MessageGateway {
     /// Classifies one transaction (see the type's documentation).
     static func outcome(for result: SMTPTransferResult, messageID: String, attempt: Int, providerMessageID: String?,
                         secrets: [String]) -> DeliveryOutcome {
-        let reply = result.lastReply
-        let status = result.replyCode > 0 ? result.replyCode : nil
         var detail: String
         let kind: DeliveryOutcome.Kind
+        let status: Int?
         if result.curlCode == 0 {
             kind = .accepted
-            detail = reply.isEmpty ? "accepted" : reply
+            status = result.lastReply?.code ?? (result.replyCode > 0 ? result.replyCode : nil)
+            detail = result.lastReply?.text ?? "accepted"
         } else {
+            // libcurl's RESPONSE_CODE can be a later reply (an AUTH
+            // challenge, the 221 to QUIT); the failing reply is what counts.
+            let failing = result.failingReply
+            status = failing?.code ?? (result.replyCode >= 400 ? result.replyCode : nil)
             if let status, (500..<600).contains(status), !authenticationReplies.contains(status) {
                 kind = .rejected
             } else {
                 kind = .retryable
             }
             detail = result.errorText
-            if !reply.isEmpty, status != nil { detail += detail.isEmpty ? reply : " — server: \(reply)" }
+            if let failing { detail += detail.isEmpty ? failing.text : " — server: \(failing.text)" }
         }
         for secret in secrets where !secret.isEmpty {
             detail = detail.replacingOccurrences(of: secret, with: "***")

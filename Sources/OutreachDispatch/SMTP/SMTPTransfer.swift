@@ -6,7 +6,7 @@ struct SMTPTransfer: Sendable {
     var startTLS: SMTPStartTLS
     var username: String?
     var password: String?
-    /// Extra CA bundle for servers with a private certificate authority.
+    /// CA bundle replacing the system's, for a private certificate authority.
     var caFile: String?
     /// Bare addresses (`a@b.example`); the session adds the angle brackets.
     var sender: String
@@ -41,17 +41,33 @@ struct SMTPTransferResult: Sendable, Equatable {
     /// `CURLINFO_NUM_CONNECTS` was non-zero) rather than reusing one.
     var newConnection: Bool
 
-    /// The final reply: the last line with a code, and the `NNN-` lines
-    /// that lead up to it (a multi-line reply), joined by spaces.
-    var lastReply: String {
-        var collected: [String] = []
-        for line in replyLines.reversed() {
+    /// The server's replies in order: a multi-line reply (`250-…` lines up
+    /// to a `250 …` line) is one reply, its lines joined by spaces.
+    var replies: [(code: Int, text: String)] {
+        var replies: [(code: Int, text: String)] = []
+        var pending: [String] = []
+        for line in replyLines {
             let bytes = Array(line.utf8)
-            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
-            let isFinal = bytes.count == 3 || bytes[3] == UInt8(ascii: " ")
-            if isFinal && !collected.isEmpty { break }
-            collected.append(line)
+            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let code = Int(String(decoding: bytes[0...2], as: UTF8.self)) else { continue }
+            pending.append(line)
+            if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
+                replies.append((code, pending.joined(separator: " ")))
+                pending = []
+            }
         }
-        return collected.reversed().joined(separator: " ")
+        return replies
+    }
+
+    /// The reply that explains a failure: the last 4xx or 5xx reply (not
+    /// the `221` to libcurl's `QUIT` that may follow it), if any.
+    var failingReply: (code: Int, text: String)? {
+        replies.last { $0.code >= 400 }
+    }
+
+    /// The last reply of the transaction (for an accepted message, the
+    /// answer to DATA: `250 2.0.0 OK queued as …`).
+    var lastReply: (code: Int, text: String)? {
+        replies.last
     }
 }

@@ -7,6 +7,7 @@ final class SMTPTestServer {
     struct Record: Decodable {
         var event: String
         var peer: String
+        var tls: Bool?
         var login: String?
         var ok: Bool?
         var mail_from: String?
@@ -39,12 +40,16 @@ final class SMTPTestServer {
     private let process: Process
     private var recordsFile: URL { directory.appendingPathComponent("received.jsonl") }
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    private let implicitTLS: Bool
+    var url: String { "\(implicitTLS ? "smtps" : "smtp")://127.0.0.1:\(port)" }
 
     /// - Parameters:
     ///   - reject: RCPT TO replies by address (`"nobody@example.com": "550 5.1.1 No such user"`).
-    ///   - auth: `user:password` to require… well, to offer AUTH and check it.
-    init(reject: [String: String] = [:], auth: String? = nil) throws {
+    ///   - auth: `user:password`: offer AUTH and accept only these credentials.
+    ///   - tls: certificate and key files (PEM) to offer STARTTLS with.
+    ///   - implicitTLS: with `tls`, TLS from the first byte (`smtps://`) instead of STARTTLS.
+    init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil,
+         implicitTLS: Bool = false) throws {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw StartError(description: "\(python) is missing; run `make test-deps` (python3-aiosmtpd)")
@@ -59,6 +64,8 @@ final class SMTPTestServer {
         var arguments = [script.path, "--out", directory.appendingPathComponent("received.jsonl").path]
         for (address, reply) in reject.sorted(by: { $0.key < $1.key }) { arguments += ["--reject", "\(address)=\(reply)"] }
         if let auth { arguments += ["--auth", auth] }
+        if let tls { arguments += ["--tls", tls.certificate, tls.key] + (implicitTLS ? ["--implicit-tls"] : []) }
+        self.implicitTLS = implicitTLS
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
@@ -85,9 +92,32 @@ final class SMTPTestServer {
 
     deinit { stop() }
 
+    /// A throwaway self-signed certificate for 127.0.0.1, made with the
+    /// openssl command line tool, in `directory`.
+    static func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                             "-days", "1", "-subj", "/CN=localhost",
+                             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else {
+            throw StartError(description: "openssl could not make a test certificate")
+        }
+        return (certificate, key)
+    }
+
     func stop() {
         if process.isRunning {
             process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
@@ -100,5 +130,10 @@ final class SMTPTestServer {
     }
 
     func messages() throws -> [Record] { try records().filter { $0.event == "message" } }
-    func connections() throws -> [Record] { try records().filter { $0.event == "connect" } }
+    /// One record per TCP connection. aiosmtpd calls `connection_made`
+    /// again after STARTTLS on the same socket, so records are distinct by peer.
+    func connections() throws -> [Record] {
+        var seen: Set<String> = []
+        return try records().filter { $0.event == "connect" && seen.insert($0.peer).inserted }
+    }
 }

@@ -11,11 +11,14 @@
 ///   come from Python's own `email` package, an independent MIME reader.
 ///
 /// `--reject ADDRESS=CODE TEXT` answers RCPT TO for that address with the
-/// given reply; `--auth USER:PASSWORD` enables AUTH PLAIN/LOGIN without TLS.
+/// given reply; `--auth USER:PASSWORD` enables AUTH PLAIN/LOGIN (TLS not
+/// required for it); `--tls CERT KEY` offers STARTTLS and requires it
+/// before MAIL FROM, or with `--implicit-tls` speaks TLS from the first
+/// byte (smtps).
 /// Binds port 0 and prints `READY <port>` once listening.
 enum SMTPServerScript {
     static let source = #"""
-import argparse, asyncio, base64, json, sys
+import argparse, asyncio, base64, json, signal, ssl, sys
 from email import policy
 from email.parser import BytesParser
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -24,7 +27,14 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--out", required=True)
 parser.add_argument("--reject", action="append", default=[])
 parser.add_argument("--auth")
+parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+parser.add_argument("--implicit-tls", action="store_true")
 args = parser.parse_args()
+
+# The test process may have SIGTERM blocked in the thread that spawned us,
+# and a child inherits the mask: unblock it so `terminate()` works.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 rejects = {}
 for item in args.reject:
@@ -49,7 +59,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         user, password = args.auth.split(":", 1)
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
     record({"event": "auth", "peer": peer_of(session), "mechanism": mechanism, "login": login, "ok": ok})
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd sends the 535 itself
 
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -72,6 +82,7 @@ class Handler:
         record({
             "event": "message",
             "peer": peer_of(session),
+            "tls": session.ssl is not None,
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
             "raw": base64.b64encode(raw).decode(),
@@ -91,15 +102,23 @@ class RecordingSMTP(SMTP):
         super().connection_made(transport)
         record({"event": "connect", "peer": peer_of(self.session)})
 
+def tls_context():
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.tls[0], args.tls[1])
+    return context
+
 def factory():
     options = dict(hostname="outreach-test.local", ident="outreach test SMTP")
     if args.auth:
         options.update(authenticator=authenticator, auth_require_tls=False)
+    if args.tls and not args.implicit_tls:
+        options.update(tls_context=tls_context(), require_starttls=True)
     return RecordingSMTP(Handler(), **options)
 
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(factory, host="127.0.0.1", port=0)
+    server = await loop.create_server(factory, host="127.0.0.1", port=0,
+                                      ssl=tls_context() if args.implicit_tls else None)
     port = server.sockets[0].getsockname()[1]
     print("READY %d" % port, flush=True)
     async with server:
