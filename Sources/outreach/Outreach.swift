@@ -27,6 +27,7 @@ struct Outreach: AsyncParsableCommand {
             Run.self,
             Status.self,
             Report.self,
+            BenchHTTP.self,
         ]
     )
 }

@@ -69,6 +69,29 @@ struct CurlTransportFaultTests {
         #expect(put.bodyText.hasSuffix(" x=1"))
     }
 
+    @Test("a reused handle carries nothing over: method, body and headers are each request's own")
+    func handleReuse() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try Self.transport(connections: 1)
+        defer { transport.shutdown() }
+        let sequence: [HTTPRequest] = [
+            HTTPRequest(method: .post, url: server.baseURL + "/post", headers: [HTTPHeader("Content-Type", "application/json")], body: Array("{}".utf8)),
+            HTTPRequest(method: .get, url: server.baseURL + "/post"),
+            HTTPRequest(method: .put, url: server.baseURL + "/post", body: Array("a=1".utf8)),
+            HTTPRequest(method: .get, url: server.baseURL + "/post", headers: [HTTPHeader("X-Only", "here")]),
+            HTTPRequest(method: .post, url: server.baseURL + "/post"),
+        ]
+        var answers: [String] = []
+        for request in sequence { answers.append(try await transport.perform(request).bodyText) }
+        #expect(answers == ["POST application/json {}", "GET - ", "PUT application/x-www-form-urlencoded a=1", "GET - ", "POST application/x-www-form-urlencoded "])
+        let seen = server.requests
+        #expect(seen.map(\.method) == ["POST", "GET", "PUT", "GET", "POST"])
+        #expect(seen.map { $0.headers["x-only"] } == [nil, nil, nil, "here", nil])
+        #expect(seen.allSatisfy { $0.headers["expect"] == nil })
+        #expect(server.connectionsAccepted == 1)
+    }
+
     @Test("429 keeps Retry-After; 500 and 503 come back as answers, classified retryable by the gateway")
     func retryableAnswers() async throws {
         let server = try Self.server()

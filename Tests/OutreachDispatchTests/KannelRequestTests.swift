@@ -130,3 +130,18 @@ struct KannelRequestTests {
         #expect(throws: OutreachError.self) { try KannelGateway(configuration: file, transport: UnreachableTransport()) }
     }
 }
+
+@Suite("libcurl transport: host keys")
+struct CurlHostKeyTests {
+    @Test("requests are queued per scheme, host and port", arguments: [
+        ("http://127.0.0.1:13013/cgi-bin/sendsms?x=1", "http://127.0.0.1:13013"),
+        ("HTTPS://API.Example.SA/v1/messages", "https://api.example.sa:443"),
+        ("http://user:p@ss@kannel.local/send", "http://kannel.local:80"),
+        ("http://[::1]:8080/x", "http://[::1]:8080"),
+        ("http://[::1]/x", "http://[::1]:80"),
+        ("https://gw.example.com?x", "https://gw.example.com:443"),
+    ])
+    func hostKey(url: String, expected: String) {
+        #expect(CurlSubmission.hostKey(of: url) == expected)
+    }
+}

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Glibc
 import Logging
 import Synchronization
 
@@ -15,6 +16,7 @@ final class CurlEngine: @unchecked Sendable {
         var transfersPerHost: Int
         var userAgent: String
         var maxBodyBytes: Int
+        var caBundlePath: String?
         var idleHandles: Int
     }
 
@@ -23,6 +25,19 @@ final class CurlEngine: @unchecked Sendable {
         var cancellations: [UInt64] = []
         var stopping = false
         var nextID: UInt64 = 1
+        /// The engine thread is in (or about to enter) `curl_multi_poll`.
+        var polling = false
+        /// A wakeup was already sent for this poll: one is enough.
+        var wakeSent = false
+
+        /// Whether a submitter must wake the engine: only when it sleeps in
+        /// poll and nobody woke it yet (a wakeup is a syscall; at thousands of
+        /// requests a second they add up).
+        mutating func needsWakeup() -> Bool {
+            guard polling, !wakeSent else { return false }
+            wakeSent = true
+            return true
+        }
     }
 
     private let inbox = Mutex(Inbox())
@@ -32,6 +47,8 @@ final class CurlEngine: @unchecked Sendable {
     /// Signalled when the thread has left its loop (our `join`).
     private let finished = DispatchSemaphore(value: 0)
     private let joined = Mutex(false)
+    /// The engine thread, so `shutdown` called from it does not wait for itself.
+    private let engineThread = Mutex<pthread_t?>(nil)
 
     // MARK: Engine-thread state
     private var waiting: [String: CurlFIFO<CurlSubmission>] = [:]
@@ -42,18 +59,24 @@ final class CurlEngine: @unchecked Sendable {
     /// Cancellations that arrived before their submission did.
     private var earlyCancellations: Set<UInt64> = []
 
+    private let handleDefaults: CurlEasyHandle.Defaults
+
     init(multi: CurlMultiHandle, limits: Limits, logger: Logger) {
         self.multi = multi
         self.limits = limits
+        handleDefaults = CurlEasyHandle.Defaults(userAgent: limits.userAgent, maxBodyBytes: limits.maxBodyBytes,
+                                                 caBundlePath: limits.caBundlePath)
         self.logger = logger
     }
 
     func start() {
         let thread = Thread { [self] in
+            Thread.current.name = "outreach-curl" // also names the OS thread (top, perf)
+            engineThread.withLock { $0 = pthread_self() }
             run()
             finished.signal()
         }
-        thread.name = "outreach-curl"
+        thread.stackSize = 1 << 20
         thread.start()
     }
 
@@ -67,15 +90,15 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     func submit(_ submission: CurlSubmission) {
-        let accepted = inbox.withLock { box -> Bool in
-            guard !box.stopping else { return false }
+        let (accepted, wake) = inbox.withLock { box -> (Bool, Bool) in
+            guard !box.stopping else { return (false, false) }
             box.submissions.append(submission)
-            return true
+            return (true, box.needsWakeup())
         }
-        if accepted {
-            multi.wakeup()
-        } else {
+        if !accepted {
             submission.resume(.failure(Self.shutDownError))
+        } else if wake {
+            multi.wakeup()
         }
     }
 
@@ -94,7 +117,7 @@ final class CurlEngine: @unchecked Sendable {
         guard first else { return }
         inbox.withLock { $0.stopping = true }
         multi.wakeup()
-        if Thread.current.name == "outreach-curl" {
+        if let engine = engineThread.withLock({ $0 }), pthread_equal(engine, pthread_self()) != 0 {
             // Released on our own thread: the loop ends by itself on return.
             return
         }
@@ -129,9 +152,21 @@ final class CurlEngine: @unchecked Sendable {
             }
             multi.perform()
             for done in multi.completed() { complete(done.handle, done.result) }
-            // curl_multi_poll also honours libcurl's own timers (retries,
-            // timeouts), so one second is only an upper bound.
-            multi.poll(timeoutMilliseconds: 1000)
+            // Sleep only when nothing arrived meanwhile; submitters see
+            // `polling` and wake us. curl_multi_poll also honours libcurl's
+            // own timers (timeouts), so one second is only an upper bound.
+            let idle = inbox.withLock { box -> Bool in
+                guard box.submissions.isEmpty, box.cancellations.isEmpty, !box.stopping else { return false }
+                box.polling = true
+                return true
+            }
+            if idle {
+                multi.poll(timeoutMilliseconds: 1000)
+                inbox.withLock { box in
+                    box.polling = false
+                    box.wakeSent = false
+                }
+            }
         }
     }
 
@@ -150,8 +185,7 @@ final class CurlEngine: @unchecked Sendable {
             submission.resume(.failure(TransportError(kind: .other, detail: "libcurl could not create a handle")))
             return
         }
-        if let error = easy.configure(for: submission.request, userAgent: limits.userAgent,
-                                      maxBodyBytes: limits.maxBodyBytes) {
+        if let error = easy.configure(for: submission.request, defaults: handleDefaults) {
             recycle(easy)
             submission.resume(.failure(TransportSecrets.mask(error, submission.request.secrets)))
             return

@@ -28,19 +28,24 @@ public final class CurlHTTPTransport: HTTPTransport {
         /// HTTP/1.1 gateways; raise it for a gateway known to speak HTTP/2,
         /// where one connection carries many streams.
         public var streamsPerConnection: Int
-        /// Connections kept open in the cache (`CURLMOPT_MAXCONNECTS`).
+        /// Connections kept open in the cache (`CURLMOPT_MAXCONNECTS`);
+        /// default max(64, 4 × `maxConnectionsPerHost`).
         public var connectionCacheSize: Int?
         public var userAgent: String
         /// A response body longer than this is cut (gateway answers are small).
         public var maxResponseBytes: Int
+        /// PEM file of CA certificates to trust instead of the system's
+        /// (`CURLOPT_CAINFO`), for a gateway behind a private CA.
+        public var caBundlePath: String?
 
         public init(maxConnectionsPerHost: Int = 8, streamsPerConnection: Int = 1, connectionCacheSize: Int? = nil,
-                    userAgent: String = "Outreach", maxResponseBytes: Int = 1 << 20) {
+                    userAgent: String = "Outreach", maxResponseBytes: Int = 1 << 20, caBundlePath: String? = nil) {
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.streamsPerConnection = streamsPerConnection
             self.connectionCacheSize = connectionCacheSize
             self.userAgent = userAgent
             self.maxResponseBytes = maxResponseBytes
+            self.caBundlePath = caBundlePath
         }
     }
 
@@ -60,15 +65,16 @@ public final class CurlHTTPTransport: HTTPTransport {
         let streams = max(1, configuration.streamsPerConnection)
         multi.set(CURLMOPT_MAX_HOST_CONNECTIONS, connections)
         multi.set(CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        if let cache = configuration.connectionCacheSize {
-            multi.set(CURLMOPT_MAXCONNECTS, max(1, cache))
-        }
+        // libcurl's default cache is 4 × the handles added at the moment, so
+        // a lull with one transfer in flight would close warm connections.
+        multi.set(CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize ?? max(64, connections * 4)))
         self.configuration = configuration
         engine = CurlEngine(
             multi: multi,
             limits: CurlEngine.Limits(transfersPerHost: connections * streams,
                                       userAgent: configuration.userAgent,
                                       maxBodyBytes: configuration.maxResponseBytes,
+                                      caBundlePath: configuration.caBundlePath,
                                       idleHandles: max(16, connections * streams * 2)),
             logger: logger)
         engine.start()

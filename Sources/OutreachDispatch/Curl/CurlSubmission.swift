@@ -11,25 +11,29 @@ struct CurlSubmission: Sendable {
     }
 
     /// `scheme://host:port`, lower-cased: the unit libcurl's
-    /// `CURLMOPT_MAX_HOST_CONNECTIONS` counts connections by.
+    /// `CURLMOPT_MAX_HOST_CONNECTIONS` counts connections by. Scans bytes:
+    /// it runs for every request.
     static func hostKey(of url: String) -> String {
-        var rest = Substring(url)
-        var scheme = "http"
-        if let range = rest.range(of: "://") {
-            scheme = rest[..<range.lowerBound].lowercased()
-            rest = rest[range.upperBound...]
+        let bytes = Array(url.utf8.prefix(512))
+        var index = 0
+        var scheme: [UInt8] = Array("http".utf8)
+        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon + 2 < bytes.count,
+           bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/") {
+            scheme = bytes[..<colon].map { $0 | 0x20 }
+            index = colon + 3
         }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
-        var host = hostPort.lowercased()
-        let hasPort: Bool
-        if host.hasPrefix("[") {
-            hasPort = host.contains("]:")
-        } else {
-            hasPort = host.contains(":")
+        var authorityEnd = index
+        while authorityEnd < bytes.count, bytes[authorityEnd] != UInt8(ascii: "/"),
+              bytes[authorityEnd] != UInt8(ascii: "?"), bytes[authorityEnd] != UInt8(ascii: "#") {
+            authorityEnd += 1
         }
-        if !hasPort { host += scheme == "https" ? ":443" : ":80" }
-        return "\(scheme)://\(host)"
+        var authority = bytes[index..<authorityEnd]
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
+        var host = authority.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let closing = host.lastIndex(of: UInt8(ascii: "]")) ?? -1
+        let hasPort = (host.lastIndex(of: UInt8(ascii: ":")) ?? -1) > closing
+        if !hasPort { host += Array((scheme == Array("https".utf8) ? ":443" : ":80").utf8) }
+        return String(decoding: scheme + Array("://".utf8) + host, as: UTF8.self)
     }
 }
 

@@ -43,7 +43,7 @@ enum TransportSecrets {
     }
 
     private static func replacingAll(_ target: String, in text: String) -> String {
-        guard text.contains(target) else { return text }
+        guard text.utf8.count >= target.utf8.count, text.firstRange(of: target) != nil else { return text }
         return text.replacing(target, with: "***")
     }
 }

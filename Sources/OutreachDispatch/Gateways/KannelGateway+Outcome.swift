@@ -57,6 +57,11 @@ extension KannelGateway {
 
     /// One line, at most 200 characters: enough for a report.
     static func shortened(_ text: String) -> String {
+        // The usual answer ("0: Accepted for delivery") is already one clean short line.
+        if text.utf8.count <= 200, let first = text.utf8.first, let last = text.utf8.last,
+           first > 0x20, last > 0x20, !text.utf8.contains(where: { $0 < 0x20 }) {
+            return text
+        }
         let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
         return line.count > 200 ? String(line.prefix(199)) + "…" : line

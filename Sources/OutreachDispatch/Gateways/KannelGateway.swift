@@ -75,7 +75,12 @@ public struct KannelGateway: MessageGateway {
             query.append(("dlr-url", dlrURL.replacing("{message_id}", with: TransportSecrets.percentEncoded(message.id))))
         }
         let encoded = query.map { "\($0.0)=\(TransportSecrets.percentEncoded($0.1))" }.joined(separator: "&")
-        let separator = settings.url.contains("?") ? (settings.url.hasSuffix("?") || settings.url.hasSuffix("&") ? "" : "&") : "?"
+        let separator: String
+        if let last = settings.url.utf8.last, settings.url.utf8.contains(UInt8(ascii: "?")) {
+            separator = last == UInt8(ascii: "?") || last == UInt8(ascii: "&") ? "" : "&"
+        } else {
+            separator = "?"
+        }
         return HTTPRequest(method: .get, url: settings.url + separator + encoded,
                            timeout: timeout, connectTimeout: connectTimeout,
                            secrets: secrets)

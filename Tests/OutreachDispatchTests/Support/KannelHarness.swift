@@ -23,7 +23,7 @@ final class KannelHarness: @unchecked Sendable {
     let sendsmsPort = LoopbackPort.free()
     let maxMessages: Int
 
-    private var processes: [Process] = []
+    private var processes: [ChildProcess] = []
 
     var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
     private var fakesmscLog: URL { directory.appendingPathComponent("fakesmsc.log") }
@@ -112,7 +112,7 @@ final class KannelHarness: @unchecked Sendable {
                 if !connected { try await Task.sleep(for: .milliseconds(50)) }
             }
             if !connected {
-                if smsc.isRunning { smsc.terminate() }
+                smsc.stop()
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -122,21 +122,9 @@ final class KannelHarness: @unchecked Sendable {
     }
 
     @discardableResult
-    private func launch(_ executable: String, _ arguments: [String], output: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let file = directory.appendingPathComponent(output)
-        if !FileManager.default.fileExists(atPath: file.path) {
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: file)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    private func launch(_ executable: String, _ arguments: [String], output: String) throws -> ChildProcess {
+        let process = try ChildProcess(executable, arguments,
+                                       outputPath: directory.appendingPathComponent(output).path)
         processes.append(process)
         return process
     }
@@ -152,14 +140,10 @@ final class KannelHarness: @unchecked Sendable {
     /// Stops smsbox, fakesmsc and bearerbox (SIGTERM, then SIGKILL) and
     /// removes the directory. Safe to call twice.
     func stop() {
-        let running = processes.reversed()
+        let running = processes
         processes = []
-        for process in running where process.isRunning { process.terminate() }
-        for process in running {
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        // smsbox first (it flushes to bearerbox), then the SMSC side, then bearerbox.
+        for process in running.reversed() { process.stop() }
         if !running.isEmpty, ProcessInfo.processInfo.environment["OUTREACH_KEEP_KANNEL_LOGS"] == nil {
             try? FileManager.default.removeItem(at: directory)
         }
