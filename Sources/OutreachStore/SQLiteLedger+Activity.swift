@@ -16,6 +16,10 @@ extension SQLiteLedger: LedgerReporting {
                 activity.lastSent = (row["last"] as Int64?).map(Milliseconds.date)
                 activity.sent = row["n"]
             }
+            activity.sendingSeconds = (try Double.fetchOne(db, sql: """
+                SELECT total(span) FROM (SELECT max(sent_at) - min(sent_at) AS span
+                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL GROUP BY occurrence)
+                """, arguments: [campaign]) ?? 0) / 1000
             activity.failureReasons = try Row.fetchAll(db, sql: """
                 SELECT coalesce(last_detail, 'no answer recorded') AS reason, count(*) AS n
                 FROM ledger WHERE campaign = ? AND state = 'failed'

@@ -13,6 +13,9 @@ public struct CampaignActivity: Sendable, Hashable, Codable {
     public var failureReasons: [ReasonCount]
     /// Opt-outs recorded since the campaign was launched (all campaigns' people).
     public var optOutsSinceLaunch: Int
+    /// Seconds spent sending: for each occurrence, its first to its last
+    /// send, summed (the week between two weekly sends is not sending time).
+    public var sendingSeconds: Double
 
     public struct ReasonCount: Sendable, Hashable, Codable {
         public var reason: String
@@ -24,19 +27,19 @@ public struct CampaignActivity: Sendable, Hashable, Codable {
     }
 
     public init(firstSent: Date? = nil, lastSent: Date? = nil, sent: Int = 0, failureReasons: [ReasonCount] = [],
-                optOutsSinceLaunch: Int = 0) {
+                optOutsSinceLaunch: Int = 0, sendingSeconds: Double = 0) {
         self.firstSent = firstSent
         self.lastSent = lastSent
         self.sent = sent
         self.failureReasons = failureReasons
         self.optOutsSinceLaunch = optOutsSinceLaunch
+        self.sendingSeconds = sendingSeconds
     }
 
-    /// Messages per second between the first and the last send.
+    /// Messages per second while sending (see `sendingSeconds`).
     public var achievedRate: Double? {
-        guard let firstSent, let lastSent, sent > 1 else { return nil }
-        let seconds = lastSent.timeIntervalSince(firstSent)
-        return seconds > 0 ? Double(sent) / seconds : nil
+        guard sent > 1, sendingSeconds > 0 else { return nil }
+        return Double(sent) / sendingSeconds
     }
 }
 

@@ -130,7 +130,7 @@ enum ReportText {
         out.append("")
         if let first = a.firstSent, let last = a.lastSent {
             out.append("Sent \(grouped(a.sent)) from \(LocalDateTime(first, in: tz)) to \(LocalDateTime(last, in: tz)) \(zone)"
-                       + (a.achievedRate.flatMap { $0 >= 0.1 ? String(format: ", %.1f messages/s", $0) : nil } ?? ""))
+                       + (a.achievedRate.map { String(format: ", %.0f messages/s while sending", $0) } ?? ""))
         } else {
             out.append("Nothing sent yet.")
         }
