@@ -53,8 +53,12 @@ extension SQLiteLedger {
             guard !campaigns.isEmpty else { return [] }
             let names = campaigns.sorted()
             let now = Milliseconds.from(request.now)
+            // INDEXED BY: without statistics SQLite prefers the unique
+            // (campaign, …) index for `campaign IN (…)` and then scans and
+            // sorts every row of the campaign on each claim — quadratic over
+            // a campaign. The partial due-time index reads only queued rows, in order.
             let select = try db.cachedStatement(sql: """
-                SELECT \(LedgerRecord.columnList) FROM ledger
+                SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim
                 WHERE state = 'queued' AND due_at <= ? AND campaign IN (\(names.map { _ in "?" }.joined(separator: ", ")))
                 ORDER BY due_at, id LIMIT ?
                 """)
@@ -184,7 +188,10 @@ extension SQLiteLedger {
                 UPDATE ledger SET state = 'uncertain', last_detail = 'in flight when the previous run stopped', updated_at = ?
                 WHERE state = 'sending'
                 """, arguments: [now])
-            return db.changesCount
+            let recovered = db.changesCount
+            // Parked delivery reports older than a day will never find their message.
+            try db.execute(sql: "DELETE FROM pending_report WHERE at < ?", arguments: [now - 86_400_000])
+            return recovered
         }
     }
 
