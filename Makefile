@@ -12,7 +12,7 @@ SAMPLE_TODAY ?= 2026-11-29
 DEMO_RECORDS ?= 1000000
 OUT          ?= out
 
-.PHONY: all deps test-deps build demo test clean
+.PHONY: all deps test-deps build demo test clean bench bench-deps bench-smoke
 
 all: build
 
@@ -62,3 +62,25 @@ test: deps test-deps
 
 clean:
 	rm -rf .build $(OUT)
+
+# Benchmarks (bench/run.py): each measurement next to its peer on the same
+# data in the same run; one table, and bench/results.json. Peers: DuckDB
+# from PyPI and PyICU from Debian, in a venv that sees Debian's packages.
+BENCH_APT_PACKAGES ?= python3-icu python3-venv
+BENCH_PYTHON       := bench/data/venv/bin/python
+BENCH_RECORDS      ?= 1000000
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	@test -x $(BENCH_PYTHON) || /usr/bin/python3 -m venv --system-site-packages bench/data/venv
+	@$(BENCH_PYTHON) -c "import duckdb" 2>/dev/null || $(BENCH_PYTHON) -m pip install -q duckdb
+
+# 1M records (and 10M with BENCH_10M=1), release build.
+bench: build bench-deps
+	$(BENCH_PYTHON) bench/run.py --records $(BENCH_RECORDS) $(if $(BENCH_10M),--records 10000000)
+
+# The whole suite on 20k records with the debug build: seconds, for CI (no
+# time is asserted; it fails only when outputs disagree with the peers').
+bench-smoke: deps bench-deps
+	$(SWIFT) build --product outreach
+	$(BENCH_PYTHON) bench/run.py --smoke --bin .build/debug/outreach --out bench/data/results-smoke.json

@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         // Structured logging for the long-running parts
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Graceful shutdown of `outreach run` (SIGTERM finishes in-flight sends)
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // MARK: C at the edge
@@ -75,6 +77,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The scheduler behind `outreach run`: materialises due sends into the
+        // ledger and drives the dispatcher, as a ServiceLifecycle service.
+        .target(
+            name: "OutreachScheduler",
+            dependencies: [
+                "OutreachCore",
+                "OutreachDispatch",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "outreach",
@@ -83,9 +98,11 @@ let package = Package(
                 "OutreachProject",
                 "OutreachDispatch",
                 "OutreachStore",
+                "OutreachScheduler",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,6 +126,11 @@ let package = Package(
         .testTarget(
             name: "OutreachStoreTests",
             dependencies: ["OutreachStore", "OutreachCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachSchedulerTests",
+            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachProject", "OutreachCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

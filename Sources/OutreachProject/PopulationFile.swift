@@ -7,6 +7,20 @@ public enum PopulationFile {
     public static let chunkSize = 1 << 20
 
     public static func load(_ path: String, schema: PopulationSchema) throws(OutreachError) -> (Population, ImportReport) {
+        try load(path, schema: schema, fields: nil)
+    }
+
+    /// As `load(_:schema:)`; a snapshot (`.snap`, see `SnapshotFile`) is
+    /// read instead of imported, and then `fields`, when given, limits the
+    /// columns loaded to those (a CSV or JSON Lines file is always read whole).
+    public static func load(_ path: String, schema: PopulationSchema, fields: Set<String>?) throws(OutreachError) -> (Population, ImportReport) {
+        if SnapshotFile.isSnapshot(path) {
+            let population = try SnapshotFile.load(path, schema: schema, fields: fields)
+            var report = ImportReport(file: path)
+            report.rowsRead = population.count
+            report.rowsImported = population.count
+            return (population, report)
+        }
         guard let format = PopulationFormat(fileName: path) else {
             throw OutreachError(.invalidValue, "cannot tell the format of \(path)", hint: "name population files .csv or .jsonl")
         }

@@ -18,6 +18,10 @@ public struct ProjectConfiguration: Sendable {
     /// No campaign sends inside this daily window unless it is `urgent`
     /// (the bundled project sets 22:00-09:00).
     public var quietHours: TimeWindow?
+    /// At most this many messages per person per period, across campaigns.
+    public var frequencyCap: FrequencyCap?
+    /// The send ledger (SQLite), relative to the project folder.
+    public var ledgerPath: String = ".outreach/ledger.sqlite"
 
     public init() {}
 }

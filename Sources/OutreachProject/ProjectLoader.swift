@@ -11,6 +11,8 @@ public struct ProjectLoader {
     public var populationOverride: String?
     /// `--schema FILE`, overriding outreach.yaml.
     public var schemaOverride: String?
+    /// Where `${ENV_NAME}` in gateways.yaml is read from (tests inject their own).
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public private(set) var problems: [OutreachError] = []
     /// False when the schema could not be read: checks that depend on field
@@ -68,8 +70,14 @@ public struct ProjectLoader {
         }
 
         let populationPath = populationOverride.map(absolute) ?? configuration.populationFile.map { join(rootPath, $0) }
-        return Project(root: rootPath, configuration: configuration, schema: schema, audiences: audiences,
-                       templates: templates, campaigns: campaigns, populationPath: populationPath)
+        var project = Project(root: rootPath, configuration: configuration, schema: schema, audiences: audiences,
+                              templates: templates, campaigns: campaigns, populationPath: populationPath)
+        // gateways.yaml (optional): its problems are kept on the project, see `Project.gatewayProblems`.
+        let gateways = GatewaysLoader(environment: environment).load(join(rootPath, GatewaysLoader.fileName))
+        project.gateways = gateways.gateways
+        project.declaredGatewayNames = gateways.declaredNames
+        project.gatewayProblems = gateways.problems
+        return project
     }
 
     // MARK: - Paths
@@ -96,7 +104,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -114,6 +122,10 @@ public struct ProjectLoader {
             }
             config.quietHours = window
         }
+        if let node = map.value("frequency_cap") {
+            config.frequencyCap = try readFrequencyCap(file, node)
+        }
+        if let ledger = try map.string("ledger") { config.ledgerPath = ledger }
         if let node = map.value("population") {
             let pop = try MappingReader(file, node, what: "population")
             try pop.rejectUnknownKeys(["file", "schema"], what: "population")
@@ -229,7 +241,25 @@ public struct ProjectLoader {
 
     // MARK: - campaigns/NAME.yaml
 
-    static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule"]
+    static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
+                               "throttle", "frequency_cap", "on_uncertain", "smart_encoding"]
+
+    /// `{messages: 2, per: 7d}`, or `none` (only meaningful in a campaign).
+    static func readFrequencyCap(_ file: YAMLFile, _ node: Yams.Node) throws(OutreachError) -> FrequencyCap? {
+        if let text = node.string, text.lowercased() == "none" { return nil }
+        let cap = try MappingReader(file, node, what: "frequency_cap")
+        try cap.rejectUnknownKeys(["messages", "per"], what: "frequency_cap")
+        let countText = try cap.requiredString("messages", what: "frequency_cap")
+        guard let count = Int(countText), count >= 1 else {
+            throw file.error(.invalidValue, "frequency_cap messages '\(countText)' must be a whole number of at least 1", at: cap.value("messages")!)
+        }
+        let perText = try cap.requiredString("per", what: "frequency_cap")
+        guard let interval = ScheduleInterval(perText), let days = interval.wholeDays, days >= 1 else {
+            throw file.error(.invalidValue, "frequency_cap per '\(perText)' must be days or weeks", at: cap.value("per")!,
+                             hint: "e.g. per: 7d or per: 1w")
+        }
+        return FrequencyCap(maxMessages: count, days: days)
+    }
 
     static func readCampaign(_ path: String, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
         let file = try YAMLFile.load(path)
@@ -280,8 +310,26 @@ public struct ProjectLoader {
         let schedule = try map.value("schedule").map { node throws(OutreachError) in
             try ScheduleReader.read(file, node, configuration: configuration)
         }
+        var throttle: RateLimit?
+        if let text = try map.string("throttle") {
+            guard let rate = RateLimit.parse(text) else {
+                throw file.error(.invalidValue, "throttle '\(text)' is not a rate", at: map.value("throttle")!, hint: "write e.g. 100/s or 3000/min")
+            }
+            throttle = rate
+        }
+        var cap: FrequencyCap??
+        if let node = map.value("frequency_cap") { cap = .some(try readFrequencyCap(file, node)) }
+        var onUncertain = UncertainPolicy.skip
+        if let text = try map.string("on_uncertain") {
+            guard let policy = UncertainPolicy(rawValue: text.lowercased()) else {
+                throw file.error(.invalidValue, "on_uncertain '\(text)' must be skip or resend", at: map.value("on_uncertain")!)
+            }
+            onUncertain = policy
+        }
         return CampaignDefinition(name: name, file: path, title: try map.string("title") ?? name, segments: segments,
                                   exclude: try map.stringList("exclude") ?? [], channels: channels,
-                                  gateway: try map.string("gateway"), sender: try map.string("sender"), schedule: schedule)
+                                  gateway: try map.string("gateway"), sender: try map.string("sender"), schedule: schedule,
+                                  throttle: throttle, frequencyCap: cap, onUncertain: onUncertain,
+                                  smartEncoding: try map.bool("smart_encoding") ?? false)
     }
 }

@@ -127,6 +127,16 @@ struct MappingReader {
         throw file.error(.invalidValue, "'\(key)' must be a text value", at: node)
     }
 
+    /// true/false or yes/no; nil when absent.
+    func bool(_ key: String) throws(OutreachError) -> Bool? {
+        guard let text = try string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw file.error(.invalidValue, "'\(key)' must be true or false", at: value(key)!)
+        }
+    }
+
     func requiredString(_ key: String, what: String) throws(OutreachError) -> String {
         guard let s = try string(key), !s.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw file.error(.invalidValue, "\(what) needs '\(key)'", at: node)

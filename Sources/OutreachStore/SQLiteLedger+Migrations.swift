@@ -83,6 +83,19 @@ extension SQLiteLedger {
                 """)
         }
 
+        // The scheduler's watermark per campaign (see ScheduleWatermarkStore).
+        migrator.registerMigration("v2-schedule-watermark") { db in
+            try db.execute(sql: "ALTER TABLE campaign ADD COLUMN materialised_through INTEGER")
+        }
+
+        // Claims go campaign by campaign in due order (see `claim`).
+        migrator.registerMigration("v3-claim-by-campaign") { db in
+            try db.execute(sql: """
+                CREATE INDEX ledger_claim_campaign ON ledger (campaign, due_at) WHERE state = 'queued';
+                DROP INDEX ledger_claim;
+                """)
+        }
+
         return migrator
     }
 }

@@ -53,13 +53,12 @@ extension SQLiteLedger {
             guard !campaigns.isEmpty else { return [] }
             let names = campaigns.sorted()
             let now = Milliseconds.from(request.now)
-            // INDEXED BY: without statistics SQLite prefers the unique
-            // (campaign, …) index for `campaign IN (…)` and then scans and
-            // sorts every row of the campaign on each claim — quadratic over
-            // a campaign. The partial due-time index reads only queued rows, in order.
+            // One campaign at a time, through the (campaign, due_at) partial index:
+            // an IN list would make SQLite sort every queued row of those
+            // campaigns on each claim (a million-row sort per batch).
             let select = try db.cachedStatement(sql: """
-                SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim
-                WHERE state = 'queued' AND due_at <= ? AND campaign IN (\(names.map { _ in "?" }.joined(separator: ", ")))
+                SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim_campaign
+                WHERE state = 'queued' AND campaign = ? AND due_at <= ?
                 ORDER BY due_at, id LIMIT ?
                 """)
             let markSending = try db.cachedStatement(sql: """
@@ -72,12 +71,13 @@ extension SQLiteLedger {
             let optOuts = try OptOutCheck(db)
             var claimed: [LedgerEntry] = []
             claimed.reserveCapacity(request.limit)
-            while claimed.count < request.limit {
-                var arguments: [(any DatabaseValueConvertible)?] = [now]
-                arguments += names.map { $0 }
-                arguments.append(request.limit - claimed.count)
-                let rows = try LedgerRecord.fetchAll(select, arguments: StatementArguments(arguments))
-                if rows.isEmpty { break }
+            var remaining = names[...]
+            while claimed.count < request.limit, let name = remaining.first {
+                let rows = try LedgerRecord.fetchAll(select, arguments: [name, now, request.limit - claimed.count])
+                if rows.isEmpty {
+                    remaining = remaining.dropFirst()
+                    continue
+                }
                 for row in rows {
                     if try optOuts.contains(row.address) {
                         try skip.execute(arguments: [SkipReason.optedOut.rawValue, "address on the suppression list", now, now, row.id])

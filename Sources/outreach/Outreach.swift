@@ -15,7 +15,18 @@ struct Outreach: AsyncParsableCommand {
             Preview.self,
             Plan.self,
             GeneratePopulation.self,
+            Snapshot.self,
+            RenderAll.self,
             OptOutCommand.self,
+            Send.self,
+            GatewayCommand.self,
+            Launch.self,
+            Pause.self,
+            Resume.self,
+            Cancel.self,
+            Run.self,
+            Status.self,
+            Report.self,
         ]
     )
 }

@@ -68,7 +68,7 @@ struct CLIRunner {
     /// test can break a file without touching the repository.
     static func copyOfExampleProject() throws -> URL {
         let dir = try temporaryDirectory()
-        for item in ["outreach.yaml", "schema.yaml", "audiences", "templates", "campaigns", "data"] {
+        for item in ["outreach.yaml", "schema.yaml", "gateways.yaml", "audiences", "templates", "campaigns", "data"] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(item), to: dir.appendingPathComponent(item))
         }
         return dir

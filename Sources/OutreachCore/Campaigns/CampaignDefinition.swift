@@ -32,9 +32,18 @@ public struct CampaignDefinition: Sendable {
     public var sender: String?
     /// When it sends; nil for campaigns sent only by hand (`outreach send --now`).
     public var schedule: CampaignSchedule?
+    /// Messages per second for this campaign (`throttle: 100/s`), on top of the gateway's own rate.
+    public var throttle: RateLimit?
+    /// This campaign's cap, overriding the project's; `.some(nil)` is `frequency_cap: none`.
+    public var frequencyCap: FrequencyCap??
+    public var onUncertain: UncertainPolicy
+    /// Replace typographic characters with GSM equivalents before counting and sending.
+    public var smartEncoding: Bool
 
     public init(name: String, file: String? = nil, title: String, segments: [Segment], exclude: [String] = [],
-                channels: [Channel], gateway: String? = nil, sender: String? = nil, schedule: CampaignSchedule? = nil) {
+                channels: [Channel], gateway: String? = nil, sender: String? = nil, schedule: CampaignSchedule? = nil,
+                throttle: RateLimit? = nil, frequencyCap: FrequencyCap?? = nil, onUncertain: UncertainPolicy = .skip,
+                smartEncoding: Bool = false) {
         self.name = name
         self.file = file
         self.title = title
@@ -44,5 +53,17 @@ public struct CampaignDefinition: Sendable {
         self.gateway = gateway
         self.sender = sender
         self.schedule = schedule
+        self.throttle = throttle
+        self.frequencyCap = frequencyCap
+        self.onUncertain = onUncertain
+        self.smartEncoding = smartEncoding
+    }
+
+    /// The cap that applies: the campaign's own, else the project's.
+    public func effectiveFrequencyCap(project: FrequencyCap?) -> FrequencyCap? {
+        switch frequencyCap {
+        case .some(let own): own
+        case .none: project
+        }
     }
 }

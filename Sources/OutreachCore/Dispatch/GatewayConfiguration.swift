@@ -19,6 +19,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var sender: String?
     /// Where the gateway was declared, for error messages.
     public var location: SourceLocation?
+    /// Every secret value of this gateway (passwords, tokens, values read
+    /// from `${ENV}`), so logs, errors and the exchange printer can mask them.
+    public var secrets: [String] = []
 
     public init(name: String, settings: GatewaySettings, rate: RateLimit? = nil, concurrency: Int = 8,
                 timeoutSeconds: Double = 30, connectTimeoutSeconds: Double = 10, retry: RetryPolicy = RetryPolicy(),
@@ -135,6 +138,9 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
     public var acceptWhen: JSONCondition?
     /// JSON pointer to the provider's message id in the answer.
     public var messageIDPointer: String?
+    /// For answers that are not JSON (Jasmin's `Success "id"`): a regular
+    /// expression whose first capture group is the provider's message id.
+    public var messageIDPattern: String?
     /// Basic auth user and password, or a bearer token.
     public var basicAuth: BasicAuth?
     public var bearerToken: String?
@@ -152,7 +158,9 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
 
     public struct JSONCondition: Sendable, Equatable {
         public var pointer: String
-        /// The expected value written as JSON (`true`, `1`, `"OK"`).
+        /// The expected value written as JSON (`true`, `1`, `"OK"`). Scalars
+        /// compare loosely (`1` matches `"1"`, since providers are not
+        /// consistent); a JSON array means "any of these".
         public var equals: String
         public init(pointer: String, equals: String) {
             self.pointer = pointer

@@ -153,14 +153,6 @@ public struct ClaimRequest: Sendable, Hashable {
     }
 }
 
-/// A campaign's `on_uncertain` setting.
-public enum UncertainPolicy: String, Sendable, Hashable, Codable {
-    /// Record them as `skipped(inDoubt)`: nobody gets a message twice (the default).
-    case skip
-    /// Queue them again: nobody misses a message, some may get it twice.
-    case resend
-}
-
 /// A campaign as the ledger knows it.
 public struct CampaignStatus: Sendable, Hashable, Codable {
     public var campaign: String

@@ -89,9 +89,23 @@ public struct TextColumn: Sendable {
 
     public init() {}
 
+    /// A finished column (the snapshot reader). The lookup index is rebuilt
+    /// only if something is appended later.
+    init(codes: [UInt32], dictionary: [String]) {
+        self.codes = codes
+        self.dictionary = dictionary
+        self.indexIsStale = dictionary.count > 1
+    }
+
+    private var indexIsStale = false
+
     mutating func appendMissing() { codes.append(0) }
 
     mutating func append(_ s: String) {
+        if indexIsStale {
+            for (code, value) in dictionary.enumerated().dropFirst() { index[value] = UInt32(code) }
+            indexIsStale = false
+        }
         if let code = index[s] {
             codes.append(code)
         } else {

@@ -35,6 +35,17 @@ public struct Population: Sendable {
         self.count = 0
     }
 
+    /// Assembles a population from finished columns (the snapshot reader).
+    /// Every column must hold `count` rows, in `fieldNames` order.
+    init(idField: String, fieldNames: [String], fieldTypes: [String: FieldType], columns: [Column], count: Int) {
+        self.idField = idField
+        self.fieldNames = fieldNames
+        self.fieldTypes = fieldTypes
+        self.storage = columns
+        self.fieldIndex = Dictionary(uniqueKeysWithValues: fieldNames.enumerated().map { ($1, $0) })
+        self.count = count
+    }
+
     public func type(of field: String) -> FieldType? { fieldTypes[field] }
 
     public func column(_ field: String) -> Column? {

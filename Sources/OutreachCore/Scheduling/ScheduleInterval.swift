@@ -23,6 +23,12 @@ public enum ScheduleInterval: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The length in days when the interval is days or weeks; nil for months.
+    public var wholeDays: Int? {
+        if case .days(let n) = self { return n }
+        return nil
+    }
+
     public var isZeroOrNegative: Bool {
         switch self {
         case .days(let n), .months(let n): return n <= 0

@@ -20,8 +20,8 @@ struct AudienceCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try options.load()
-                let (population, _) = try workspace.population()
                 let catalog = try workspace.catalog()
+                let (population, _) = try workspace.population(fields: catalog.referencedFields)
                 let names = catalog.names.sorted()
                 let sets = try catalog.evaluate(names, over: population, today: workspace.today)
                 let rows = names.map { name in
@@ -49,8 +49,9 @@ struct AudienceCommand: ParsableCommand {
             try reportingErrors {
                 let workspace = try options.load()
                 let name = try workspace.audienceName(self.name)
-                let (population, _) = try workspace.population()
-                let members = try workspace.catalog().evaluate(name, over: population, today: workspace.today)
+                let catalog = try workspace.catalog()
+                let (population, _) = try workspace.population(fields: catalog.referencedFields)
+                let members = try catalog.evaluate(name, over: population, today: workspace.today)
                 if json { try printJSON(Result(audience: name, count: members.count)) } else { print(members.count) }
             }
         }

@@ -60,13 +60,34 @@ struct ProjectCheck {
                 errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)': sender '\(sender)' \(problem)", at: at,
                                             hint: "sender ids are at most 11 characters: Latin letters, digits, space, '-' or '.', not only digits"))
             }
+            errors += Self.gatewayErrors(campaign, project: project, at: at)
             for channel in campaign.channels where schemaLoaded && project.contactField(for: channel) == nil {
                 errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but the schema has no \(channel == .sms ? "phone" : "email") field", at: at))
             }
         }
+        errors += project.gatewayProblems
         if let path = project.populationPath, !FileManager.default.fileExists(atPath: path) {
             errors.append(OutreachError(.missingFile, "population file not found: \(path)",
                                         hint: "generate one with `outreach generate-population N --out FILE` or fix population.file"))
+        }
+    }
+
+    /// A campaign's gateway must be declared in gateways.yaml and carry its
+    /// channel (a file outbox takes any channel). A gateway that is declared
+    /// but has a problem is reported once, by the gateways check.
+    static func gatewayErrors(_ campaign: CampaignDefinition, project: Project, at: SourceLocation?) -> [OutreachError] {
+        guard let name = campaign.gateway else { return [] }
+        guard let gateway = project.gateways.first(where: { $0.name == name }) else {
+            if project.declaredGatewayNames.contains(name) { return [] }
+            var hint = project.declaredGatewayNames.isEmpty
+                ? "declare it in \(GatewaysLoader.fileName) (see the README's Gateways section)"
+                : "gateways are: \(project.declaredGatewayNames.sorted().joined(separator: ", "))"
+            if let close = NameSuggestion.closest(to: name, in: project.declaredGatewayNames) { hint = "did you mean '\(close)'? " + hint }
+            return [OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown gateway '\(name)'", at: at, hint: hint)]
+        }
+        if case .file = gateway.settings { return [] }
+        return campaign.channels.filter { $0 != gateway.channel }.map { channel in
+            OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(name)' (\(gateway.settings.typeName)) carries \(gateway.channel.rawValue)", at: at)
         }
     }
 

@@ -38,11 +38,17 @@ struct Workspace {
     let today: Day
 
     func population() throws(OutreachError) -> (Population, ImportReport) {
+        try population(fields: nil)
+    }
+
+    /// The population; from a snapshot (`--population X.snap`) only `fields`
+    /// are loaded when given (what counting audiences needs).
+    func population(fields: Set<String>?) throws(OutreachError) -> (Population, ImportReport) {
         guard let path = project.populationPath else {
             throw OutreachError(.invalidProject, "no population file",
                                 hint: "set population.file in outreach.yaml or pass --population FILE")
         }
-        return try PopulationFile.load(path, schema: project.schema)
+        return try PopulationFile.load(path, schema: project.schema, fields: fields)
     }
 
     func catalog() throws(OutreachError) -> AudienceCatalog {

@@ -1,0 +1,196 @@
+/// The messages of one occurrence of a campaign: each recipient's rendered,
+/// addressed `OutboundMessage`, or the reason they get none (no usable
+/// address on any of the campaign's channels, or a template that cannot be
+/// rendered for them). Pure: everything it needs is passed in.
+///
+/// Segments come from `CampaignSegmentation` (the same people `preview` and
+/// `plan` count). Channel fallback: a recipient gets the first channel in
+/// `campaign.channels` that their segment has a template for and they have a
+/// valid address on. Message ids are `campaign/occurrence/recipient`, so the
+/// same occurrence always gives the same ids (the ledger keys on them).
+public struct CampaignMessages: Sendable {
+    public var catalog: AudienceCatalog
+    /// Per segment name, the template for each channel the segment can use.
+    public var templates: [String: [Channel: CompiledTemplate]]
+    /// Field holding each channel's address (e.g. sms → mobile).
+    public var contactFields: [Channel: String]
+    public var today: Day
+    /// Identifies the occurrence in message ids (`2026-11-29`, `2027-08-20T17:00`).
+    public var occurrence: String
+
+    public init(catalog: AudienceCatalog, templates: [String: [Channel: CompiledTemplate]],
+                contactFields: [Channel: String], today: Day, occurrence: String) {
+        self.catalog = catalog
+        self.templates = templates
+        self.contactFields = contactFields
+        self.today = today
+        self.occurrence = occurrence
+    }
+
+    /// The id of one recipient's message in one occurrence.
+    public static func messageID(campaign: String, occurrence: String, recipient: String) -> String {
+        "\(campaign)/\(occurrence)/\(recipient)"
+    }
+
+    public func build(_ campaign: CampaignDefinition, population: Population) throws(OutreachError) -> CampaignMessageSet {
+        let segmentation = try CampaignSegmentation(campaign, catalog: catalog, population: population, today: today)
+        var set = CampaignMessageSet(campaign: campaign.name, occurrence: occurrence, excluded: segmentation.excluded)
+        for part in segmentation.parts {
+            let segment = part.segment
+            let available = templates[segment.name] ?? [:]
+            let channels = campaign.channels.filter { available[$0] != nil }
+            guard !channels.isEmpty else {
+                let have = available.keys.map(\.rawValue).sorted()
+                throw OutreachError(.invalidValue,
+                                    "segment '\(segment.name)' of campaign '\(campaign.name)' has no template for its channel\(campaign.channels.count == 1 ? "" : "s") \(campaign.channels.map(\.rawValue).joined(separator: ", "))",
+                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: have.isEmpty ? "give the segment a template" : "its template '\(segment.template)' is for \(have.joined(separator: ", "))")
+            }
+            var counts = CampaignMessageSet.SegmentCount(name: segment.name, recipients: part.members.count)
+            var unreachable = Tally()
+            var failures = Tally()
+            let unreachableReason = Self.unreachableReason(channels, contactFields: contactFields)
+
+            for row in part.members.rows {
+                let record = population.record(row)
+                let id = record.id
+                var chosen: (Channel, String)?
+                for channel in channels {
+                    guard let field = contactFields[channel], let address = Self.address(record.value(field), channel: channel) else { continue }
+                    chosen = (channel, address)
+                    break
+                }
+                guard let (channel, address) = chosen else {
+                    unreachable.add(unreachableReason, id: id)
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .unreachable, reason: unreachableReason))
+                    continue
+                }
+                let template = available[channel]!
+                switch template.render(record) {
+                case .failure(let failure):
+                    failures.add(failure.reason, id: id)
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .renderFailure, reason: failure.reason))
+                case .success(let rendered):
+                    let message = OutboundMessage(
+                        id: Self.messageID(campaign: campaign.name, occurrence: occurrence, recipient: id),
+                        channel: channel, recipientID: id, to: address, sender: Self.sender(campaign.sender, channel: channel),
+                        subject: rendered.subject, text: rendered.text, html: rendered.html, language: rendered.language)
+                    set.messages.append(message)
+                    counts.ready += 1
+                    counts.byChannel[channel.rawValue, default: 0] += 1
+                    if channel == .sms { counts.parts += SMSText.info(rendered.text).parts }
+                }
+            }
+            counts.unreachable = unreachable.counts
+            counts.renderFailures = failures.counts
+            set.segments.append(counts)
+        }
+        return set
+    }
+
+    /// A usable address for the channel, or nil: SMS numbers in E.164 (a
+    /// raw text field is normalised), email addresses with one `@` and
+    /// nothing that could break a mail header.
+    public static func address(_ value: Value?, channel: Channel) -> String? {
+        guard case .text(let raw)? = value else { return nil }
+        switch channel {
+        case .sms:
+            return PhoneNumber.normalize(raw)
+        case .email:
+            let text = raw.trimmingASCIISpaces()
+            let ats = text.utf8.filter { $0 == UInt8(ascii: "@") }.count
+            guard ats == 1, !text.hasPrefix("@"), !text.hasSuffix("@"),
+                  !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "<" || $0 == ">" || $0 == "," })
+            else { return nil }
+            return text
+        }
+    }
+
+    /// The campaign's sender for the channel: an SMS sender id as is; for
+    /// email only an address (a bare sender id like `MOH` is no From).
+    static func sender(_ sender: String?, channel: Channel) -> String? {
+        guard let sender else { return nil }
+        if channel == .email && !sender.contains("@") { return nil }
+        return sender
+    }
+
+    static func unreachableReason(_ channels: [Channel], contactFields: [Channel: String]) -> String {
+        let names = channels.map { channel in contactFields[channel] ?? "\(channel.rawValue) address" }
+        if channels.allSatisfy({ contactFields[$0] == nil }) {
+            return "no \(channels.map(\.rawValue).joined(separator: " or ")) field in the population"
+        }
+        return "no valid " + names.joined(separator: " or ")
+    }
+}
+
+/// What `CampaignMessages.build` produced for one occurrence.
+public struct CampaignMessageSet: Sendable {
+    public struct SegmentCount: Sendable, Equatable, Codable {
+        public var name: String
+        /// Members this segment is responsible for.
+        public var recipients: Int
+        /// Messages built.
+        public var ready = 0
+        public var byChannel: [String: Int] = [:]
+        public var unreachable: [CampaignPreview.Count] = []
+        public var renderFailures: [CampaignPreview.Count] = []
+        /// SMS parts over the segment's SMS messages.
+        public var parts = 0
+
+        public init(name: String, recipients: Int) {
+            self.name = name
+            self.recipients = recipients
+        }
+    }
+
+    public var campaign: String
+    public var occurrence: String
+    /// In segment order, then population order.
+    public var messages: [OutboundMessage] = []
+    /// Recipients who get no message, and why.
+    public var problems: [RecipientProblem] = []
+    public var segments: [SegmentCount] = []
+    /// People removed by the campaign's `exclude` audiences.
+    public var excluded: Int
+
+    public init(campaign: String, occurrence: String, excluded: Int = 0) {
+        self.campaign = campaign
+        self.occurrence = occurrence
+        self.excluded = excluded
+    }
+
+    /// Everyone the campaign targets (segment members after exclusions).
+    public var targeted: Int { segments.reduce(0) { $0 + $1.recipients } }
+    public var unreachable: Int { problems.count { $0.kind == .unreachable } }
+    public var renderFailures: Int { problems.count { $0.kind == .renderFailure } }
+    public var parts: Int { segments.reduce(0) { $0 + $1.parts } }
+}
+
+/// Why one recipient gets no message.
+public struct RecipientProblem: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case unreachable
+        case renderFailure = "render-failure"
+    }
+
+    public var recipientID: String
+    public var segment: String
+    public var kind: Kind
+    public var reason: String
+
+    public init(recipientID: String, segment: String, kind: Kind, reason: String) {
+        self.recipientID = recipientID
+        self.segment = segment
+        self.kind = kind
+        self.reason = reason
+    }
+}
+
+extension String {
+    func trimmingASCIISpaces() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,80 @@
+/// One recipient's message for one campaign segment: the first of the
+/// campaign's channels the segment has a template for and the person has a
+/// usable address on, rendered; or why there is none. Pure and per row, so
+/// the scheduler renders only the people whose send has come.
+public struct RecipientComposer: Sendable {
+    public enum Composition: Sendable, Equatable {
+        case message(channel: Channel, address: String, rendered: RenderedMessage, parts: Int)
+        case unreachable(String)
+        case renderFailed(String)
+    }
+
+    public var campaign: CampaignDefinition
+    /// Per segment name, the template for each channel the segment can use.
+    public var templates: [String: [Channel: CompiledTemplate]]
+    /// Field holding each channel's address (sms → mobile, email → email).
+    public var contactFields: [Channel: String]
+
+    public init(campaign: CampaignDefinition, templates: [String: [Channel: CompiledTemplate]], contactFields: [Channel: String]) {
+        self.campaign = campaign
+        self.templates = templates
+        self.contactFields = contactFields
+    }
+
+    /// The channels a segment can use, in the campaign's order of preference.
+    public func channels(for segment: String) -> [Channel] {
+        let available = templates[segment] ?? [:]
+        return campaign.channels.filter { available[$0] != nil }
+    }
+
+    public func compose(_ record: some RecordData, segment: String) -> Composition {
+        let available = templates[segment] ?? [:]
+        let channels = channels(for: segment)
+        for channel in channels {
+            guard let field = contactFields[channel], let address = Self.address(record.value(field), channel: channel) else { continue }
+            switch available[channel]!.render(record) {
+            case .failure(let failure):
+                return .renderFailed(failure.reason)
+            case .success(let rendered):
+                let parts = channel == .sms ? SMSText.info(campaign.smartEncoding ? SMSText.smartEncoded(rendered.text) : rendered.text).parts : 1
+                return .message(channel: channel, address: address, rendered: rendered, parts: parts)
+            }
+        }
+        return .unreachable(Self.unreachableReason(channels, contactFields: contactFields))
+    }
+
+    /// The campaign's sender for the channel: an SMS sender id as is; for
+    /// email only an address (a bare sender id like `MOH` is no From).
+    public static func sender(_ sender: String?, channel: Channel) -> String? {
+        guard let sender else { return nil }
+        if channel == .email && !sender.contains("@") { return nil }
+        return sender
+    }
+
+    /// A usable address for the channel, or nil: SMS numbers in E.164 (a
+    /// raw text field is normalised), email addresses with one `@` and
+    /// nothing that could break a mail header.
+    public static func address(_ value: Value?, channel: Channel) -> String? {
+        guard case .text(let raw)? = value else { return nil }
+        switch channel {
+        case .sms:
+            return PhoneNumber.normalize(raw)
+        case .email:
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            let ats = text.utf8.filter { $0 == UInt8(ascii: "@") }.count
+            guard ats == 1, !text.hasPrefix("@"), !text.hasSuffix("@") else { return nil }
+            let forbidden: (Unicode.Scalar) -> Bool = { u in
+                u.value < 0x21 || u.value == 0x7F || u == "<" || u == ">" || u == ","
+            }
+            return text.unicodeScalars.contains(where: forbidden) ? nil : text
+        }
+    }
+
+    static func unreachableReason(_ channels: [Channel], contactFields: [Channel: String]) -> String {
+        if channels.isEmpty { return "no template for the campaign's channels" }
+        if channels.allSatisfy({ contactFields[$0] == nil }) {
+            return "no \(channels.map(\.rawValue).joined(separator: " or ")) field in the population"
+        }
+        return "no valid " + channels.map { contactFields[$0] ?? "\($0.rawValue) address" }.joined(separator: " or ")
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// An `addr-spec` (`local@domain`) fit for `MAIL FROM`, `RCPT TO` and headers.
+///
+/// Deliberately narrower than RFC 5322: a dot-atom local part and a DNS
+/// domain with at least one dot, all ASCII. Quoted local parts, address
+/// literals (`[192.0.2.1]`) and internationalized addresses (SMTPUTF8) are
+/// refused with a hint rather than half-supported.
+public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+    public let localPart: String
+    public let domain: String
+
+    /// Validates `text` as a bare address (no display name, no angle brackets).
+    public init(_ text: String) throws(EmailError) {
+        if text.unicodeScalars.contains(where: HeaderText.isLineBreakOrControl) {
+            throw EmailError(.lineBreak, "the address \(EmailError.shown(text)) contains a line break or control character",
+                             hint: "an address is one line; a line break here would add headers or recipients")
+        }
+        let trimmed = text.trimmingASCIIWhitespace()
+        guard !trimmed.isEmpty else {
+            throw EmailError(.invalidAddress, "the address is empty")
+        }
+        guard trimmed.unicodeScalars.allSatisfy(\.isASCII) else {
+            throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) is not ASCII",
+                             hint: "internationalized addresses are not supported; write the domain in punycode (xn--…)")
+        }
+        guard trimmed.utf8.count <= 254 else {
+            throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) is longer than 254 characters")
+        }
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) must have exactly one '@'",
+                             hint: "write it as name@example.com")
+        }
+        let local = String(parts[0])
+        let domain = String(parts[1])
+        guard Self.isDotAtom(local), local.utf8.count <= 64 else {
+            throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) has an invalid part before '@'",
+                             hint: "letters, digits and !#$%&'*+-/=?^_`{|}~ separated by single dots, at most 64 characters")
+        }
+        guard Self.isHostname(domain) else {
+            throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) has an invalid domain",
+                             hint: "a domain with at least one dot, such as example.com")
+        }
+        self.localPart = local
+        self.domain = domain
+    }
+
+    public var description: String { "\(localPart)@\(domain)" }
+
+    static func isAtext(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+        }
+    }
+
+    static func isDotAtom(_ text: String) -> Bool {
+        guard !text.isEmpty else { return false }
+        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in
+            !atom.isEmpty && atom.utf8.allSatisfy(isAtext)
+        }
+    }
+
+    static func isHostname(_ text: String) -> Bool {
+        guard text.utf8.count <= 253 else { return false }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        return labels.allSatisfy { label in
+            let bytes = Array(label.utf8)
+            guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
+            else { return false }
+            return bytes.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                    return true
+                default:
+                    return false
+                }
+            }
+        }
+    }
+}
+
+/// An address with an optional display name: `وزارة الصحة <noreply@moh.example>`.
+public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
+    /// Shown to the reader; already made single-line. Any script.
+    public var displayName: String?
+    public var address: EmailAddress
+
+    public init(displayName: String? = nil, address: EmailAddress) {
+        let name = displayName.map(HeaderText.singleLine)
+        self.displayName = (name?.isEmpty ?? true) ? nil : name
+        self.address = address
+    }
+
+    /// Reads `Name <address>`, `"Name" <address>`, `<address>` or a bare
+    /// address. A line break anywhere is an error (not repaired): a mailbox
+    /// names where mail goes.
+    public init(parsing text: String) throws(EmailError) {
+        if text.unicodeScalars.contains(where: HeaderText.isLineBreakOrControl) {
+            throw EmailError(.lineBreak, "the mailbox \(EmailError.shown(text)) contains a line break or control character",
+                             hint: "a sender or recipient is one line; a line break here would add headers or recipients")
+        }
+        let trimmed = text.trimmingASCIIWhitespace()
+        guard let open = trimmed.lastIndex(of: "<") else {
+            self.init(address: try EmailAddress(trimmed))
+            return
+        }
+        guard trimmed.hasSuffix(">"), open < trimmed.index(before: trimmed.endIndex) else {
+            throw EmailError(.invalidAddress, "the mailbox \(EmailError.shown(trimmed)) has a '<' without a closing '>' at the end",
+                             hint: "write it as Name <name@example.com>")
+        }
+        let inner = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        var name = String(trimmed[..<open]).trimmingASCIIWhitespace()
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+            name = String(name.dropFirst().dropLast())
+            name = name.replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+        }
+        self.init(displayName: name, address: try EmailAddress(inner))
+    }
+
+    public var description: String {
+        guard let displayName else { return address.description }
+        return "\(displayName) <\(address)>"
+    }
+}
+
+extension String {
+    func trimmingASCIIWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

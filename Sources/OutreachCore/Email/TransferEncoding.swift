@@ -1,0 +1,167 @@
+import Foundation
+
+/// The `Content-Transfer-Encoding` of a text part, picked by size.
+///
+/// Both candidates are computed and the shorter wins (quoted-printable on a
+/// tie, since it stays readable). English text is nearly all printable
+/// ASCII, so quoted-printable costs almost nothing; Arabic letters are two
+/// UTF-8 bytes each, six characters in quoted-printable (`=D8=A7`) but under
+/// three in base64 — so an Arabic body goes out as base64, about 45% of the
+/// quoted-printable size. Mixed HTML (ASCII markup around Arabic text) falls
+/// wherever its bytes put it.
+public enum TransferEncoding: String, Sendable, Hashable {
+    case quotedPrintable = "quoted-printable"
+    case base64
+
+    /// Encoded-line limit (RFC 2045 §6.7, §6.8): 76 characters before CRLF.
+    public static let maxLineLength = 76
+
+    /// Picks the shorter encoding for `bytes` (already in canonical CRLF form).
+    public static func choose(for bytes: [UInt8]) -> TransferEncoding {
+        quotedPrintableLength(bytes) <= base64Length(bytes) ? .quotedPrintable : .base64
+    }
+
+    /// The encoded body, lines joined by CRLF, with no CRLF after the last
+    /// line (the boundary delimiter that follows brings its own).
+    public func encode(_ bytes: [UInt8]) -> String {
+        switch self {
+        case .quotedPrintable: Self.quotedPrintable(bytes)
+        case .base64: Self.base64(bytes)
+        }
+    }
+
+    /// Text with every line break (CRLF, CR, LF) made CRLF: the canonical
+    /// form of `text/*` bodies (RFC 2046 §4.1.1).
+    public static func canonicalLines(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        var previousCR = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x0D:
+                out += [0x0D, 0x0A]
+                previousCR = true
+            case 0x0A:
+                if !previousCR { out += [0x0D, 0x0A] }
+                previousCR = false
+            default:
+                out.append(byte)
+                previousCR = false
+            }
+        }
+        return out
+    }
+
+    // MARK: base64
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        guard !bytes.isEmpty else { return "" }
+        let flat = Array(Data(bytes).base64EncodedString().utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(flat.count + flat.count / maxLineLength * 2)
+        for start in stride(from: 0, to: flat.count, by: maxLineLength) {
+            if start > 0 { out += [0x0D, 0x0A] }
+            out += flat[start..<min(start + maxLineLength, flat.count)]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func base64Length(_ bytes: [UInt8]) -> Int {
+        let characters = (bytes.count + 2) / 3 * 4
+        let lines = (characters + maxLineLength - 1) / maxLineLength
+        return characters + 2 * max(0, lines - 1)
+    }
+
+    // MARK: quoted-printable
+
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    /// RFC 2045 §6.7: printable ASCII except `=` as itself, everything else
+    /// as `=XX`; spaces and tabs encoded when they end a line; soft line
+    /// breaks (`=` CRLF) keep every line within 76 characters and never cut
+    /// an `=XX` or a UTF-8 character in two. Hard line breaks are CRLF.
+    /// Leading dots are left alone: libcurl dot-stuffs the DATA stream.
+    static func quotedPrintable(_ bytes: [UInt8]) -> String {
+        String(decoding: quotedPrintableBytes(bytes), as: UTF8.self)
+    }
+
+    static func quotedPrintableLength(_ bytes: [UInt8]) -> Int {
+        quotedPrintableBytes(bytes).count
+    }
+
+    /// Hard lines joined by CRLF; no CRLF is added after the last one (the
+    /// MIME writer's boundary delimiter brings its own), so the decoded part
+    /// is exactly the input.
+    private static func quotedPrintableBytes(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 3 / 2)
+        var start = 0
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0D && bytes[index + 1] == 0x0A {
+                encodeLine(bytes[start..<index], into: &out)
+                out += [0x0D, 0x0A]
+                index += 2
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        encodeLine(bytes[start..<bytes.count], into: &out)
+        return out
+    }
+
+    /// One hard line (without its CRLF), with soft breaks inserted.
+    private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        // Encode character by character (a UTF-8 sequence is one unit) so
+        // soft breaks fall between characters, never inside `=XX` or a letter.
+        var lineLength = 0
+        var i = line.startIndex
+        while i < line.endIndex {
+            let width: Int
+            switch line[i] {
+            case 0xF0...0xF7: width = 4
+            case 0xE0...0xEF: width = 3
+            case 0xC0...0xDF: width = 2
+            default: width = 1
+            }
+            let end = min(i + width, line.endIndex)
+            var unit: [UInt8] = []
+            for j in i..<end {
+                let byte = line[j]
+                let isLastOfLine = j == line.endIndex - 1
+                // A space or tab is literal only when something visible follows
+                // it on the same encoded line; otherwise it could be stripped.
+                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+                    || ((byte == 0x20 || byte == 0x09) && !isLastOfLine)
+                if literal {
+                    unit.append(byte)
+                } else {
+                    unit += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                }
+            }
+            // Room for the soft-break `=` unless this unit ends the hard line.
+            let limit = end == line.endIndex ? maxLineLength : maxLineLength - 1
+            if lineLength > 0 && lineLength + unit.count > limit {
+                // The soft break would leave a space or tab at the end of an
+                // encoded line: encode it there instead.
+                if let last = out.last, last == 0x20 || last == 0x09 {
+                    out.removeLast()
+                    lineLength -= 1
+                    let escaped: [UInt8] = [UInt8(ascii: "="), hex[Int(last >> 4)], hex[Int(last & 0x0F)]]
+                    if lineLength + 3 > maxLineLength - 1 {
+                        out += [UInt8(ascii: "="), 0x0D, 0x0A]
+                        lineLength = 0
+                    }
+                    out += escaped
+                    lineLength += 3
+                }
+                out += [UInt8(ascii: "="), 0x0D, 0x0A]
+                lineLength = 0
+            }
+            out += unit
+            lineLength += unit.count
+            i = end
+        }
+    }
+}

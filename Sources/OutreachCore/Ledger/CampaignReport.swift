@@ -1,0 +1,87 @@
+public import Foundation
+
+/// `outreach report NAME`: per occurrence and per segment, every targeted
+/// person in exactly one column — queued, in flight, accepted, delivered,
+/// failed, expired, uncertain, or skipped by reason — with SMS parts used
+/// and the campaign's timing. Relative sends are grouped by offset (`-7d`),
+/// not by each person's date.
+public struct CampaignReport: Sendable, Codable {
+    public struct Line: Sendable, Codable, Equatable {
+        public var occurrence: String
+        public var segment: String
+        public var targeted = 0
+        public var queued = 0
+        public var sending = 0
+        public var accepted = 0
+        public var delivered = 0
+        public var failed = 0
+        public var expired = 0
+        public var uncertain = 0
+        /// Skip reason (`opted_out`, `capped`, …) → count.
+        public var skipped: [String: Int] = [:]
+        /// SMS parts of messages that may have reached people.
+        public var parts = 0
+
+        public init(occurrence: String, segment: String) {
+            self.occurrence = occurrence
+            self.segment = segment
+        }
+
+        /// Handed to a gateway: accepted, delivered, failed after an attempt, expired, uncertain.
+        public var sent: Int { accepted + delivered + failed + expired + uncertain }
+        public var skippedTotal: Int { skipped.values.reduce(0, +) }
+
+        mutating func add(_ row: LedgerCount) {
+            targeted += row.count
+            switch row.state {
+            case .queued: queued += row.count
+            case .sending: sending += row.count
+            case .accepted: accepted += row.count
+            case .delivered: delivered += row.count
+            case .failed: failed += row.count
+            case .expired: expired += row.count
+            case .uncertain: uncertain += row.count
+            case .skipped: skipped[(row.skipReason ?? .cancelled).rawValue, default: 0] += row.count
+            }
+            if row.state.mayHaveReachedRecipient { parts += row.parts }
+        }
+    }
+
+    public var campaign: String
+    public var state: CampaignState
+    public var launchedAt: Date?
+    public var lines: [Line]
+    public var total: Line
+    public var activity: CampaignActivity
+
+    public init(campaign: String, state: CampaignState, launchedAt: Date?, counts: LedgerCounts, activity: CampaignActivity) {
+        self.campaign = campaign
+        self.state = state
+        self.launchedAt = launchedAt
+        self.activity = activity
+        var byKey: [String: Line] = [:]
+        var total = Line(occurrence: "all", segment: "all")
+        for row in counts.rows {
+            let occurrence = Self.occurrenceGroup(row.occurrence)
+            let segment = row.segment ?? "—"
+            let key = occurrence + "\u{0}" + segment
+            var line = byKey[key] ?? Line(occurrence: occurrence, segment: segment)
+            line.add(row)
+            byKey[key] = line
+            total.add(row)
+        }
+        lines = byKey.values.sorted { ($0.occurrence, $0.segment) < ($1.occurrence, $1.segment) }
+        self.total = total
+    }
+
+    /// `-7d@2027-03-01` → `-7d`; fixed occurrences (`#2`) stay as they are.
+    public static func occurrenceGroup(_ key: String) -> String {
+        guard let at = key.firstIndex(of: "@") else { return key }
+        return String(key[..<at])
+    }
+
+    /// Skip reasons present anywhere, in a stable order (for CSV columns).
+    public var skipReasons: [String] {
+        SkipReason.allCases.map(\.rawValue).filter { total.skipped[$0] != nil }
+    }
+}

@@ -1,0 +1,253 @@
+import CCurl
+import Foundation
+import Logging
+import Synchronization
+
+/// The loop behind `CurlHTTPTransport`: one curl multi handle driven by one
+/// dedicated thread.
+///
+/// Other threads only touch `inbox` (behind a `Mutex`) and call
+/// `multi.wakeup()`, which libcurl allows from any thread. Everything else —
+/// the easy handles, the per-host queues — belongs to the engine thread,
+/// which is why the class is `@unchecked Sendable`.
+final class CurlEngine: @unchecked Sendable {
+    struct Limits: Sendable {
+        var transfersPerHost: Int
+        var userAgent: String
+        var maxBodyBytes: Int
+        var idleHandles: Int
+    }
+
+    private struct Inbox {
+        var submissions: [CurlSubmission] = []
+        var cancellations: [UInt64] = []
+        var stopping = false
+        var nextID: UInt64 = 1
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let multi: CurlMultiHandle
+    private let limits: Limits
+    private let logger: Logger
+    /// Signalled when the thread has left its loop (our `join`).
+    private let finished = DispatchSemaphore(value: 0)
+    private let joined = Mutex(false)
+
+    // MARK: Engine-thread state
+    private var waiting: [String: CurlFIFO<CurlSubmission>] = [:]
+    private var activeByHost: [String: Int] = [:]
+    private var active: [UnsafeMutableRawPointer: CurlEasyHandle] = [:]
+    private var activeByID: [UInt64: CurlEasyHandle] = [:]
+    private var idle: [CurlEasyHandle] = []
+    /// Cancellations that arrived before their submission did.
+    private var earlyCancellations: Set<UInt64> = []
+
+    init(multi: CurlMultiHandle, limits: Limits, logger: Logger) {
+        self.multi = multi
+        self.limits = limits
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "outreach-curl"
+        thread.start()
+    }
+
+    // MARK: Any thread
+
+    func makeID() -> UInt64 {
+        inbox.withLock { box in
+            defer { box.nextID += 1 }
+            return box.nextID
+        }
+    }
+
+    func submit(_ submission: CurlSubmission) {
+        let accepted = inbox.withLock { box -> Bool in
+            guard !box.stopping else { return false }
+            box.submissions.append(submission)
+            return true
+        }
+        if accepted {
+            multi.wakeup()
+        } else {
+            submission.resume(.failure(Self.shutDownError))
+        }
+    }
+
+    func cancel(_ id: UInt64) {
+        inbox.withLock { $0.cancellations.append(id) }
+        multi.wakeup()
+    }
+
+    /// Fails whatever is queued or in flight, stops the thread and waits for
+    /// it. Idempotent.
+    func shutdown() {
+        let first = joined.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        inbox.withLock { $0.stopping = true }
+        multi.wakeup()
+        if Thread.current.name == "outreach-curl" {
+            // Released on our own thread: the loop ends by itself on return.
+            return
+        }
+        finished.wait()
+    }
+
+    static let shutDownError = TransportError(kind: .other, detail: "the HTTP transport was shut down")
+    static let cancelledError = TransportError(kind: .other, detail: "cancelled")
+
+    // MARK: Engine thread
+
+    private func run() {
+        while true {
+            let (submissions, cancellations, stopping) = inbox.withLock { box in
+                defer {
+                    box.submissions = []
+                    box.cancellations = []
+                }
+                return (box.submissions, box.cancellations, box.stopping)
+            }
+            for submission in submissions {
+                if earlyCancellations.remove(submission.id) != nil {
+                    submission.resume(.failure(Self.cancelledError))
+                } else {
+                    enqueue(submission)
+                }
+            }
+            for id in cancellations { cancelOnThread(id) }
+            if stopping {
+                failEverything()
+                return
+            }
+            multi.perform()
+            for done in multi.completed() { complete(done.handle, done.result) }
+            // curl_multi_poll also honours libcurl's own timers (retries,
+            // timeouts), so one second is only an upper bound.
+            multi.poll(timeoutMilliseconds: 1000)
+        }
+    }
+
+    private func enqueue(_ submission: CurlSubmission) {
+        if activeByHost[submission.hostKey, default: 0] < limits.transfersPerHost {
+            begin(submission)
+        } else {
+            // Queued here, not in libcurl: CURLOPT_TIMEOUT_MS would count the
+            // time spent waiting for a free connection.
+            waiting[submission.hostKey, default: CurlFIFO()].push(submission)
+        }
+    }
+
+    private func begin(_ submission: CurlSubmission) {
+        guard let easy = idle.popLast() ?? CurlEasyHandle() else {
+            submission.resume(.failure(TransportError(kind: .other, detail: "libcurl could not create a handle")))
+            return
+        }
+        if let error = easy.configure(for: submission.request, userAgent: limits.userAgent,
+                                      maxBodyBytes: limits.maxBodyBytes) {
+            recycle(easy)
+            submission.resume(.failure(TransportSecrets.mask(error, submission.request.secrets)))
+            return
+        }
+        easy.submission = submission
+        let code = multi.add(easy)
+        guard code == CURLM_OK else {
+            recycle(easy)
+            let text = String(cString: curl_multi_strerror(code))
+            submission.resume(.failure(TransportError(kind: .other, detail: "libcurl multi: \(text)")))
+            return
+        }
+        active[easy.raw] = easy
+        activeByID[submission.id] = easy
+        activeByHost[submission.hostKey, default: 0] += 1
+    }
+
+    private func complete(_ raw: UnsafeMutableRawPointer, _ result: CURLcode) {
+        guard let easy = active[raw], let submission = easy.submission else { return }
+        let outcome: Result<HTTPResponse, TransportError>
+        if result == CURLE_OK {
+            outcome = .success(easy.response())
+        } else {
+            let error = TransportSecrets.mask(CurlErrorMapping.error(for: result, message: easy.errorMessage),
+                                              submission.request.secrets)
+            logger.debug("transfer failed", metadata: [
+                "kind": "\(error.kind.rawValue)",
+                "curl_code": "\(result.rawValue)",
+            ])
+            outcome = .failure(error)
+        }
+        finish(easy, submission)
+        submission.resume(outcome)
+    }
+
+    /// Takes a finished or cancelled transfer off the multi handle and lets
+    /// the next one for its host start.
+    private func finish(_ easy: CurlEasyHandle, _ submission: CurlSubmission) {
+        multi.remove(easy)
+        active[easy.raw] = nil
+        activeByID[submission.id] = nil
+        let host = submission.hostKey
+        let remaining = activeByHost[host, default: 1] - 1
+        activeByHost[host] = remaining > 0 ? remaining : nil
+        recycle(easy)
+        while activeByHost[host, default: 0] < limits.transfersPerHost, let next = waiting[host]?.pop() {
+            begin(next)
+        }
+        if waiting[host]?.isEmpty == true { waiting[host] = nil }
+    }
+
+    private func recycle(_ easy: CurlEasyHandle) {
+        easy.reset()
+        if idle.count < limits.idleHandles { idle.append(easy) }
+    }
+
+    private func cancelOnThread(_ id: UInt64) {
+        if let easy = activeByID[id], let submission = easy.submission {
+            finish(easy, submission)
+            submission.resume(.failure(Self.cancelledError))
+            return
+        }
+        for (host, var queue) in waiting {
+            if let submission = queue.remove(where: { $0.id == id }) {
+                waiting[host] = queue.isEmpty ? nil : queue
+                submission.resume(.failure(Self.cancelledError))
+                return
+            }
+        }
+        // Not seen yet (the task was cancelled before its submission landed)
+        // or already finished; the submission path checks this set.
+        earlyCancellations.insert(id)
+        if earlyCancellations.count > 10_000 { earlyCancellations.removeAll() }
+    }
+
+    private func failEverything() {
+        for easy in Array(active.values) {
+            guard let submission = easy.submission else { continue }
+            multi.remove(easy)
+            easy.reset()
+            submission.resume(.failure(Self.shutDownError))
+        }
+        active = [:]
+        activeByID = [:]
+        activeByHost = [:]
+        for (_, var queue) in waiting {
+            for submission in queue.drain() { submission.resume(.failure(Self.shutDownError)) }
+        }
+        waiting = [:]
+        // Late arrivals after `stopping` are refused by `submit`; anything
+        // that slipped into the inbox in between is failed here.
+        let late = inbox.withLock { box in
+            defer { box.submissions = [] }
+            return box.submissions
+        }
+        for submission in late { submission.resume(.failure(Self.shutDownError)) }
+        idle = []
+    }
+}

@@ -1,0 +1,100 @@
+public import OutreachCore
+
+/// Sends SMS through Kannel's smsbox `sendsms` HTTP interface.
+///
+/// One attempt is one `GET {url}?username=…&password=…&from=…&to=…&text=…
+/// &charset=UTF-8&coding=0|2[&dlr-mask=…&dlr-url=…]`. The coding follows
+/// the core's SMS encoding: 0 (GSM-7) when every character is in the GSM
+/// alphabet, 2 (UCS-2) otherwise — Arabic is always UCS-2. Kannel splits a
+/// long text into concatenated parts itself (`concatenation = true` and
+/// `max-messages` in its `sendsms-user` group).
+///
+/// Kannel answers `202 0: Accepted for delivery` or `202 3: Queued for later
+/// delivery` on success; see `outcome(for:message:attempt:secrets:)` for the
+/// classification of everything else.
+public struct KannelGateway: MessageGateway {
+    public let name: String
+    public let settings: KannelSettings
+    /// The sender id used when a message names none.
+    public let defaultSender: String?
+    public let timeout: Duration
+    public let connectTimeout: Duration
+    private let transport: any HTTPTransport
+
+    public var channel: Channel { .sms }
+
+    public init(name: String, settings: KannelSettings, defaultSender: String? = nil,
+                timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+                transport: any HTTPTransport) {
+        self.name = name
+        self.settings = settings
+        self.defaultSender = defaultSender
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.transport = transport
+    }
+
+    /// Builds the gateway `gateways.yaml` declares; fails when the
+    /// declaration is not of type `kannel`.
+    public init(configuration: GatewayConfiguration, transport: any HTTPTransport) throws(OutreachError) {
+        guard case .kannel(let settings) = configuration.settings else {
+            throw OutreachError(.invalidValue,
+                                "gateway '\(configuration.name)' is of type \(configuration.settings.typeName), not kannel",
+                                at: configuration.location)
+        }
+        self.init(name: configuration.name, settings: settings, defaultSender: configuration.sender,
+                  timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)),
+                  connectTimeout: .milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)),
+                  transport: transport)
+    }
+
+    /// The request one attempt at `message` makes. Pure: no I/O.
+    ///
+    /// Every value is percent-encoded once (RFC 3986 unreserved characters
+    /// kept), so `+` in a number arrives as `+` and a `dlr-url` keeps
+    /// Kannel's own escapes (`%d`, `%p`, …) for Kannel to fill in. The
+    /// placeholder `{message_id}` in `dlr-url` is replaced by the message id,
+    /// so a delivery report can be matched to its message.
+    public func request(for message: OutboundMessage) -> HTTPRequest {
+        let encoding = SMSText.encoding(of: message.text)
+        var query: [(String, String)] = [
+            ("username", settings.username),
+            ("password", settings.password),
+        ]
+        if let sender = message.sender ?? defaultSender {
+            query.append(("from", sender))
+        }
+        query.append(("to", message.to))
+        query.append(("text", message.text))
+        query.append(("charset", "UTF-8"))
+        query.append(("coding", encoding == .ucs2 ? "2" : "0"))
+        if let mask = settings.dlrMask {
+            query.append(("dlr-mask", String(mask)))
+        }
+        if let dlrURL = settings.dlrURL {
+            query.append(("dlr-url", dlrURL.replacing("{message_id}", with: TransportSecrets.percentEncoded(message.id))))
+        }
+        let encoded = query.map { "\($0.0)=\(TransportSecrets.percentEncoded($0.1))" }.joined(separator: "&")
+        let separator = settings.url.contains("?") ? (settings.url.hasSuffix("?") || settings.url.hasSuffix("&") ? "" : "&") : "?"
+        return HTTPRequest(method: .get, url: settings.url + separator + encoded,
+                           timeout: timeout, connectTimeout: connectTimeout,
+                           secrets: secrets)
+    }
+
+    public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
+        let request = request(for: message)
+        let result: Result<HTTPResponse, TransportError>
+        do {
+            result = .success(try await transport.perform(request))
+        } catch {
+            result = .failure(error)
+        }
+        return Self.outcome(for: result, message: message, attempt: attempt, secrets: request.secrets)
+    }
+
+    /// Values never to print: the password (and its encoded form, which the
+    /// masking covers).
+    private var secrets: [String] {
+        settings.password.isEmpty ? [] : [settings.password]
+    }
+}

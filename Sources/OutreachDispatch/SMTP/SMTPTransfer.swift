@@ -1,0 +1,73 @@
+/// One SMTP transaction for a session to run: envelope and DATA bytes, plus
+/// where and how to connect. A plain value, handed to a session thread.
+struct SMTPTransfer: Sendable {
+    /// `smtp://host:port[/ehlo-name]` or `smtps://…`.
+    var url: String
+    var startTLS: SMTPStartTLS
+    var username: String?
+    var password: String?
+    /// CA bundle replacing the system's, for a private certificate authority.
+    var caFile: String?
+    /// Bare addresses (`a@b.example`); the session adds the angle brackets.
+    var sender: String
+    var recipients: [String]
+    /// The whole message, CRLF line endings, not dot-stuffed (libcurl does it).
+    var payload: [UInt8]
+    var timeoutMilliseconds: Int
+    var connectTimeoutMilliseconds: Int
+}
+
+/// What `STARTTLS` policy a transfer asks of libcurl (`CURLOPT_USE_SSL`).
+enum SMTPStartTLS: Sendable {
+    /// `CURLUSESSL_ALL`: upgrade or fail.
+    case required
+    /// `CURLUSESSL_TRY`: upgrade when the server offers it.
+    case optional
+    /// `CURLUSESSL_NONE`: stay in plain text.
+    case none
+}
+
+/// What came back from one transaction.
+struct SMTPTransferResult: Sendable, Equatable {
+    /// libcurl's result code (0 is success).
+    var curlCode: Int
+    /// The last SMTP reply code (`CURLINFO_RESPONSE_CODE`); 0 when none came.
+    var replyCode: Int
+    /// The server's reply lines for this transaction, in order.
+    var replyLines: [String]
+    /// libcurl's error text for a failed transfer.
+    var errorText: String
+    /// Whether this transaction opened a new connection (libcurl's
+    /// `CURLINFO_NUM_CONNECTS` was non-zero) rather than reusing one.
+    var newConnection: Bool
+
+    /// The server's replies in order: a multi-line reply (`250-…` lines up
+    /// to a `250 …` line) is one reply, its lines joined by spaces.
+    var replies: [(code: Int, text: String)] {
+        var replies: [(code: Int, text: String)] = []
+        var pending: [String] = []
+        for line in replyLines {
+            let bytes = Array(line.utf8)
+            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let code = Int(String(decoding: bytes[0...2], as: UTF8.self)) else { continue }
+            pending.append(line)
+            if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
+                replies.append((code, pending.joined(separator: " ")))
+                pending = []
+            }
+        }
+        return replies
+    }
+
+    /// The reply that explains a failure: the last 4xx or 5xx reply (not
+    /// the `221` to libcurl's `QUIT` that may follow it), if any.
+    var failingReply: (code: Int, text: String)? {
+        replies.last { $0.code >= 400 }
+    }
+
+    /// The last reply of the transaction (for an accepted message, the
+    /// answer to DATA: `250 2.0.0 OK queued as …`).
+    var lastReply: (code: Int, text: String)? {
+        replies.last
+    }
+}

@@ -1,0 +1,304 @@
+public import Foundation
+public import Logging
+public import OutreachCore
+public import OutreachDispatch
+
+/// Runs launched campaigns: at each tick it materialises the sends that
+/// have come due into the ledger (membership, data and rendering as of that
+/// moment; unique per campaign, occurrence and recipient), then hands every
+/// due queued entry to the dispatcher, which records `sending` before each
+/// attempt and the outcome after. Between ticks it sleeps until the next
+/// send is due (or `maxSleep`, to notice launches, pauses and new data).
+public actor CampaignScheduler {
+    public struct Settings: Sendable {
+        public var projectTimeZone: String
+        public var quietHours: TimeWindow?
+        public var frequencyCap: FrequencyCap?
+        /// Entries written per ledger transaction when materialising.
+        public var materialiseBatch = 5_000
+        /// Longest sleep between ticks, in the scheduler clock's seconds.
+        public var maxSleep: TimeInterval = 300
+        /// Stop once the clock passes this instant (rehearsals in accelerated time).
+        public var stopAt: Date?
+        /// Shared with the dispatcher's `route`, to send each message through its campaign's gateway.
+        public var routes = ClaimRoutes()
+
+        public init(projectTimeZone: String, quietHours: TimeWindow? = nil, frequencyCap: FrequencyCap? = nil) {
+            self.projectTimeZone = projectTimeZone
+            self.quietHours = quietHours
+            self.frequencyCap = frequencyCap
+        }
+    }
+
+    public typealias Store = any LedgerStore & ScheduleWatermarkStore
+
+    let store: Store
+    let campaigns: [String: ScheduledCampaign]
+    let catalog: AudienceCatalog
+    let loadPopulation: @Sendable () throws -> Population
+    let dispatcher: Dispatcher
+    let clock: any SchedulerClock
+    let settings: Settings
+    let logger: Logger
+    private var population: Population?
+    private var source: ThrottledLedgerSource?
+    private var stopping = false
+    private var sleepTask: Task<Void, any Error>?
+
+    public init(store: Store, campaigns: [ScheduledCampaign], catalog: AudienceCatalog,
+                population: @escaping @Sendable () throws -> Population, dispatcher: Dispatcher,
+                clock: any SchedulerClock, settings: Settings, logger: Logger) {
+        self.store = store
+        self.campaigns = Dictionary(campaigns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.catalog = catalog
+        self.loadPopulation = population
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: Start-up
+
+    /// After a crash: entries found `sending` become `uncertain`, then each
+    /// campaign's `on_uncertain` settles them. Call once before ticking.
+    public func recover() async throws -> RecoveryReport {
+        let now = clock.now()
+        let interrupted = try await store.recoverInterrupted(at: now)
+        var report = RecoveryReport(uncertain: interrupted)
+        if interrupted > 0 {
+            for status in try await store.campaigns() {
+                let policy = campaigns[status.campaign]?.definition.onUncertain ?? .skip
+                let n = try await store.resolveUncertain(campaign: status.campaign, policy: policy, at: now)
+                if policy == .resend { report.requeued += n } else { report.skipped += n }
+            }
+            logger.warning("messages in flight at the last stop are in doubt",
+                           metadata: ["uncertain": "\(interrupted)", "requeued": "\(report.requeued)"])
+        }
+        return report
+    }
+
+    // MARK: Ticks
+
+    /// Materialises what is due, sends what is queued and due, and says when
+    /// the next send is due.
+    public func tick() async throws -> TickReport {
+        let now = clock.now()
+        var report = TickReport(at: now)
+        let statuses = try await store.campaigns()
+        let launched = statuses.filter { $0.state == .launched && campaigns[$0.campaign] != nil }
+        for status in launched {
+            let campaignReport = try await materialise(status, now: now)
+            report.campaigns.append(campaignReport)
+            if let next = campaignReport.nextDue { report.nextDue = min(report.nextDue ?? next, next) }
+        }
+        if !launched.isEmpty, !stopping {
+            report.dispatch = try await dispatchDue(launched: launched.map(\.campaign), now: now)
+        }
+        for status in launched { try await completeIfFinished(status.campaign) }
+        return report
+    }
+
+    /// Ticks until stopped; with `once`, a single tick.
+    public func run(once: Bool, onTick: (@Sendable (TickReport) -> Void)? = nil) async throws {
+        _ = try await recover()
+        while !stopping {
+            let report = try await tick()
+            onTick?(report)
+            if once || stopping { break }
+            let now = clock.now()
+            if let stopAt = settings.stopAt, now >= stopAt { break }
+            var wake = now.addingTimeInterval(settings.maxSleep)
+            if let next = report.nextDue, next < wake { wake = max(next, now) }
+            if let stopAt = settings.stopAt, stopAt < wake { wake = stopAt }
+            let clock = self.clock
+            let sleeper = Task { try await clock.sleep(until: wake) }
+            sleepTask = sleeper
+            do {
+                try await sleeper.value
+            } catch {
+                if stopping { break }   // woken by a graceful shutdown
+                throw error
+            }
+            sleepTask = nil
+        }
+    }
+
+    /// Stops claiming new messages; in-flight attempts finish and are recorded.
+    public func stop() {
+        stopping = true
+        source?.stop()
+        sleepTask?.cancel()
+    }
+
+    // MARK: Materialising
+
+    private func currentPopulation() throws -> Population {
+        if let population { return population }
+        let loaded = try loadPopulation()
+        population = loaded
+        return loaded
+    }
+
+    /// Materialises every launched campaign's due sends without sending.
+    public func materialise(now: Date) async throws -> [CampaignTickReport] {
+        var reports: [CampaignTickReport] = []
+        for status in try await store.campaigns() where status.state == .launched && campaigns[status.campaign] != nil {
+            reports.append(try await materialise(status, now: now))
+        }
+        return reports
+    }
+
+    func materialise(_ status: CampaignStatus, now: Date) async throws -> CampaignTickReport {
+        let scheduled = campaigns[status.campaign]!
+        var report = CampaignTickReport(campaign: status.campaign)
+        let projectZone = TimeZone(identifier: settings.projectTimeZone) ?? TimeZone(identifier: "UTC")!
+        let launchedAt = status.launchedAt ?? status.updatedAt
+        let schedule = scheduled.schedule(launchedAt: LocalDateTime(launchedAt, in: projectZone),
+                                          projectZone: settings.projectTimeZone, quietHours: settings.quietHours)
+        var definition = scheduled.definition
+        definition.schedule = schedule
+        guard let timeline = SendTimeline(definition) else { return report }
+        // Launching never back-fills: the first watermark is just before the launch.
+        // (When the watermark is already at `now` nothing is due, but the pass still finds the next due time.)
+        let after = min(now, try await store.materialisedThrough(campaign: status.campaign) ?? launchedAt.addingTimeInterval(-0.001))
+
+        let population = try currentPopulation()
+        let today = LocalDateTime(now, in: projectZone).day
+        let segmentation = try CampaignSegmentation(definition, catalog: catalog, population: population, today: today)
+        var batch: [LedgerEntry] = []
+        batch.reserveCapacity(settings.materialiseBatch)
+        for part in segmentation.parts {
+            let segment = part.segment.name
+            let (due, next) = timeline.due(rows: part.members, population: population, after: after, now: now)
+            if let next { report.nextDue = min(report.nextDue ?? next, next) }
+            for send in due {
+                batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population, now: now))
+                if batch.count >= settings.materialiseBatch {
+                    report.add(try await store.materialise(batch, at: now))
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !batch.isEmpty { report.add(try await store.materialise(batch, at: now)) }
+        try await store.setMaterialisedThrough(campaign: status.campaign, now)
+        if report.inserted > 0 {
+            logger.info("materialised due sends", metadata: [
+                "campaign": "\(status.campaign)", "new": "\(report.inserted)", "opted_out": "\(report.optedOut)"])
+        }
+        return report
+    }
+
+    private func entry(for send: SendTimeline.DueSend, segment: String, scheduled: ScheduledCampaign,
+                       population: Population, now: Date) -> LedgerEntry {
+        let record = population.record(send.row)
+        let campaign = scheduled.name
+        let fallbackChannel = scheduled.definition.channels.first ?? .sms
+        if send.tooLate {
+            let hours = Int(now.timeIntervalSince(send.dueAt) / 3600)
+            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+                            channel: fallbackChannel, reason: .tooLate,
+                            detail: "was due \(send.local) \(send.timeZone), \(hours)h before the scheduler reached it",
+                            dueAt: send.dueAt, queuedAt: now)
+        }
+        switch scheduled.composer.compose(record, segment: segment) {
+        case .unreachable(let reason):
+            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+                            channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now)
+        case .renderFailed(let reason):
+            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+                            channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now)
+        case .message(let channel, let address, let rendered, let parts):
+            let text = scheduled.definition.smartEncoding && channel == .sms ? SMSText.smartEncoded(rendered.text) : rendered.text
+            let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
+                                              subject: rendered.subject, text: text, html: rendered.html,
+                                              language: rendered.language)
+            return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+                               address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,
+                               payload: payload)
+        }
+    }
+
+    // MARK: Sending
+
+    private func dispatchDue(launched: [String], now: Date) async throws -> DispatchSummary {
+        var caps: [String: FrequencyCap] = [:]
+        var uncapped: Set<String> = []
+        var throttles: [String: RateLimit] = [:]
+        for name in launched {
+            guard let definition = campaigns[name]?.definition else { continue }
+            if definition.schedule?.urgent == true { uncapped.insert(name) }
+            if let own = definition.frequencyCap {
+                if let cap = own { caps[name] = cap } else { uncapped.insert(name) }
+            }
+            if let throttle = definition.throttle { throttles[name] = throttle }
+        }
+        let request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
+                                   caps: caps, uncapped: uncapped)
+        let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
+                                           routes: settings.routes)
+        self.source = source
+        defer { self.source = nil }
+        return try await dispatcher.run(source: source, sink: source)
+    }
+
+    /// A fixed-schedule campaign whose every occurrence is materialised and
+    /// settled is `completed`; relative campaigns keep running (new dates
+    /// keep arriving) until cancelled.
+    private func completeIfFinished(_ campaign: String) async throws {
+        guard let definition = campaigns[campaign]?.definition else { return }
+        if definition.schedule?.relative != nil { return }
+        let through = try await store.materialisedThrough(campaign: campaign) ?? .distantPast
+        let zone = TimeZone(identifier: definition.schedule?.timeZone ?? settings.projectTimeZone) ?? TimeZone(identifier: "UTC")!
+        if let schedule = definition.schedule {
+            let planner = SchedulePlanner(schedule)
+            let all = planner.occurrences(limit: 100_000)
+            // Every occurrence's latest zone (UTC-12) must be behind the watermark.
+            guard let last = all.last, last.local.instant(in: zone).addingTimeInterval(15 * 3600) <= through else { return }
+            if schedule.repetition != nil && schedule.repetition?.times == nil && schedule.repetition?.until == nil { return }
+        }
+        let counts = try await store.counts(campaign: campaign)
+        let byState = counts.byState()
+        guard byState[.queued, default: 0] == 0, byState[.sending, default: 0] == 0, byState[.uncertain, default: 0] == 0,
+              counts.targeted > 0 else { return }
+        try await store.setCampaignState(campaign, to: .completed, at: clock.now())
+        logger.info("campaign completed", metadata: ["campaign": "\(campaign)"])
+    }
+}
+
+/// What one tick did.
+public struct TickReport: Sendable {
+    public var at: Date
+    public var campaigns: [CampaignTickReport] = []
+    public var dispatch: DispatchSummary?
+    public var nextDue: Date?
+
+    public init(at: Date) { self.at = at }
+
+    public var materialised: Int { campaigns.reduce(0) { $0 + $1.inserted } }
+}
+
+public struct CampaignTickReport: Sendable {
+    public var campaign: String
+    public var inserted = 0
+    public var alreadyPresent = 0
+    public var optedOut = 0
+    public var nextDue: Date?
+
+    public init(campaign: String) { self.campaign = campaign }
+
+    mutating func add(_ result: MaterialisationResult) {
+        inserted += result.inserted
+        alreadyPresent += result.alreadyPresent
+        optedOut += result.optedOut
+    }
+}
+
+/// What start-up found of the last run's in-flight messages.
+public struct RecoveryReport: Sendable, Equatable {
+    public var uncertain: Int
+    public var requeued = 0
+    public var skipped = 0
+
+    public init(uncertain: Int) { self.uncertain = uncertain }
+}

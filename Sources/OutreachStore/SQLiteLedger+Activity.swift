@@ -1,0 +1,31 @@
+public import Foundation
+import GRDB
+public import OutreachCore
+
+/// Timing, failure reasons and opt-outs for `outreach report`.
+extension SQLiteLedger: LedgerReporting {
+    public func activity(campaign: String, launchedAt: Date?) async throws -> CampaignActivity {
+        let since = launchedAt.map(Milliseconds.from)
+        return try await read("read campaign activity") { db in
+            var activity = CampaignActivity()
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT min(sent_at) AS first, max(sent_at) AS last, count(sent_at) AS n
+                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL
+                """, arguments: [campaign]) {
+                activity.firstSent = (row["first"] as Int64?).map(Milliseconds.date)
+                activity.lastSent = (row["last"] as Int64?).map(Milliseconds.date)
+                activity.sent = row["n"]
+            }
+            activity.failureReasons = try Row.fetchAll(db, sql: """
+                SELECT coalesce(last_detail, 'no answer recorded') AS reason, count(*) AS n
+                FROM ledger WHERE campaign = ? AND state = 'failed'
+                GROUP BY reason ORDER BY n DESC, reason LIMIT 10
+                """, arguments: [campaign]).map { CampaignActivity.ReasonCount(reason: $0["reason"], count: $0["n"]) }
+            if let since {
+                activity.optOutsSinceLaunch = try Int.fetchOne(db, sql: "SELECT count(*) FROM opt_out WHERE created_at >= ?",
+                                                               arguments: [since]) ?? 0
+            }
+            return activity
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import OutreachCore
+import OutreachProject
+import OutreachStore
+
+/// `outreach launch NAME`: a campaign is a draft until someone launches it
+/// on purpose, after seeing who it reaches, what they get, what it costs
+/// and when it sends.
+struct Launch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Launch a draft campaign after showing its audience, sample messages, SMS parts and send times.")
+
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
+    @Argument(help: "Campaign name.") var campaign: String
+    @Flag(name: .long, help: "Do not ask for confirmation (for scripts).") var yes = false
+    @Option(name: .long, help: "Ledger file, instead of PROJECT/.outreach/ledger.sqlite.") var ledger: String?
+
+    func run() async throws {
+        try await reportingLedgerErrors {
+            let workspace = try options.load()
+            let definition = try workspace.campaignDefinition(campaign)
+            let store = try workspace.openLedger(ledger)
+            let state = try await store.campaignState(definition.name)
+            guard state.canMove(to: .launched) else {
+                throw OutreachError(.invalidValue, "campaign '\(definition.name)' is \(state.rawValue); only a draft can be launched",
+                                    hint: state == .paused ? "use `outreach resume \(definition.name)`" : nil)
+            }
+            let now = try clock.clock().now()
+            let (population, importReport) = try workspace.population()
+            var templates: [String: CompiledTemplate] = [:]
+            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name) }
+            var previewer = CampaignPreviewer(catalog: try workspace.catalog(), templates: templates,
+                                              contactFields: workspace.contactFields, today: workspace.today)
+            previewer.sampleSize = 2
+            let preview = try previewer.preview(definition, population: population)
+            print(PreviewText.render(preview, importReport: importReport))
+            print("")
+            let segmentation = try CampaignSegmentation(definition, catalog: try workspace.catalog(), population: population,
+                                                        today: workspace.today)
+            let plan = CampaignPlanner.plan(definition, segmentation: segmentation, population: population, now: now,
+                                            from: workspace.today, until: workspace.today.adding(days: 366))
+            if let first = plan.sends.first, let last = plan.sends.last {
+                print("Sends: \(plan.sends.count) send time(s) in the next year, first \(first.local) \(first.timeZone), last \(last.local) \(last.timeZone)")
+            } else if definition.schedule == nil {
+                print("Sends: once, as soon as `outreach run` picks it up (quiet hours respected)")
+            } else {
+                print("Sends: none planned in the next year for today's audience")
+            }
+            print("Gateway: \(definition.gateway ?? "none")  sender: \(definition.sender ?? "gateway default")")
+            if !yes {
+                FileHandle.standardError.write(Data("Launch '\(definition.name)' to \(grouped(preview.recipients)) recipient(s)? Type yes to launch: ".utf8))
+                guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+                    print("Not launched; the campaign stays a draft.")
+                    throw ExitCode(1)
+                }
+            }
+            try await store.setCampaignState(definition.name, to: .launched, at: now)
+            print("Launched '\(definition.name)'. `outreach run` sends it; `outreach status \(definition.name)` follows it.")
+        }
+    }
+}
+
+/// `outreach pause|resume|cancel NAME`.
+enum CampaignStateChange {
+    static func change(_ campaign: String, to state: CampaignState, options: ProjectOptions, clock: ClockOptions,
+                       ledger: String?, done: String) async throws {
+        try await reportingLedgerErrors {
+            let workspace = try options.load()
+            let definition = try workspace.campaignDefinition(campaign)
+            let store = try workspace.openLedger(ledger)
+            try await store.setCampaignState(definition.name, to: state, at: try clock.clock().now())
+            print(done.replacingOccurrences(of: "NAME", with: definition.name))
+        }
+    }
+}
+
+struct Pause: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Pause a launched campaign: nothing more is sent until it is resumed.")
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
+    @Argument(help: "Campaign name.") var campaign: String
+    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    func run() async throws {
+        try await CampaignStateChange.change(campaign, to: .paused, options: options, clock: clock, ledger: ledger,
+                                             done: "Paused 'NAME'. Queued messages wait; `outreach resume NAME` continues.")
+    }
+}
+
+struct Resume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Resume a paused campaign.")
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
+    @Argument(help: "Campaign name.") var campaign: String
+    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    func run() async throws {
+        try await CampaignStateChange.change(campaign, to: .launched, options: options, clock: clock, ledger: ledger,
+                                             done: "Resumed 'NAME'.")
+    }
+}
+
+struct Cancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cancel a campaign: queued messages are recorded as skipped (cancelled).")
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
+    @Argument(help: "Campaign name.") var campaign: String
+    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    func run() async throws {
+        try await CampaignStateChange.change(campaign, to: .cancelled, options: options, clock: clock, ledger: ledger,
+                                             done: "Cancelled 'NAME'. Nothing more will be sent.")
+    }
+}
+
+extension Workspace {
+    func campaignDefinition(_ name: String) throws(OutreachError) -> CampaignDefinition {
+        guard let definition = project.campaign(name) else {
+            var hint = "campaigns are: \(project.campaigns.map(\.name).sorted().joined(separator: ", "))"
+            if let close = NameSuggestion.closest(to: name, in: project.campaigns.map(\.name)) { hint = "did you mean '\(close)'? " + hint }
+            throw OutreachError(.unknownName, "no campaign '\(name)'", hint: hint)
+        }
+        return definition
+    }
+
+    /// The project's ledger (outreach.yaml `ledger:`, default .outreach/ledger.sqlite) or `path`.
+    func openLedger(_ path: String?) throws(OutreachError) -> SQLiteLedger {
+        if let path { return try SQLiteLedger(path: path) }
+        let configured = project.configuration.ledgerPath
+        let full = configured.hasPrefix("/") ? configured : URL(fileURLWithPath: project.root).appendingPathComponent(configured).path
+        return try SQLiteLedger(path: full)
+    }
+}

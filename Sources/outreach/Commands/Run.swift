@@ -1,0 +1,150 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import OutreachCore
+import OutreachDispatch
+import OutreachProject
+import OutreachScheduler
+import OutreachStore
+import ServiceLifecycle
+
+/// `outreach run`: the long-running scheduler for every launched campaign.
+/// SIGTERM or a first Ctrl-C stops claiming, lets in-flight sends finish and
+/// records them; a second Ctrl-C exits at once (the next run marks what was
+/// in flight as uncertain).
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the scheduler: materialise due sends of launched campaigns into the ledger and send them.")
+
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
+    @Flag(name: .long, help: "Process what is due now and exit (for cron and tests).") var once = false
+    @Option(name: .long, help: "Stop when the clock passes this instant (ISO 8601), e.g. at the end of an accelerated rehearsal.")
+    var until: String?
+    @Option(name: .long, help: "Ledger file, instead of the project's.") var ledger: String?
+    @Flag(name: .long, help: "Log each tick at info level on stderr.") var verbose = false
+
+    func run() async throws {
+        try await reportingLedgerErrors {
+            let workspace = try options.load()
+            let project = workspace.project
+            let clock = try self.clock.clock()
+            var logger = Logger(label: "outreach.run") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = verbose ? .info : .warning
+            let store = try workspace.openLedger(ledger)
+
+            // Campaigns and their gateways: any problem stops the start, before anything is sent.
+            var scheduled: [ScheduledCampaign] = []
+            var gatewayOfCampaign: [String: String] = [:]
+            var configurations: [String: GatewayConfiguration] = [:]
+            for definition in project.campaigns {
+                let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
+                                                 contactFields: workspace.contactFields)
+                scheduled.append(ScheduledCampaign(definition: definition, composer: composer))
+                guard let name = definition.gateway else { continue }
+                let configuration = try configurations[name] ?? project.gateway(named: name)
+                try Send.checkChannels(definition, gateway: configuration)
+                configurations[name] = configuration
+                gatewayOfCampaign[definition.name] = name
+            }
+            var lanes: [DispatchLane] = []
+            var gateways: [any MessageGateway] = []
+            for configuration in configurations.values.sorted(by: { $0.name < $1.name }) {
+                do {
+                    let gateway = try GatewayFactory.make(configuration, projectRoot: project.root, transport: SendTransport.make)
+                    gateways.append(gateway)
+                    lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
+                } catch {
+                    throw OutreachError(.invalidProject, "\(error)", at: configuration.location)
+                }
+            }
+            var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
+                                                      quietHours: project.configuration.quietHours,
+                                                      frequencyCap: project.configuration.frequencyCap)
+            if let until {
+                guard let stop = ClockOptions.instant(until) else {
+                    throw OutreachError(.invalidValue, "--until '\(until)' is not an ISO 8601 instant")
+                }
+                settings.stopAt = stop
+            }
+            let routes = settings.routes
+            let gatewayFor = gatewayOfCampaign
+            let dispatcher = Dispatcher(lanes: lanes, logger: logger, route: { message in
+                routes.campaign(of: message.id).flatMap { gatewayFor[$0] }
+            })
+            guard let populationPath = project.populationPath else {
+                throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
+            }
+            let schema = project.schema
+            let scheduler = CampaignScheduler(
+                store: store, campaigns: scheduled, catalog: try workspace.catalog(),
+                population: { try PopulationFile.load(populationPath, schema: schema).0 },
+                dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
+
+            let quiet = !verbose
+            let service = SchedulerService(scheduler: scheduler, once: once) { report in
+                // Idle ticks only with --verbose: an accelerated rehearsal ticks thousands of times.
+                if quiet && report.materialised == 0 && (report.dispatch?.messages ?? 0) == 0 { return }
+                print(RunText.tick(report, zone: project.configuration.timeZone))
+            }
+            var groupLogger = logger
+            groupLogger.logLevel = .warning
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+            let forceQuit = Self.secondInterruptExits()
+            try await group.run()
+            forceQuit.cancel()
+            for gateway in gateways {
+                if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
+            }
+        }
+    }
+
+    /// The first SIGINT is a graceful shutdown (the service group's); the
+    /// second exits at once.
+    static func secondInterruptExits() -> any DispatchSourceSignal {
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let count = Counter()
+        source.setEventHandler {
+            if count.increment() >= 2 {
+                FileHandle.standardError.write(Data("second interrupt: exiting now; in-flight sends will be marked uncertain\n".utf8))
+                Foundation.exit(130)
+            }
+        }
+        source.resume()
+        return source
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func increment() -> Int { lock.withLock { value += 1; return value } }
+    }
+}
+
+enum RunText {
+    static func tick(_ report: TickReport, zone: String) -> String {
+        let tz = TimeZone(identifier: zone) ?? .current
+        let local = LocalDateTime(report.at, in: tz)
+        var line = "[\(local) \(zone)]"
+        let materialised = report.campaigns.filter { $0.inserted > 0 }
+        if materialised.isEmpty {
+            line += " nothing new due"
+        } else {
+            line += " due: " + materialised.map { "\($0.campaign) +\(grouped($0.inserted))" + ($0.optedOut > 0 ? " (\($0.optedOut) opted out)" : "") }
+                .joined(separator: ", ")
+        }
+        if let d = report.dispatch, d.messages > 0 {
+            line += "; sent \(grouped(d.messages)): \(grouped(d.accepted)) accepted, \(grouped(d.rejected)) rejected, \(grouped(d.failed)) failed"
+        }
+        if let next = report.nextDue {
+            line += "; next due \(LocalDateTime(next, in: tz))"
+        }
+        return line
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import OutreachCore
+import OutreachProject
+import OutreachStore
+
+/// `outreach status [NAME]`: each campaign's state and where its messages stand.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show campaigns' states and where their messages stand.")
+
+    @OptionGroup var options: ProjectOptions
+    @Argument(help: "Campaign name (all campaigns when omitted).") var campaign: String?
+    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    @Flag(name: .long, help: "Print as JSON.") var json = false
+
+    struct Row: Encodable {
+        var campaign: String
+        var state: String
+        var launchedAt: Date?
+        var targeted: Int
+        var queued: Int
+        var sending: Int
+        var accepted: Int
+        var delivered: Int
+        var failed: Int
+        var uncertain: Int
+        var skipped: Int
+    }
+
+    func run() async throws {
+        try await reportingLedgerErrors {
+            let workspace = try options.load()
+            let store = try workspace.openLedger(ledger)
+            let statuses = Dictionary(uniqueKeysWithValues: try await store.campaigns().map { ($0.campaign, $0) })
+            let names = try campaign.map { [try workspace.campaignDefinition($0).name] } ?? workspace.project.campaigns.map(\.name).sorted()
+            var rows: [Row] = []
+            for name in names {
+                let status = statuses[name]
+                let report = CampaignReport(campaign: name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
+                                            counts: try await store.counts(campaign: name), activity: CampaignActivity())
+                let t = report.total
+                rows.append(Row(campaign: name, state: report.state.rawValue, launchedAt: status?.launchedAt, targeted: t.targeted,
+                                queued: t.queued, sending: t.sending, accepted: t.accepted, delivered: t.delivered,
+                                failed: t.failed, uncertain: t.uncertain, skipped: t.skippedTotal))
+            }
+            if json { try printJSON(rows); return }
+            let zone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current
+            print("\(padded("campaign", 22)) \(padded("state", 10)) \(padded("launched", 17)) \(padded("targeted", 9)) \(padded("queued", 8)) \(padded("sending", 8)) \(padded("accepted", 9)) \(padded("delivered", 10)) \(padded("failed", 7)) \(padded("uncertain", 10)) skipped")
+            for r in rows {
+                let launched = r.launchedAt.map { LocalDateTime($0, in: zone).description } ?? "—"
+                print("\(padded(r.campaign, 22)) \(padded(r.state, 10)) \(padded(launched, 17)) \(padded(grouped(r.targeted), 9)) \(padded(grouped(r.queued), 8)) \(padded(grouped(r.sending), 8)) \(padded(grouped(r.accepted), 9)) \(padded(grouped(r.delivered), 10)) \(padded(grouped(r.failed), 7)) \(padded(grouped(r.uncertain), 10)) \(grouped(r.skipped))")
+            }
+        }
+    }
+}
+
+/// `outreach report NAME [--json|--csv]`.
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report a campaign per occurrence and segment: targeted, skipped by reason, sent, accepted, delivered, failed, uncertain, parts, timing.")
+
+    @OptionGroup var options: ProjectOptions
+    @Argument(help: "Campaign name.") var campaign: String
+    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    @Flag(name: .long, help: "Print as JSON.") var json = false
+    @Flag(name: .long, help: "Print as CSV (one line per occurrence and segment, then the total).") var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+    }
+
+    func run() async throws {
+        try await reportingLedgerErrors {
+            let workspace = try options.load()
+            let definition = try workspace.campaignDefinition(campaign)
+            let store = try workspace.openLedger(ledger)
+            let status = try await store.campaigns().first { $0.campaign == definition.name }
+            let report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
+                                        counts: try await store.counts(campaign: definition.name),
+                                        activity: try await store.activity(campaign: definition.name, launchedAt: status?.launchedAt))
+            if json { try printJSON(report); return }
+            if csv { print(ReportText.csv(report)); return }
+            print(ReportText.text(report, title: definition.title, zone: workspace.project.configuration.timeZone))
+        }
+    }
+}
+
+enum ReportText {
+    static let columns = ["targeted", "queued", "sending", "accepted", "delivered", "failed", "expired", "uncertain"]
+
+    static func values(_ l: CampaignReport.Line) -> [Int] {
+        [l.targeted, l.queued, l.sending, l.accepted, l.delivered, l.failed, l.expired, l.uncertain]
+    }
+
+    static func csv(_ report: CampaignReport) -> String {
+        let reasons = report.skipReasons
+        var lines = [(["occurrence", "segment"] + columns + reasons.map { "skipped_\($0)" } + ["parts"]).joined(separator: ",")]
+        for l in report.lines + [report.total] {
+            let cells = [field(l.occurrence), field(l.segment)] + values(l).map(String.init)
+                + reasons.map { String(l.skipped[$0] ?? 0) } + [String(l.parts)]
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func field(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    static func text(_ report: CampaignReport, title: String, zone: String) -> String {
+        let tz = TimeZone(identifier: zone) ?? .current
+        var out = ["Report for \(report.campaign) — \(title)", "State: \(report.state.rawValue)"
+                   + (report.launchedAt.map { ", launched \(LocalDateTime($0, in: tz)) \(zone)" } ?? "")]
+        out.append("")
+        out.append("\(padded("occurrence", 12)) \(padded("segment", 22)) " + columns.map { padded($0, 10) }.joined(separator: " ") + " skipped    parts")
+        for l in report.lines + [report.total] {
+            out.append("\(padded(l.occurrence, 12)) \(padded(l.segment, 22)) " + values(l).map { padded(grouped($0), 10) }.joined(separator: " ")
+                       + " \(padded(grouped(l.skippedTotal), 10)) \(grouped(l.parts))")
+        }
+        if !report.total.skipped.isEmpty {
+            out.append("")
+            out.append("Skipped: " + report.skipReasons.map { reason in
+                "\(SkipReason(rawValue: reason)?.label ?? reason) \(grouped(report.total.skipped[reason]!))"
+            }.joined(separator: "; "))
+        }
+        let a = report.activity
+        if !a.failureReasons.isEmpty {
+            out.append("Failed: " + a.failureReasons.map { "\($0.reason) (\(grouped($0.count)))" }.joined(separator: "; "))
+        }
+        out.append("")
+        if let first = a.firstSent, let last = a.lastSent {
+            out.append("Sent \(grouped(a.sent)) from \(LocalDateTime(first, in: tz)) to \(LocalDateTime(last, in: tz)) \(zone)"
+                       + (a.achievedRate.flatMap { $0 >= 0.1 ? String(format: ", %.1f messages/s", $0) : nil } ?? ""))
+        } else {
+            out.append("Nothing sent yet.")
+        }
+        out.append("SMS parts used: \(grouped(report.total.parts)); opt-outs since launch: \(grouped(a.optOutsSinceLaunch))")
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+/// `outreach send` and `outreach gateway test` on a copy of the example
+/// project, sending for real to its bundled file gateway (`outbox`).
+@Suite("send")
+struct SendTests {
+    static func outboxLines(_ dir: URL) throws -> [[String: Any]] {
+        let url = dir.appendingPathComponent("out/outbox.jsonl")
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try text.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    @Test("--dry-run renders and counts, sends nothing")
+    func dryRun() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLIRunner.run(["send", "vaccination_round", "--dry-run", "--today", "2026-11-29"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("Targeted 6 of 21"))
+        #expect(out.stdout.contains("1 — no valid mobile  e.g. 1112345678"))
+        #expect(out.stdout.contains("Messages 5 (sms 5), 8 SMS parts"))
+        #expect(out.stdout.contains("Dry run: nothing sent."))
+        #expect(try Self.outboxLines(dir).isEmpty)
+    }
+
+    @Test("--now sends through the file gateway: one outbox line per accepted message")
+    func sendNow() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLIRunner.run(["send", "back_to_school", "--now", "--today", "2026-11-29", "--json"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        let report = try #require(try CLIRunner.json(out) as? [String: Any])
+        let result = try #require(report["result"] as? [String: Any])
+        let accepted = try #require(result["accepted"] as? Int)
+        #expect(report["targeted"] as? Int == 10)
+        #expect(report["unreachable"] as? Int == 1)
+        #expect(report["messages"] as? Int == 9)
+        #expect(accepted == 9)
+        #expect(result["failed"] as? Int == 0)
+        #expect(result["partsAccepted"] as? Int == 17)
+        let lines = try Self.outboxLines(dir)
+        #expect(lines.count == accepted)
+        let ids = lines.compactMap { $0["id"] as? String }
+        #expect(Set(ids).count == accepted)
+        #expect(ids.allSatisfy { $0.hasPrefix("back_to_school/2026-11-29/") })
+        #expect(lines.allSatisfy { ($0["to"] as? String)?.hasPrefix("+9665") == true && $0["sender"] as? String == "MOE" })
+        // Quick and not a terminal: no progress lines, only the summary.
+        #expect(out.stderr.isEmpty, "\(out.stderr)")
+    }
+
+    @Test("--limit sends only the first N; the text summary says so")
+    func limit() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLIRunner.run(["send", "vaccination_round", "--now", "--today", "2026-11-29", "--limit", "2",
+                                     "--occurrence", "manual-1"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("limited to 2 of 5 by --limit"))
+        #expect(out.stdout.contains("accepted 2"))
+        let lines = try Self.outboxLines(dir)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { ($0["id"] as? String)?.hasPrefix("vaccination_round/manual-1/") == true })
+    }
+
+    @Test("an email campaign through the outbox: subject and html in each line")
+    func emailCampaign() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLIRunner.run(["send", "vaccination_email", "--now", "--today", "2026-11-29"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("accepted 3"))
+        let lines = try Self.outboxLines(dir)
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0["channel"] as? String == "email" && $0["subject"] != nil && $0["html"] != nil })
+    }
+
+    @Test("send needs --now (or --dry-run); unknown campaigns are suggested")
+    func badInvocations() throws {
+        let noNow = try CLIRunner.run(["send", "vaccination_round"])
+        #expect(noNow.status != 0)
+        #expect(noNow.stderr.contains("--now"))
+        let typo = try CLIRunner.run(["send", "vaccination_rond", "--dry-run"])
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("did you mean 'vaccination_round'"))
+    }
+
+    @Test("gateway test through the outbox prints the outcome and writes one line")
+    func gatewayTestOutbox() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLIRunner.run(["gateway", "test", "outbox", "--to", "٠٥٥١٢٣٤٥٦٧", "--text", "تجربة"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("Gateway outbox (file), sms to +966551234567"))
+        #expect(out.stdout.contains("Outcome: accepted"))
+        let lines = try Self.outboxLines(dir)
+        #expect(lines.count == 1)
+        #expect(lines.first?["text"] as? String == "تجربة")
+
+        let bad = try CLIRunner.run(["gateway", "test", "outbox", "--to", "12"], in: dir)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("not a valid mobile number"))
+    }
+
+    @Test("gateway test prints the request with every secret masked")
+    func gatewayTestMasksSecrets() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = "Zq9-secret-token-77"
+        setenv("OUTREACH_SEND_TEST_TOKEN", secret, 1)
+        try """
+            gateways:
+              outbox:
+                type: file
+                path: out/outbox.jsonl
+              aggregator:
+                type: http
+                url: http://127.0.0.1:9/send
+                method: POST
+                bearer: ${OUTREACH_SEND_TEST_TOKEN}
+                form: {to: "{to}", text: "{text}", key: "${OUTREACH_SEND_TEST_TOKEN}"}
+                sender: MOH
+            """.write(to: dir.appendingPathComponent("gateways.yaml"), atomically: true, encoding: .utf8)
+        let out = try CLIRunner.run(["gateway", "test", "aggregator", "--to", "0551234567"], in: dir)
+        // Nothing listens on port 9: the exchange shows the request and no answer.
+        #expect(out.status == 2, "\(out.stderr)")
+        #expect(!out.stdout.contains(secret) && !out.stderr.contains(secret))
+        #expect(out.stdout.contains("> POST http://127.0.0.1:9/send"), "\(out.stdout)")
+        #expect(out.stdout.contains("> Authorization: Bearer ***"), "\(out.stdout)")
+        #expect(out.stdout.contains("&key=***"), "\(out.stdout)")
+        #expect(out.stdout.contains("Outcome: "), "\(out.stdout)")
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import OutreachCore
+import OutreachScheduler
+import OutreachStore
+
+/// The scheduler against a real SQLite ledger and the file outbox, on the
+/// bundled project and its sample population.
+@Suite("Scheduler")
+struct SchedulerTests {
+    let launch = utc("2026-11-29T05:00:00Z")
+
+    @Test("a relative campaign over three weeks: each planned send exactly once, in the outbox and the ledger")
+    func relativeCampaign() async throws {
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        try await f.runUntil(scheduler, end: utc("2026-12-20T00:00:00Z"))
+
+        let counts = try await f.ledger.counts(campaign: "vaccination_round")
+        let outbox = try f.outbox()
+        #expect(counts.targeted == 10)                      // what `outreach plan` lists for these dates
+        #expect(counts.count(.accepted) == outbox.count)
+        #expect(counts.count(.accepted) + counts.skipped(.unreachable) == counts.targeted)
+        #expect(Set(outbox.map(\.id)).count == outbox.count)   // no duplicates
+        #expect(counts.count(.queued) == 0 && counts.count(.sending) == 0)
+    }
+
+    @Test("ticking twice at the same instant materialises and sends nothing more")
+    func idempotentTicks() async throws {
+        let f = try SchedulerFixture(start: utc("2026-12-04T06:30:00Z"))
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        let first = try await scheduler.tick()
+        #expect(first.materialised > 0)
+        let sent = try f.outbox().count
+        let second = try await scheduler.tick()
+        #expect(second.materialised == 0)
+        #expect(try f.outbox().count == sent)
+        // A new scheduler (a restart) over the same ledger does not repeat them either.
+        let restarted = try f.scheduler([f.campaign("vaccination_round")])
+        let third = try await restarted.tick()
+        #expect(third.materialised == 0)
+        #expect(try f.outbox().count == sent)
+    }
+
+    @Test("launching never back-fills; sends missed while stopped are skipped as too late")
+    func lateness() async throws {
+        // Launched on 12-01 at 08:00 Riyadh; the first tick happens on 12-08:
+        // the 12-01 09:00 and 12-04 09:00 sends are days late.
+        let launchedAt = utc("2026-12-01T05:00:00Z")
+        let f = try SchedulerFixture(start: utc("2026-12-08T06:30:00Z"))
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launchedAt)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        _ = try await scheduler.tick()
+        let counts = try await f.ledger.counts(campaign: "vaccination_round")
+        #expect(counts.skipped(.tooLate) >= 2)
+        #expect(try f.outbox().count == counts.count(.accepted))
+        #expect(counts.rows.allSatisfy { $0.state != .queued })
+    }
+
+    @Test("an opted-out person is never sent anything")
+    func optOut() async throws {
+        // A rehearsal finds someone who gets a message after 12-02.
+        let rehearsal = try SchedulerFixture(start: launch)
+        defer { rehearsal.cleanUp() }
+        try await rehearsal.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        try await rehearsal.runUntil(try rehearsal.scheduler([rehearsal.campaign("vaccination_round")]), end: utc("2026-12-02T00:00:00Z"))
+        let early = try rehearsal.outbox().count
+        try await rehearsal.runUntil(try rehearsal.scheduler([rehearsal.campaign("vaccination_round")]), end: utc("2026-12-20T00:00:00Z"))
+        let victim = try #require(try rehearsal.outbox().dropFirst(early).first?.to)
+
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        try await f.runUntil(scheduler, end: utc("2026-12-02T00:00:00Z"))
+        let before = try f.outbox().filter { $0.to == victim }.count
+        _ = try await f.ledger.addOptOut(OptOut(address: ContactAddress(victim)!, source: "test", createdAt: launch))
+        try await f.runUntil(scheduler, end: utc("2026-12-20T00:00:00Z"))
+        #expect(try f.outbox().filter { $0.to == victim }.count == before)
+        let counts = try await f.ledger.counts(campaign: "vaccination_round")
+        #expect(counts.skipped(.optedOut) >= 1)
+    }
+
+    @Test("the frequency cap holds across campaigns; capped sends are recorded")
+    func frequencyCap() async throws {
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        // A second campaign to the same audience at the same time as the first reminders.
+        var echo = f.campaign("vaccination_round")
+        echo.name = "vaccination_echo"
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        try await f.ledger.setCampaignState("vaccination_echo", to: .launched, at: launch)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round"), echo], cap: FrequencyCap(maxMessages: 1, days: 7))
+        try await f.runUntil(scheduler, end: utc("2026-12-20T00:00:00Z"))
+        let a = try await f.ledger.counts(campaign: "vaccination_round")
+        let b = try await f.ledger.counts(campaign: "vaccination_echo")
+        #expect(a.skipped(.capped) + b.skipped(.capped) > 0)
+        // Nobody received two messages within 7 days.
+        let outbox = try f.outbox()
+        #expect(outbox.count == a.count(.accepted) + b.count(.accepted))
+        #expect(a.targeted + b.targeted == a.count(.accepted) + b.count(.accepted) + a.skipped(.capped) + b.skipped(.capped)
+                + a.skipped(.unreachable) + b.skipped(.unreachable))
+    }
+
+    @Test("a paused campaign sends nothing until it is resumed")
+    func pauseResume() async throws {
+        let f = try SchedulerFixture(start: utc("2026-12-01T06:30:00Z"))
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        try await f.ledger.setCampaignState("vaccination_round", to: .paused, at: launch)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        _ = try await scheduler.tick()
+        #expect(try f.outbox().isEmpty)
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: utc("2026-12-01T06:40:00Z"))
+        f.clock.set(utc("2026-12-01T06:45:00Z"))
+        _ = try await scheduler.tick()
+        #expect(try !f.outbox().isEmpty)
+    }
+
+    @Test("after a crash, in-flight messages become uncertain and on_uncertain decides", arguments: [UncertainPolicy.skip, .resend])
+    func crashRecovery(policy: UncertainPolicy) async throws {
+        let f = try SchedulerFixture(start: utc("2026-12-01T06:30:00Z"))
+        defer { f.cleanUp() }
+        var campaign = f.campaign("vaccination_round")
+        campaign.onUncertain = policy
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        // Materialise, then claim as a dispatcher would and "crash" before recording.
+        let first = try f.scheduler([campaign])
+        _ = try await first.materialise(now: f.clock.now())
+        let claimed = try await f.ledger.claim(ClaimRequest(limit: 100, now: f.clock.now(), campaigns: ["vaccination_round"]))
+        #expect(!claimed.isEmpty)
+        let restarted = try f.scheduler([campaign])
+        let recovery = try await restarted.recover()
+        #expect(recovery.uncertain == claimed.count)
+        _ = try await restarted.tick()
+        let counts = try await f.ledger.counts(campaign: "vaccination_round")
+        if policy == .skip {
+            #expect(counts.skipped(.inDoubt) == claimed.count)
+            #expect(try f.outbox().count == 0)
+        } else {
+            #expect(counts.count(.accepted) == claimed.count)
+            #expect(try f.outbox().count == claimed.count)
+        }
+    }
+}
