@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 APT_PACKAGES ?= libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Real servers the tests talk to over loopback (started by the tests).
-TEST_APT_PACKAGES ?= kannel kannel-extras python3-aiosmtpd
+TEST_APT_PACKAGES ?= kannel kannel-extras python3-aiosmtpd openssl
 BIN          := .build/release/outreach
 # The bundled sample population is written around this date; the generated
 # population uses the real today.

@@ -120,7 +120,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachDispatchTests",
-            dependencies: ["OutreachDispatch", "OutreachCore"],
+            // The crash test runs the built `outreach` against a real Kannel
+            // and reads the ledger it leaves.
+            dependencies: ["OutreachDispatch", "OutreachCore", "OutreachStore", "outreach"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -85,9 +85,11 @@ def typed_select(csv):
     """
 
 
-def audiences(today):
-    """Each shipped audience as a SQL condition (IN AUDIENCE inlined, two-valued)."""
+def audiences(today, normalised=False):
+    """Each shipped audience as a SQL condition (IN AUDIENCE inlined, two-valued).
+    `normalised`: the text columns already hold ar_norm keys (the warm table)."""
     t = f"DATE '{today.isoformat()}'"
+    key = (lambda column: column) if normalised else (lambda column: f"ar_norm({column})")
     vaccination = ", ".join(f"'{d}'" for d in hijri_days(today, 0, 30))
     a = {}
     member = lambda name: f"coalesce(({a[name]}), false)"
@@ -98,17 +100,18 @@ def audiences(today):
     a["mothers_of_infants"] = f"{member('mothers')} AND youngest_child_birth_date > {t} - INTERVAL 2 YEAR"
     a["parents_of_school_children"] = (f"{member('parents')} AND youngest_child_birth_date > {t} - INTERVAL 19 YEAR"
                                        f" AND youngest_child_birth_date <= {t} - INTERVAL 6 YEAR")
-    a["residents"] = "ar_norm(nationality) <> '' AND ar_norm(nationality) <> ar_norm('SA')"
+    a["residents"] = f"{key('nationality')} <> '' AND {key('nationality')} <> ar_norm('SA')"
     a["residents_permit_expiring"] = f"{member('residents')} AND permit_expiry BETWEEN {t} AND {t} + INTERVAL 60 DAY"
     a["students"] = f"student AND birth_date > {t} - INTERVAL 25 YEAR AND birth_date <= {t} - INTERVAL 6 YEAR"
-    a["university_students"] = f"{member('students')} AND ar_norm(education_level) = ar_norm('university')"
+    a["university_students"] = f"{member('students')} AND {key('education_level')} = ar_norm('university')"
     a["vaccination_due"] = f"{member('parents')} AND next_vaccination IN ({vaccination})"
-    a["holy_cities"] = "ar_norm(city) IN (ar_norm('مكة المكرمة'), ar_norm('المدينة المنورة'))"
+    a["holy_cities"] = f"{key('city')} IN (ar_norm('مكة المكرمة'), ar_norm('المدينة المنورة'))"
     return a
 
 
-def counts_sql(source, today):
-    filters = ",\n  ".join(f"count(*) FILTER (WHERE {cond}) AS {name}" for name, cond in audiences(today).items())
+def counts_sql(source, today, normalised=False):
+    filters = ",\n  ".join(f"count(*) FILTER (WHERE {cond}) AS {name}"
+                           for name, cond in audiences(today, normalised).items())
     return f"SELECT\n  {filters}\nFROM ({source})"
 
 
@@ -130,13 +133,19 @@ def main():
         print(counts_sql(typed_select(args.paths[0]), today))
         return
     if args.mode == "load":
-        con.execute(f"CREATE OR REPLACE TABLE population AS {typed_select(args.paths[0])}")
+        # Pre-normalised like Outreach's snapshot is pre-typed: the text
+        # columns rules compare hold their ar_norm keys.
+        con.execute(f"""CREATE OR REPLACE TABLE population AS
+            SELECT * REPLACE (ar_norm(nationality) AS nationality, ar_norm(city) AS city,
+                              ar_norm(education_level) AS education_level)
+            FROM ({typed_select(args.paths[0])})""")
         con.execute("CHECKPOINT")
         print(json.dumps({"rows": con.execute("SELECT count(*) FROM population").fetchone()[0],
                           "seconds": time.perf_counter() - started}))
         return
-    source = typed_select(args.paths[0]) if args.mode == "cold" else "SELECT * FROM population"
-    cursor = con.execute(counts_sql(source, today))
+    warm = args.mode == "warm"
+    source = "SELECT * FROM population" if warm else typed_select(args.paths[0])
+    cursor = con.execute(counts_sql(source, today, normalised=warm))
     row = cursor.fetchone()
     names = [d[0] for d in cursor.description]
     print(json.dumps({"counts": dict(zip(names, row)), "seconds": time.perf_counter() - started}))

@@ -39,20 +39,53 @@ public enum SnapshotFile {
     }
 
     /// Loads a snapshot, checking it against the project's schema: a field
-    /// whose declared type differs means the snapshot is stale.
+    /// whose declared type differs means the snapshot is stale. Each column
+    /// is read with `pread` straight into its storage (no mapping, no copy).
     public static func load(_ path: String, schema: PopulationSchema?, fields: Set<String>? = nil) throws(OutreachError) -> Population {
-        try withMapped(path) { (bytes) throws(OutreachError) in
-            if let schema {
-                let header = try PopulationSnapshot.header(bytes, file: path)
-                try check(header, against: schema, path: path)
+        try withFile(path) { (fd, size) throws(OutreachError) in
+            let header = try readHeader(fd, size: size, path: path)
+            if let schema { try check(header, against: schema, path: path) }
+            return try PopulationSnapshot.read(header, fields: fields, file: path) { (offset, destination) throws(OutreachError) in
+                try readFully(fd, into: destination, at: offset, path: path)
             }
-            return try PopulationSnapshot.read(bytes, fields: fields, file: path)
         }
     }
 
     /// The header alone.
     public static func header(_ path: String) throws(OutreachError) -> PopulationSnapshot.Header {
-        try withMapped(path) { (bytes) throws(OutreachError) in try PopulationSnapshot.header(bytes, file: path) }
+        try withFile(path) { (fd, size) throws(OutreachError) in try readHeader(fd, size: size, path: path) }
+    }
+
+    private static func readHeader(_ fd: Int32, size: Int, path: String) throws(OutreachError) -> PopulationSnapshot.Header {
+        let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: PopulationSnapshot.prefixLength, alignment: 8)
+        defer { prefix.deallocate() }
+        guard size >= prefix.count else {
+            throw OutreachError(.invalidValue, "\(path) is not a readable Outreach snapshot: it is only \(size) bytes",
+                                hint: "make it again with `outreach snapshot`")
+        }
+        try readFully(fd, into: prefix, at: 0, path: path)
+        let length = try PopulationSnapshot.headerLength(UnsafeRawBufferPointer(prefix), file: path)
+        guard length <= size - prefix.count else {
+            throw OutreachError(.invalidValue, "\(path) is not a readable Outreach snapshot: the header is cut short",
+                                hint: "make it again with `outreach snapshot`")
+        }
+        let json = UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 8)
+        defer { json.deallocate() }
+        try readFully(fd, into: json, at: prefix.count, path: path)
+        return try PopulationSnapshot.header(UnsafeRawBufferPointer(json), fileSize: size, file: path)
+    }
+
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, path: String) throws(OutreachError) {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw OutreachError(.io, "cannot read \(path)\(n < 0 ? ": " + String(cString: strerror(errno)) : " (it ends early)")",
+                                    hint: "make it again with `outreach snapshot`")
+            }
+            done += n
+        }
     }
 
     static func check(_ header: PopulationSnapshot.Header, against schema: PopulationSchema, path: String) throws(OutreachError) {
@@ -70,8 +103,8 @@ public enum SnapshotFile {
         }
     }
 
-    private static func withMapped<T>(_ path: String,
-                                      _ body: (UnsafeRawBufferPointer) throws(OutreachError) -> T) throws(OutreachError) -> T {
+    private static func withFile<T>(_ path: String,
+                                    _ body: (Int32, Int) throws(OutreachError) -> T) throws(OutreachError) -> T {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw OutreachError(.missingFile, "cannot open snapshot \(path): \(String(cString: strerror(errno)))",
@@ -80,13 +113,6 @@ public enum SnapshotFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw OutreachError(.io, "cannot read \(path): \(String(cString: strerror(errno)))") }
-        let size = Int(info.st_size)
-        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw OutreachError(.io, "cannot map \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { munmap(base, size) }
-        _ = madvise(base, size, MADV_SEQUENTIAL)
-        return try body(UnsafeRawBufferPointer(start: base, count: size))
+        return try body(fd, Int(info.st_size))
     }
 }

@@ -209,9 +209,8 @@ public actor CampaignScheduler {
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now)
         case .message(let channel, let address, let rendered, let parts):
-            let text = scheduled.definition.smartEncoding && channel == .sms ? SMSText.smartEncoded(rendered.text) : rendered.text
             let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
-                                              subject: rendered.subject, text: text, html: rendered.html,
+                                              subject: rendered.subject, text: rendered.text, html: rendered.html,
                                               language: rendered.language)
             return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                                address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,

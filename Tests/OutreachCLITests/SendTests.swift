@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// `outreach send` and `outreach gateway test` on a copy of the example
@@ -42,6 +43,9 @@ struct SendTests {
         #expect(accepted == 9)
         #expect(result["failed"] as? Int == 0)
         #expect(result["partsAccepted"] as? Int == 17)
+        let segments = try #require(report["segments"] as? [[String: Any]])
+        #expect(segments.map { $0["name"] as? String } == ["parents", "students"])
+        #expect(segments.reduce(0) { $0 + ($1["ready"] as? Int ?? 0) } == 9)
         let lines = try Self.outboxLines(dir)
         #expect(lines.count == accepted)
         let ids = lines.compactMap { $0["id"] as? String }
@@ -132,5 +136,101 @@ struct SendTests {
         #expect(out.stdout.contains("> Authorization: Bearer ***"), "\(out.stdout)")
         #expect(out.stdout.contains("&key=***"), "\(out.stdout)")
         #expect(out.stdout.contains("Outcome: "), "\(out.stdout)")
+    }
+
+    /// A free loopback port (bound to 0, read back, closed).
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    static func isListening(_ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    @Test("an email campaign sent for real to an SMTP server on loopback (aiosmtpd): every message arrives")
+    func sendThroughSMTP() async throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/python3") else {
+            Issue.record("needs /usr/bin/python3 with python3-aiosmtpd (make test-deps)")
+            return
+        }
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let port = try Self.freePort()
+        let log = dir.appendingPathComponent("smtp.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Debugging"]
+        let output = try FileHandle(forWritingTo: log)
+        server.standardOutput = output
+        server.standardError = output
+        try server.run()
+        defer {
+            // aiosmtpd ignores SIGTERM; SIGINT stops it, SIGKILL if it lingers.
+            kill(server.processIdentifier, SIGINT)
+            let stop = ContinuousClock.now + .seconds(3)
+            while server.isRunning && ContinuousClock.now < stop { usleep(20_000) }
+            if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !Self.isListening(port) {
+            guard ContinuousClock.now < deadline, server.isRunning else {
+                Issue.record("aiosmtpd did not start (is python3-aiosmtpd installed? make test-deps)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        var gateways = try String(contentsOf: dir.appendingPathComponent("gateways.yaml"), encoding: .utf8)
+        gateways += """
+
+              mail:
+                type: smtp
+                url: smtp://127.0.0.1:\(port)
+                starttls: none
+                from: "وزارة الصحة <noreply@moh.example>"
+                unsubscribe_mailto: unsubscribe@moh.example
+
+            """
+        try gateways.write(to: dir.appendingPathComponent("gateways.yaml"), atomically: true, encoding: .utf8)
+        let campaign = dir.appendingPathComponent("campaigns/vaccination_email.yaml")
+        let text = try String(contentsOf: campaign, encoding: .utf8).replacingOccurrences(of: "gateway: outbox", with: "gateway: mail")
+        try text.write(to: campaign, atomically: true, encoding: .utf8)
+
+        let out = try CLIRunner.run(["send", "vaccination_email", "--now", "--today", "2026-11-29", "--json"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        let report = try #require(try CLIRunner.json(out) as? [String: Any])
+        let result = try #require(report["result"] as? [String: Any])
+        #expect(result["accepted"] as? Int == 3)
+        // The server prints each message it receives; give it a moment to flush.
+        var received = 0
+        for _ in 0..<40 {
+            let logged = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            received = logged.components(separatedBy: "---------- MESSAGE FOLLOWS ----------").count - 1
+            if received >= 3 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(received == 3)
     }
 }

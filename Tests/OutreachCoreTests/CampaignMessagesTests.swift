@@ -143,6 +143,19 @@ struct CampaignMessagesTests {
         #expect(set.segments[0].renderFailures.first?.reason == "missing permit_expiry")
     }
 
+    @Test("a campaign with smart_encoding sends GSM-7 where a typographic quote would force UCS-2")
+    func smartEncoding() throws {
+        let population = try Self.population()
+        let sms = try Self.template("en_notice", channel: .sms, ar: "Don\u{2019}t miss your child\u{2019}s vaccination \u{2014} visit your health centre")
+        var campaign = Self.vaccinationRound()
+        let plain = try Self.builder(["vaccination_due": [.sms: sms]]).build(campaign, population: population)
+        campaign.smartEncoding = true
+        let smart = try Self.builder(["vaccination_due": [.sms: sms]]).build(campaign, population: population)
+        #expect(plain.messages.allSatisfy { $0.text.contains("\u{2019}") })
+        #expect(smart.messages.allSatisfy { $0.text.hasPrefix("Don't miss your child's vaccination - ") && !$0.text.contains("\u{2019}") })
+        #expect(smart.messages.map(\.id) == plain.messages.map(\.id))
+    }
+
     @Test("a segment with no template for any of the campaign's channels is an error, not an empty send")
     func noTemplateForChannel() throws {
         let population = try Self.population()
@@ -163,6 +176,6 @@ struct CampaignMessagesTests {
         (.text("<sara@example.sa>"), .email, nil),
     ] as [(Value, Channel, String?)])
     func addresses(value: Value, channel: Channel, expected: String?) {
-        #expect(CampaignMessages.address(value, channel: channel) == expected)
+        #expect(RecipientComposer.address(value, channel: channel) == expected)
     }
 }

@@ -125,3 +125,20 @@ struct PopulationSnapshotTests {
         }
     }
 }
+
+@Suite("Population row reader")
+struct PopulationRowReaderTests {
+    @Test("answers every field as PopulationRecord does, resolved or not")
+    func sameValues() {
+        let population = PopulationSnapshotTests.imported
+        let reader = PopulationRowReader(population, fields: ["first_name", "gender", "children", "birth_date",
+                                                              "student", "mobile", "no_such_field"])
+        for row in 0..<population.count {
+            let fast = reader.record(row), slow = population.record(row)
+            for field in population.fieldNames + ["no_such_field"] where fast.value(field) != slow.value(field) {
+                Issue.record("\(field) row \(row)")
+                return
+            }
+        }
+    }
+}

@@ -197,6 +197,63 @@ struct DispatcherTests {
         #expect(abs(times.last! - expectedLast) < 1e-6)
     }
 
+    @Test("retries take tokens too: the rate holds while half the first attempts fail")
+    func rateLimitWithRetries() async throws {
+        let clock = VirtualClock()
+        let gateway = ScriptedGateway(clock: clock) { m, attempt, _ in
+            attempt == 1 && Int(m.recipientID)! % 2 == 0 ? ScriptedGateway.unavailable(m) : ScriptedGateway.accepted(m)
+        }
+        let retry = RetryPolicy(maxAttempts: 3, initialBackoffSeconds: 0.01, maxBackoffSeconds: 0.01, deadlineSeconds: 3600)
+        let summary = try await dispatcher(gateway, rate: RateLimit(perSecond: 20, burst: 2), concurrency: 4, retry: retry)
+            .run(source: ArraySource(messages(100)), sink: CollectingSink())
+        #expect(summary.accepted == 100)
+        #expect(summary.attempts == 150)
+        let times = gateway.calls.map(\.time).sorted()
+        var j = 0
+        for i in times.indices {
+            while j < times.count && times[j] < times[i] + 1 - 1e-9 { j += 1 }
+            #expect(j - i <= 22)
+        }
+        #expect(abs(times.last! - 148.0 / 20) < 1e-6)
+    }
+
+    @Test("gateways are independent: one's open breaker holds its messages while the other's flow")
+    func lanesAreIndependent() async throws {
+        let clock = VirtualClock()
+        let broken = ScriptedGateway(name: "broken", channel: .sms, clock: clock) { m, _, now in
+            now < 50 ? ScriptedGateway.unavailable(m) : ScriptedGateway.accepted(m)
+        }
+        let healthy = ScriptedGateway(name: "mail", channel: .email, clock: clock) { m, _, _ in ScriptedGateway.accepted(m) }
+        let retry = RetryPolicy(maxAttempts: 100, initialBackoffSeconds: 0.5, maxBackoffSeconds: 0.5, deadlineSeconds: 3600)
+        let lanes = [
+            DispatchLane(gateway: broken, concurrency: 2, retry: retry, breaker: .init(threshold: 3, coolDownSeconds: 20, maxCoolDownSeconds: 20)),
+            DispatchLane(gateway: healthy, rate: RateLimit(perSecond: 1), concurrency: 2, retry: retry),
+        ]
+        let snapshots = Mutex<[DispatchProgress]>([])
+        var configuration = Dispatcher.Configuration()
+        configuration.progressInterval = 0
+        let d = Dispatcher(lanes: lanes, configuration: configuration, clock: clock, random: FixedRandom(value: .max))
+        let sink = CollectingSink()
+        let mail = messages(30, channel: .email).map { m in
+            var m = m
+            m.id = "mail/\(m.recipientID)"
+            return m
+        }
+        let summary = try await d.run(source: ArraySource(messages(10) + mail), sink: sink) { p in snapshots.withLock { $0.append(p) } }
+        #expect(summary.accepted == 40)
+        #expect(summary.failed == 0)
+        #expect(summary.breakerOpenings["broken"]! >= 2)
+        #expect(summary.breakerOpenings["mail"] == 0)
+        // Mail went out one a second from the start, whatever the SMS gateway did.
+        let mailTimes = healthy.calls.map(\.time)
+        for (i, t) in mailTimes.enumerated() { #expect(abs(t - Double(i)) < 1e-6) }
+        // While the SMS gateway's breaker was open nothing was sent to it.
+        let all = snapshots.withLock { $0 }
+        #expect(all.contains { $0.openBreakers == ["broken"] && $0.retrying > 0 })
+        let smsTimes = broken.calls.map(\.time)
+        #expect(smsTimes.filter { $0 > 0.01 && $0 < 20 }.isEmpty)
+    }
+
     @Test("the concurrency cap is never exceeded")
     func concurrencyCap() async throws {
         let clock = VirtualClock()
@@ -302,7 +359,7 @@ struct DispatcherTests {
         #expect(gateway.calls.count < 500)
     }
 
-    @Test("cancelling the run stops sending and throws CancellationError")
+    @Test("cancelling the run stops sending and throws DispatchCancelled with the unfinished messages")
     func cancellation() async throws {
         let gateway = ScriptedGateway(clock: VirtualClock()) { m, _, _ in ScriptedGateway.accepted(m) }
         let lane = DispatchLane(gateway: gateway, rate: RateLimit(perSecond: 20), concurrency: 1)
@@ -312,8 +369,13 @@ struct DispatcherTests {
         let task = Task { try await d.run(source: ArraySource(messages(1000)), sink: sink) }
         try await Task.sleep(for: .milliseconds(250))
         task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        let error = await #expect(throws: DispatchCancelled.self) { try await task.value }
         #expect(gateway.calls.count < 20)
         #expect(sink.outcomes.count == gateway.calls.count)
+        let cancelled = try #require(error)
+        #expect(cancelled.summary.accepted == gateway.calls.count)
+        #expect(cancelled.summary.unfinished == cancelled.unfinishedMessageIDs.count)
+        #expect(cancelled.summary.unfinished + cancelled.summary.accepted == cancelled.summary.messages)
+        #expect(Set(cancelled.unfinishedMessageIDs).isDisjoint(with: sink.outcomes.map(\.messageID)))
     }
 }

@@ -8,6 +8,8 @@
 /// `campaign.channels` that their segment has a template for and they have a
 /// valid address on. Message ids are `campaign/occurrence/recipient`, so the
 /// same occurrence always gives the same ids (the ledger keys on them).
+/// A campaign with `smart_encoding` gets its SMS texts smart-encoded here,
+/// so the parts counted are the parts sent.
 public struct CampaignMessages: Sendable {
     public var catalog: AudienceCatalog
     /// Per segment name, the template for each channel the segment can use.
@@ -49,36 +51,27 @@ public struct CampaignMessages: Sendable {
             var counts = CampaignMessageSet.SegmentCount(name: segment.name, recipients: part.members.count)
             var unreachable = Tally()
             var failures = Tally()
-            let unreachableReason = Self.unreachableReason(channels, contactFields: contactFields)
+            let composer = RecipientComposer(campaign: campaign, templates: templates, contactFields: contactFields)
 
             for row in part.members.rows {
                 let record = population.record(row)
                 let id = record.id
-                var chosen: (Channel, String)?
-                for channel in channels {
-                    guard let field = contactFields[channel], let address = Self.address(record.value(field), channel: channel) else { continue }
-                    chosen = (channel, address)
-                    break
-                }
-                guard let (channel, address) = chosen else {
-                    unreachable.add(unreachableReason, id: id)
-                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .unreachable, reason: unreachableReason))
-                    continue
-                }
-                let template = available[channel]!
-                switch template.render(record) {
-                case .failure(let failure):
-                    failures.add(failure.reason, id: id)
-                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .renderFailure, reason: failure.reason))
-                case .success(let rendered):
+                switch composer.compose(record, segment: segment.name) {
+                case .unreachable(let reason):
+                    unreachable.add(reason, id: id)
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .unreachable, reason: reason))
+                case .renderFailed(let reason):
+                    failures.add(reason, id: id)
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .renderFailure, reason: reason))
+                case .message(let channel, let address, let rendered, let parts):
                     let message = OutboundMessage(
                         id: Self.messageID(campaign: campaign.name, occurrence: occurrence, recipient: id),
-                        channel: channel, recipientID: id, to: address, sender: Self.sender(campaign.sender, channel: channel),
+                        channel: channel, recipientID: id, to: address, sender: RecipientComposer.sender(campaign.sender, channel: channel),
                         subject: rendered.subject, text: rendered.text, html: rendered.html, language: rendered.language)
                     set.messages.append(message)
                     counts.ready += 1
                     counts.byChannel[channel.rawValue, default: 0] += 1
-                    if channel == .sms { counts.parts += SMSText.info(rendered.text).parts }
+                    if channel == .sms { counts.parts += parts }
                 }
             }
             counts.unreachable = unreachable.counts
@@ -86,40 +79,6 @@ public struct CampaignMessages: Sendable {
             set.segments.append(counts)
         }
         return set
-    }
-
-    /// A usable address for the channel, or nil: SMS numbers in E.164 (a
-    /// raw text field is normalised), email addresses with one `@` and
-    /// nothing that could break a mail header.
-    public static func address(_ value: Value?, channel: Channel) -> String? {
-        guard case .text(let raw)? = value else { return nil }
-        switch channel {
-        case .sms:
-            return PhoneNumber.normalize(raw)
-        case .email:
-            let text = raw.trimmingASCIISpaces()
-            let ats = text.utf8.filter { $0 == UInt8(ascii: "@") }.count
-            guard ats == 1, !text.hasPrefix("@"), !text.hasSuffix("@"),
-                  !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "<" || $0 == ">" || $0 == "," })
-            else { return nil }
-            return text
-        }
-    }
-
-    /// The campaign's sender for the channel: an SMS sender id as is; for
-    /// email only an address (a bare sender id like `MOH` is no From).
-    static func sender(_ sender: String?, channel: Channel) -> String? {
-        guard let sender else { return nil }
-        if channel == .email && !sender.contains("@") { return nil }
-        return sender
-    }
-
-    static func unreachableReason(_ channels: [Channel], contactFields: [Channel: String]) -> String {
-        let names = channels.map { channel in contactFields[channel] ?? "\(channel.rawValue) address" }
-        if channels.allSatisfy({ contactFields[$0] == nil }) {
-            return "no \(channels.map(\.rawValue).joined(separator: " or ")) field in the population"
-        }
-        return "no valid " + names.joined(separator: " or ")
     }
 }
 

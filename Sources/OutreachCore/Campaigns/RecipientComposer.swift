@@ -35,8 +35,10 @@ public struct RecipientComposer: Sendable {
             switch available[channel]!.render(record) {
             case .failure(let failure):
                 return .renderFailed(failure.reason)
-            case .success(let rendered):
-                let parts = channel == .sms ? SMSText.info(campaign.smartEncoding ? SMSText.smartEncoded(rendered.text) : rendered.text).parts : 1
+            case .success(var rendered):
+                // The text as it will leave: smart encoding (when the campaign asks) before counting parts.
+                if channel == .sms && campaign.smartEncoding { rendered.text = SMSText.smartEncoded(rendered.text) }
+                let parts = channel == .sms ? SMSText.info(rendered.text).parts : 1
                 return .message(channel: channel, address: address, rendered: rendered, parts: parts)
             }
         }
@@ -60,7 +62,7 @@ public struct RecipientComposer: Sendable {
         case .sms:
             return PhoneNumber.normalize(raw)
         case .email:
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = raw.trimmingASCIISpaces()
             let ats = text.utf8.filter { $0 == UInt8(ascii: "@") }.count
             guard ats == 1, !text.hasPrefix("@"), !text.hasSuffix("@") else { return nil }
             let forbidden: (Unicode.Scalar) -> Bool = { u in

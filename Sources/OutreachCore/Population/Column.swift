@@ -1,3 +1,5 @@
+import Foundation
+
 /// One field of a population, stored as a typed array.
 ///
 /// Sentinels for missing: text code 0, `Int64.min`, NaN, `Int32.min` for
@@ -85,34 +87,105 @@ public struct TextColumn: Sendable {
     public private(set) var codes: [UInt32] = []
     /// Distinct values; index 0 is a placeholder for missing.
     public private(set) var dictionary: [String] = [""]
-    private var index: [String: UInt32] = [:]
+    /// Open-addressing table of codes (0: empty slot), keyed by a hash of
+    /// the value's UTF-8 bytes: interning is the import's hot path, and
+    /// `String`'s own hashing normalises Unicode for every value. Values are
+    /// kept byte for byte (canonically equivalent spellings stay distinct
+    /// entries; rules compare normalised keys anyway).
+    private var slots: [UInt32] = []
+    /// Per code, the value's hash (index 0 unused).
+    private var hashes: [UInt64] = [0]
 
     public init() {}
 
-    /// A finished column (the snapshot reader). The lookup index is rebuilt
+    /// A finished column (the snapshot reader). The lookup table is built
     /// only if something is appended later.
     init(codes: [UInt32], dictionary: [String]) {
         self.codes = codes
         self.dictionary = dictionary
-        self.indexIsStale = dictionary.count > 1
     }
-
-    private var indexIsStale = false
 
     mutating func appendMissing() { codes.append(0) }
 
     mutating func append(_ s: String) {
-        if indexIsStale {
-            for (code, value) in dictionary.enumerated().dropFirst() { index[value] = UInt32(code) }
-            indexIsStale = false
+        var bytes = s   // withUTF8 may make a native copy; `s` is what is stored
+        let code = bytes.withUTF8 { intern($0, s) }
+        codes.append(code)
+    }
+
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String) -> UInt32 {
+        if hashes.count < dictionary.count { rebuild() }
+        if (dictionary.count + 1) * 2 > slots.count { grow() }
+        let hash = Self.hash(bytes)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let code = slots[i]
+            if code == 0 { break }
+            if hashes[Int(code)] == hash, Self.equal(dictionary[Int(code)], bytes) { return code }
+            i = (i + 1) & mask
         }
-        if let code = index[s] {
-            codes.append(code)
-        } else {
-            let code = UInt32(dictionary.count)
-            dictionary.append(s)
-            index[s] = code
-            codes.append(code)
+        let code = UInt32(dictionary.count)
+        dictionary.append(s)
+        hashes.append(hash)
+        slots[i] = code
+        return code
+    }
+
+    /// Doubles the table (at most half full) and re-places every code.
+    private mutating func grow() {
+        let size = Swift.max(64, slots.count * 2)
+        slots = [UInt32](repeating: 0, count: size)
+        let mask = size - 1
+        slots.withUnsafeMutableBufferPointer { table in
+            for code in 1..<hashes.count {
+                var i = Int(truncatingIfNeeded: hashes[code]) & mask
+                while table[i] != 0 { i = (i + 1) & mask }
+                table[i] = UInt32(code)
+            }
+        }
+    }
+
+    /// Hashes for a column made by the snapshot reader.
+    private mutating func rebuild() {
+        hashes = [0]
+        hashes.reserveCapacity(dictionary.count)
+        for k in 1..<dictionary.count {
+            var value = dictionary[k]
+            hashes.append(value.withUTF8 { Self.hash($0) })
+        }
+        slots = []
+        grow()
+        while dictionary.count * 2 > slots.count { grow() }
+    }
+
+    /// FNV-1a over the bytes, eight at a time where it can, then mixed.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+        var i = 0
+        let n = bytes.count
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+                h ^= h >> 29
+                i += 8
+            }
+        }
+        while i < n {
+            h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3
+            i += 1
+        }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+
+    private static func equal(_ value: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var value = value
+        return value.withUTF8 { stored in
+            stored.count == bytes.count && (stored.count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, stored.count) == 0)
         }
     }
 

@@ -160,19 +160,40 @@ public enum PopulationSnapshot {
 
     // MARK: Reading
 
-    /// Reads the header only (for `--json` summaries and schema checks).
-    public static func header(_ bytes: UnsafeRawBufferPointer, file: String?) throws(OutreachError) -> Header {
-        func bad(_ what: String) -> OutreachError {
-            OutreachError(.invalidValue, "\(file ?? "the snapshot") is not a readable Outreach snapshot: \(what)",
-                          at: file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                          hint: "make it again with `outreach snapshot`")
+    /// Bytes of the magic and the header-length field that start a file.
+    public static let prefixLength = 16
+
+    /// The header's byte length, from the first `prefixLength` bytes.
+    public static func headerLength(_ prefix: UnsafeRawBufferPointer, file: String?) throws(OutreachError) -> Int {
+        guard prefix.count >= prefixLength, prefix.prefix(8).elementsEqual(magic) else {
+            throw damaged(file, "it does not start with OUTSNAP1")
         }
-        guard bytes.count >= 16, bytes.prefix(8).elementsEqual(magic) else { throw bad("it does not start with OUTSNAP1") }
-        let length = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-        guard length > 0, length <= bytes.count - 16 else { throw bad("the header is cut short") }
+        let length = UInt64(littleEndian: prefix.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        guard length > 0, length < 1 << 30 else { throw damaged(file, "the header length is \(length)") }
+        return Int(length)
+    }
+
+    static func damaged(_ file: String?, _ what: String) -> OutreachError {
+        OutreachError(.invalidValue, "\(file ?? "the snapshot") is not a readable Outreach snapshot: \(what)",
+                      at: file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                      hint: "make it again with `outreach snapshot`")
+    }
+
+    /// Reads and checks the header of a whole file given as bytes.
+    public static func header(_ bytes: UnsafeRawBufferPointer, file: String?) throws(OutreachError) -> Header {
+        let length = try headerLength(bytes, file: file)
+        guard length <= bytes.count - prefixLength else { throw damaged(file, "the header is cut short") }
+        return try header(UnsafeRawBufferPointer(rebasing: bytes[prefixLength..<(prefixLength + length)]),
+                          fileSize: bytes.count, file: file)
+    }
+
+    /// Decodes and checks the JSON header (`json`: the bytes after the
+    /// prefix) against the size of the file it came from.
+    public static func header(_ json: UnsafeRawBufferPointer, fileSize: Int, file: String?) throws(OutreachError) -> Header {
+        func bad(_ what: String) -> OutreachError { damaged(file, what) }
         let header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + length)]))
+            header = try JSONDecoder().decode(Header.self, from: Data(json))
         } catch {
             throw bad("the header is not valid (\(error))")
         }
@@ -183,15 +204,16 @@ public enum PopulationSnapshot {
         var names = Set<String>()
         for field in header.fields {
             guard names.insert(field.name).inserted else { throw bad("field '\(field.name)' appears twice") }
-            let size = sectionSize(field, rows: header.rows)
-            guard field.offset >= 16 + length, field.offset % alignment == 0, field.offset <= bytes.count,
-                  size <= bytes.count - field.offset else {
-                throw bad("the column '\(field.name)' lies outside the file (is it truncated?)")
-            }
             if field.type.isTextLike {
-                guard let n = field.dictionaryCount, n >= 1, n <= header.rows + 1, let b = field.dictionaryBytes, b >= 0 else {
+                guard let n = field.dictionaryCount, n >= 1, n <= header.rows + 1, let b = field.dictionaryBytes, b >= 0,
+                      b <= fileSize else {
                     throw bad("the column '\(field.name)' has no dictionary")
                 }
+            }
+            let size = sectionSize(field, rows: header.rows)
+            guard field.offset >= prefixLength + json.count, field.offset % alignment == 0, field.offset <= fileSize,
+                  size <= fileSize - field.offset else {
+                throw bad("the column '\(field.name)' lies outside the file (is it truncated?)")
             }
         }
         guard names.contains(header.idField) else { throw bad("the id field '\(header.idField)' has no column") }
@@ -205,6 +227,16 @@ public enum PopulationSnapshot {
     public static func read(_ bytes: UnsafeRawBufferPointer, fields wanted: Set<String>? = nil,
                             file: String?) throws(OutreachError) -> Population {
         let header = try header(bytes, file: file)
+        return try read(header, fields: wanted, file: file) { offset, destination in
+            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + destination.count)]))
+        }
+    }
+
+    /// Decodes the population described by a checked `header`; `load(offset,
+    /// destination)` fills `destination` with the file's bytes at `offset`
+    /// (the reader uses `pread` straight into each column's storage).
+    public static func read(_ header: Header, fields wanted: Set<String>? = nil, file: String?,
+                            load: (Int, UnsafeMutableRawBufferPointer) throws(OutreachError) -> Void) throws(OutreachError) -> Population {
         func bad(_ what: String) -> OutreachError {
             OutreachError(.invalidValue, "\(file ?? "the snapshot") is damaged: \(what)",
                           hint: "make it again with `outreach snapshot`")
@@ -218,33 +250,38 @@ public enum PopulationSnapshot {
             let column: Column
             switch field.type.storage {
             case .text, .phone, .email:
-                let codes: [UInt32] = copy(bytes, at: base, count: rows)
+                let codes: [UInt32] = try array(count: rows, at: base, load)
                 let entries = field.dictionaryCount!
                 var maxCode: UInt32 = 0
                 codes.withUnsafeBufferPointer { p in for c in p where c > maxCode { maxCode = c } }
                 guard Int(maxCode) < entries else { throw bad("a code of '\(field.name)' is past its dictionary") }
-                let endsAt = base + rows * 4
-                let textAt = endsAt + entries * 8
-                let textBytes = field.dictionaryBytes!
+                let ends: [UInt64] = try array(count: entries, at: base + rows * 4, load)
+                let text: [UInt8] = try array(count: field.dictionaryBytes!, at: base + rows * 4 + entries * 8, load)
                 var dictionary: [String] = [""]
                 dictionary.reserveCapacity(entries)
-                var previous = 0
-                for k in 1..<entries {
-                    let end = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: endsAt + k * 8, as: UInt64.self)))
-                    guard end >= previous, end <= textBytes else { throw bad("the dictionary of '\(field.name)' is out of order") }
-                    dictionary.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(textAt + previous)..<(textAt + end)]),
-                                             as: UTF8.self))
-                    previous = end
+                var failed = false
+                text.withUnsafeBufferPointer { blob in
+                    var previous = 0
+                    for k in 1..<Swift.max(1, entries) {
+                        let end = Int(UInt64(littleEndian: ends[k]))
+                        guard end >= previous, end <= blob.count else {
+                            failed = true
+                            return
+                        }
+                        dictionary.append(String(decoding: UnsafeBufferPointer(rebasing: blob[previous..<end]), as: UTF8.self))
+                        previous = end
+                    }
                 }
+                if failed { throw bad("the dictionary of '\(field.name)' is out of order") }
                 column = .text(TextColumn(codes: codes, dictionary: dictionary))
             case .int:
-                column = .int(copy(bytes, at: base, count: rows))
+                column = .int(try array(count: rows, at: base, load))
             case .decimal:
-                column = .decimal(copy(bytes, at: base, count: rows))
+                column = .decimal(try array(count: rows, at: base, load))
             case .date, .hijriDate:
-                column = .date(copy(bytes, at: base, count: rows))
+                column = .date(try array(count: rows, at: base, load))
             case .bool, .gender:
-                let values: [UInt8] = copy(bytes, at: base, count: rows)
+                let values: [UInt8] = try array(count: rows, at: base, load)
                 let valid = values.withUnsafeBufferPointer { p in p.allSatisfy { $0 <= 1 || $0 == Column.missingByte } }
                 guard valid else { throw bad("the column '\(field.name)' holds a value that is not yes/no or a gender") }
                 column = field.type == .gender ? .gender(values) : .bool(values)
@@ -256,24 +293,17 @@ public enum PopulationSnapshot {
         return Population(idField: header.idField, fieldNames: names, fieldTypes: types, columns: columns, count: rows)
     }
 
-    /// `count` values of `T` at `offset` (bounds checked by `header`).
-    private static func copy<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, at offset: Int, count: Int) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    /// `count` values of `T` loaded from `offset`, straight into the array.
+    private static func array<T>(count: Int, at offset: Int,
+                                 _ load: (Int, UnsafeMutableRawBufferPointer) throws(OutreachError) -> Void) throws(OutreachError) -> [T] {
+        var failure: OutreachError?
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count > 0 {
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * MemoryLayout<T>.stride)]))
+                do throws(OutreachError) { try load(offset, UnsafeMutableRawBufferPointer(buffer)) } catch { failure = error }
             }
-            initialized = count
+            initialized = failure == nil ? count : 0
         }
-    }
-
-    private static func copy(_ bytes: UnsafeRawBufferPointer, at offset: Int, count: Int) -> [Double] {
-        [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 {
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * 8)]))
-            }
-            initialized = count
-        }
+        if let failure { throw failure }
+        return values
     }
 }

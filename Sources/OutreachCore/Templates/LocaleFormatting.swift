@@ -54,6 +54,35 @@ final class LocaleFormatting: Sendable {
         var gregorianMonths: [String]?
         var dates: [DateKey: String] = [:]
         var numbers: [NumberKey: String] = [:]
+        /// The hot caches, read without hashing: days of 1900–2100 by style
+        /// and day, small whole numbers by style and value.
+        /// Flat (style-major), so a hit is one array read: `slot * cachedDays + offset`.
+        var days: [String?] = []
+        var smallNumbers: [String?] = []
+    }
+
+    /// Days from 1900-01-01 to 2100-12-31 go in the flat day cache.
+    private static let firstCachedDay = -25_567
+    private static let cachedDays = 73_415
+    private static let cachedNumbers = 1_000
+
+    private static func slot(_ style: DateStyle) -> Int {
+        switch style {
+        case .short: return 0
+        case .medium: return 1
+        case .long: return 2
+        case .full: return 3
+        case .hijri: return 4
+        case .gregorian: return 5
+        }
+    }
+
+    private static func slot(_ style: NumberStyle) -> Int {
+        switch style {
+        case .decimal: return 0
+        case .integer: return 1
+        case .percent: return 2
+        }
     }
 
     init(locale: TemplateLocale, stripsBidiMarks: Bool) {
@@ -64,9 +93,17 @@ final class LocaleFormatting: Sendable {
 
     /// The number in `style` as ICU's MessageFormat shows it.
     func number(_ value: NumericValue, style: NumberStyle) -> String {
+        var small = -1
+        if case .int(let i) = value, i >= 0, i < Self.cachedNumbers { small = Int(i) }
+        let slot = Self.slot(style)
         let key = NumberKey(style: style, value: value)
         return state.withLock { state in
-            if let hit = state.numbers[key] { return hit }
+            if small >= 0 {
+                if state.smallNumbers.isEmpty { state.smallNumbers = Array(repeating: nil, count: 3 * Self.cachedNumbers) }
+                if let hit = state.smallNumbers[slot * Self.cachedNumbers + small] { return hit }
+            } else if let hit = state.numbers[key] {
+                return hit
+            }
             let formatter = Self.numberFormatter(style, in: &state, locale: locale)
             let number: NSNumber
             switch value {
@@ -75,7 +112,11 @@ final class LocaleFormatting: Sendable {
             }
             var text = formatter.string(from: number) ?? "\(value.doubleValue)"
             if stripsBidiMarks { text = Self.strippingBidiMarks(text) }
-            if state.numbers.count < Self.cacheLimit { state.numbers[key] = text }
+            if small >= 0 {
+                state.smallNumbers[slot * Self.cachedNumbers + small] = text
+            } else if state.numbers.count < Self.cacheLimit {
+                state.numbers[key] = text
+            }
             return text
         }
     }
@@ -83,9 +124,17 @@ final class LocaleFormatting: Sendable {
     /// The day in `style`, or nil when a Hijri form is asked for a day
     /// outside the Umm al-Qura table.
     func date(_ day: Day, style: DateStyle) -> String? {
+        let offset = Int(day.daysSinceEpoch) - Self.firstCachedDay
+        let flat = offset >= 0 && offset < Self.cachedDays
+        let slot = Self.slot(style)
         let key = DateKey(style: style, day: day.daysSinceEpoch)
         return state.withLock { state -> String? in
-            if let hit = state.dates[key] { return hit }
+            if flat {
+                if state.days.isEmpty { state.days = Array(repeating: nil, count: 6 * Self.cachedDays) }
+                if let hit = state.days[slot * Self.cachedDays + offset] { return hit }
+            } else if let hit = state.dates[key] {
+                return hit
+            }
             var text: String
             switch style {
             case .hijri:
@@ -105,7 +154,11 @@ final class LocaleFormatting: Sendable {
                 text = formatter.string(from: Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400 + 43_200))
             }
             if stripsBidiMarks { text = Self.strippingBidiMarks(text) }
-            if state.dates.count < Self.cacheLimit { state.dates[key] = text }
+            if flat {
+                state.days[slot * Self.cachedDays + offset] = text
+            } else if state.dates.count < Self.cacheLimit {
+                state.dates[key] = text
+            }
             return text
         }
     }

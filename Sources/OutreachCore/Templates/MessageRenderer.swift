@@ -14,7 +14,7 @@ struct MessageRenderer<Record: RecordData> {
 
     func render() throws(RenderFailure) -> String {
         var out = ""
-        out.reserveCapacity(160)
+        out.reserveCapacity(512)   // UTF-8 bytes: a 3-part Arabic SMS is ~400
         var insideTag = false
         try render(0..<parts.count, pound: nil, into: &out, insideTag: &insideTag)
         return out
@@ -178,7 +178,9 @@ struct MessageRenderer<Record: RecordData> {
     }
 
     private static func isBlank(_ s: String) -> Bool {
-        s.isEmpty || s.allSatisfy(\.isWhitespace)
+        // Fast path: a first byte that is printable ASCII is never blank.
+        if let first = s.utf8.first, first > 0x20, first < 0x7F { return false }
+        return s.isEmpty || s.allSatisfy(\.isWhitespace)
     }
 
     /// Whether the output is inside a tag (`<a href="…`) after `text`.

@@ -17,6 +17,9 @@ public struct Dispatcher: Sendable {
         public var batchSize: Int = 256
         /// Outcomes handed to the sink at a time (sooner when the run waits).
         public var outcomeBatchSize: Int = 64
+        /// Longest an outcome waits in the buffer before it is handed over, in
+        /// seconds. With a durable ledger this bounds what a crash leaves in doubt.
+        public var outcomeMaxAge: Double = 0.5
         /// Most often a progress snapshot is published, in clock seconds.
         public var progressInterval: Double = 0.25
         /// Messages expected in all, for the ETA.
@@ -50,14 +53,22 @@ public struct Dispatcher: Sendable {
 
     /// Runs until the source is exhausted and every message taken from it
     /// has its final outcome. Throws what the source or sink throws (after
-    /// waiting for attempts in flight), or `CancellationError` when the task
-    /// is cancelled (messages without an outcome are counted as unfinished).
+    /// waiting for attempts in flight), or `DispatchCancelled` when the task
+    /// is cancelled: attempts in flight are waited for and reported, nothing
+    /// new leaves, and the messages still waiting are listed as unfinished.
     @discardableResult
     public func run(source: any MessageSource, sink: any OutcomeSink,
                     progress: (@Sendable (DispatchProgress) -> Void)? = nil) async throws -> DispatchSummary {
         var run = DispatchRun(self, progress: progress)
         return try await run.run(source: source, sink: sink)
     }
+}
+
+/// Thrown by `Dispatcher.run` when its task is cancelled, with what was
+/// done and the messages that never got an outcome (a ledger queues them again).
+public struct DispatchCancelled: Error, Sendable {
+    public var summary: DispatchSummary
+    public var unfinishedMessageIDs: [String]
 }
 
 /// One message on its way: where it is in its attempts.
@@ -189,7 +200,7 @@ struct DispatchRun {
                 if inFlight == 0 && (stopping || (exhausted && waiting == 0)) { break }
 
                 if inFlight == 0 || finishedBuffer.count >= dispatcher.configuration.outcomeBatchSize
-                    || (oldestBuffered.map { now - $0 >= 0.5 } ?? false) {
+                    || (oldestBuffered.map { now - $0 >= dispatcher.configuration.outcomeMaxAge } ?? false) {
                     if let error = await flush(sink) { failure = failure ?? error }
                 }
                 publishProgress(force: false)
@@ -221,8 +232,13 @@ struct DispatchRun {
         if let error = await flush(sink) { failure = failure ?? error }
         publishProgress(force: true)
         if let failure { throw failure }
-        if cancelled { throw CancellationError() }
+        if cancelled { throw DispatchCancelled(summary: summary, unfinishedMessageIDs: unfinishedIDs) }
         return summary
+    }
+
+    /// Messages taken but not finished (after a cancellation).
+    var unfinishedIDs: [String] {
+        lanes.flatMap { lane in lane.fresh[lane.freshHead...].map(\.message.id) + lane.retries.items.map(\.message.id) }
     }
 
     mutating func enqueue(_ batch: [OutboundMessage]) {
@@ -394,6 +410,8 @@ struct RetryQueue {
     private var heap: [PendingMessage] = []
 
     var count: Int { heap.count }
+    /// In no particular order.
+    var items: [PendingMessage] { heap }
     var earliestDue: Double? { heap.first?.due }
 
     private static func before(_ a: PendingMessage, _ b: PendingMessage) -> Bool {

@@ -74,7 +74,7 @@ struct GatewayTest: AsyncParsableCommand {
             } else {
                 channel = configuration.channel
             }
-            guard let address = CampaignMessages.address(.text(to), channel: channel) else {
+            guard let address = RecipientComposer.address(.text(to), channel: channel) else {
                 throw OutreachError(.invalidValue, "'\(to)' is not a valid \(channel == .sms ? "mobile number" : "email address")",
                                     hint: channel == .sms ? "write it as 05XXXXXXXX or +9665XXXXXXXX (other countries with + or 00)"
                                                           : "gateway '\(name)' sends \(channel.rawValue)")
@@ -90,18 +90,13 @@ struct GatewayTest: AsyncParsableCommand {
                 text: text ?? "اختبار من Outreach — test message (\(stamp))")
 
             let recorders = Mutex<[ExchangeRecorder]>([])
-            let gateway: any MessageGateway
-            do {
-                gateway = try GatewayFactory.make(configuration, projectRoot: project.root) { c in
-                    let recorder = ExchangeRecorder(SendTransport.make(for: c), secrets: c.secretValues)
-                    recorders.withLock { $0.append(recorder) }
-                    return recorder
-                }
-            } catch {
-                throw OutreachError(.invalidProject, "\(error)", at: configuration.location)
+            let gateway = try SendGateways.make(configuration, projectRoot: project.root) { c, transport in
+                let recorder = ExchangeRecorder(transport, secrets: c.secretValues)
+                recorders.withLock { $0.append(recorder) }
+                return recorder
             }
             let outcome = await gateway.send(message, attempt: 1)
-            if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
+            await SendGateways.close(gateway)
 
             let mask = SecretMask(configuration.secretValues)
             print("Gateway \(name) (\(configuration.settings.typeName)), \(channel.rawValue) to \(address)")

@@ -85,8 +85,9 @@ struct RenderAll: ParsableCommand {
             var messages = 0
             var failures: [String: Int] = [:]
             let idColumn = population.column(population.idField)
+            let reader = PopulationRowReader(population, fields: compiled.arguments.union(["gender", "language"]))
             for row in rows {
-                switch compiled.render(population.record(row)) {
+                switch compiled.render(reader.record(row)) {
                 case .success(let message):
                     if ids, let id = idColumn?.value(at: row) {
                         buffer.append(contentsOf: id.description.utf8)

@@ -73,7 +73,7 @@ struct Run: AsyncParsableCommand {
             }
             let routes = settings.routes
             let gatewayFor = gatewayOfCampaign
-            let dispatcher = Dispatcher(lanes: lanes, logger: logger, route: { message in
+            let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
                 routes.campaign(of: message.id).flatMap { gatewayFor[$0] }
             })
             guard let populationPath = project.populationPath else {
@@ -93,9 +93,13 @@ struct Run: AsyncParsableCommand {
             }
             var groupLogger = logger
             groupLogger.logLevel = .warning
-            let group = ServiceGroup(configuration: .init(
+            var groupConfiguration = ServiceGroupConfiguration(
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
+            // Retries waiting out a back-off could hold a shutdown for minutes: after 30 s the
+            // run is cancelled; what is still `sending` is marked uncertain at the next start.
+            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+            let group = ServiceGroup(configuration: groupConfiguration)
             let forceQuit = Self.secondInterruptExits()
             try await group.run()
             forceQuit.cancel()
@@ -103,6 +107,21 @@ struct Run: AsyncParsableCommand {
                 if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
             }
         }
+    }
+
+    /// Claimed messages are `sending` in the ledger from the claim on, so a
+    /// crash leaves in doubt what was claimed and not yet recorded: claim
+    /// about a tenth of a second of traffic at a time (at least two rounds
+    /// of the gateways' concurrency) and record outcomes within 0.1 s.
+    static func dispatchConfiguration(_ lanes: [DispatchLane]) -> Dispatcher.Configuration {
+        var configuration = Dispatcher.Configuration()
+        let concurrency = lanes.map(\.concurrency).max() ?? 8
+        let rate = lanes.compactMap { $0.rate?.perSecond }.max()
+        let perTenth = rate.map { Int(($0 / 10).rounded(.up)) } ?? 256
+        configuration.batchSize = min(1_024, max(2 * concurrency, perTenth))
+        configuration.outcomeBatchSize = max(16, configuration.batchSize / 2)
+        configuration.outcomeMaxAge = 0.1
+        return configuration
     }
 
     /// The first SIGINT is a graceful shutdown (the service group's); the

@@ -14,7 +14,8 @@ struct Send: AsyncParsableCommand {
         abstract: "Send one occurrence of a campaign now through its gateway (or --dry-run: render and count only).",
         discussion: """
             Exit status: 0 when every message was accepted or rejected by the gateway, 2 when some failed \
-            after their retries, 1 on a project or gateway error (nothing sent).
+            after their retries, 1 on a project or gateway error (nothing sent), 130 when interrupted \
+            (Ctrl-C: attempts in flight finish, nothing new leaves, the summary counts the unfinished).
             """)
 
     @OptionGroup var options: ProjectOptions
@@ -83,30 +84,34 @@ struct Send: AsyncParsableCommand {
                 return false
             }
 
-            let gateway: any MessageGateway
-            do {
-                gateway = try GatewayFactory.make(gatewayConfiguration, projectRoot: project.root, transport: SendTransport.make)
-            } catch {
-                throw OutreachError(.invalidProject, "\(error)", at: gatewayConfiguration.location)
-            }
+            var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+            logger[metadataKey: "campaign"] = "\(definition.name)"
+            let gateway = try SendGateways.make(gatewayConfiguration, projectRoot: project.root)
             let lane = DispatchLane(gateway: gateway, rate: Self.stricter(gatewayConfiguration.rate, definition.throttle),
                                     concurrency: gatewayConfiguration.concurrency, retry: gatewayConfiguration.retry)
             var dispatchConfiguration = Dispatcher.Configuration()
             dispatchConfiguration.expectedTotal = messages.count
-            var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = .warning
-            logger[metadataKey: "campaign"] = "\(definition.name)"
             let dispatcher = Dispatcher(lanes: [lane], configuration: dispatchConfiguration, logger: logger,
                                         route: { _ in gatewayName })
             let progress = ProgressLine(tty: isatty(2) == 1)
             let sink = SendSink(parts: partsByID)
-            let summary = try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) }
+            let run = Task { try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) } }
+            let interrupt = InterruptHandler { run.cancel() }
+            let summary: DispatchSummary
+            do {
+                summary = try await run.value
+            } catch let cancelled as DispatchCancelled {
+                summary = cancelled.summary
+            }
+            interrupt.stop()
             progress.finish()
-            if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
+            await SendGateways.close(gateway)
 
             let mask = SecretMask(gatewayConfiguration.secretValues)
             report.result = SendReport.Result(summary, partsAccepted: sink.partsAccepted, mask: mask)
             output(report)
+            if summary.unfinished > 0 { throw ExitCode(130) }
             return summary.failed > 0
         }
         if failed { throw ExitCode(2) }
@@ -256,6 +261,8 @@ struct SendReport: Encodable {
     var byChannel: [String: Int]
     /// SMS parts of those messages.
     var parts: Int
+    /// Per segment: recipients, messages ready, unreachable and render failures with reasons.
+    var segments: [CampaignMessageSet.SegmentCount]
     var result: Result?
 
     init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, today: Day,
@@ -280,6 +287,7 @@ struct SendReport: Encodable {
         for m in toSend { channels[m.channel.rawValue, default: 0] += 1 }
         byChannel = channels
         self.parts = parts
+        segments = set.segments
     }
 
     /// The same reason from several segments counted once.

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
+import Synchronization
 
 /// Runs an async command body, turning `OutreachError`s into a clean stderr
 /// message and exit code 1 (the async twin of `reportingErrors`).
@@ -34,6 +36,26 @@ struct UnavailableTransport: HTTPTransport {
     var reason: String
     func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         throw TransportError(kind: .invalidRequest, detail: "libcurl is not available: \(reason)")
+    }
+}
+
+/// Builds the gateway `send` and `gateway test` use (through the project's
+/// `GatewayFactory`), with `wrap` around each HTTP transport (the exchange
+/// recorder), and closes what it holds open afterwards.
+enum SendGateways {
+    static func make(_ configuration: GatewayConfiguration, projectRoot: String,
+                     wrap: (GatewayConfiguration, any HTTPTransport) -> any HTTPTransport = { $1 }) throws(OutreachError) -> any MessageGateway {
+        do {
+            return try GatewayFactory.make(configuration, projectRoot: projectRoot) { c in wrap(c, SendTransport.make(for: c)) }
+        } catch {
+            throw OutreachError(.invalidProject, error.description, at: configuration.location)
+        }
+    }
+
+    /// Lets a gateway finish and close what it holds open (outbox file, SMTP sessions).
+    static func close(_ gateway: any MessageGateway) async {
+        if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
+        if let smtp = gateway as? SMTPGateway { await smtp.shutdown() }
     }
 }
 
@@ -93,4 +115,34 @@ func clockText(_ seconds: Double?) -> String {
     guard let seconds, seconds.isFinite, seconds >= 0 else { return "—" }
     let s = Int(seconds.rounded())
     return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+}
+
+/// The first Ctrl-C runs `action` (a graceful stop); a second one quits at once.
+final class InterruptHandler: @unchecked Sendable {
+    // A DispatchSource is thread-safe; it is only resumed and cancelled here.
+    private let source: any DispatchSourceSignal
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        let count = Mutex(0)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            let n = count.withLock { c -> Int in
+                c += 1
+                return c
+            }
+            if n == 1 {
+                printError("\ninterrupted: finishing the attempts in flight, sending nothing new (Ctrl-C again to quit at once)")
+                action()
+            } else {
+                exit(130)
+            }
+        }
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
 }
