@@ -188,7 +188,10 @@ extension SQLiteLedger {
                 UPDATE ledger SET state = 'uncertain', last_detail = 'in flight when the previous run stopped', updated_at = ?
                 WHERE state = 'sending'
                 """, arguments: [now])
-            return db.changesCount
+            let recovered = db.changesCount
+            // Parked delivery reports older than a day will never find their message.
+            try db.execute(sql: "DELETE FROM pending_report WHERE at < ?", arguments: [now - 86_400_000])
+            return recovered
         }
     }
 
