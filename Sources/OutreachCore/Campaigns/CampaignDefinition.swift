@@ -3,7 +3,7 @@
 /// how (channel, gateway, sender).
 ///
 /// The schedule is read and checked here; `outreach plan` shows it and the
-/// scheduler (coming) runs it.
+/// scheduler (`outreach run`, OutreachScheduler) runs it.
 public struct CampaignDefinition: Sendable {
     /// One part of the audience with the template variant it receives.
     public struct Segment: Sendable, Equatable {
