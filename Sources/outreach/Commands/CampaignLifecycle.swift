@@ -18,7 +18,7 @@ struct Launch: AsyncParsableCommand {
     @Option(name: .long, help: "Ledger file, instead of PROJECT/.outreach/ledger.sqlite.") var ledger: String?
 
     func run() async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
             let store = try workspace.openLedger(ledger)
@@ -66,7 +66,7 @@ struct Launch: AsyncParsableCommand {
 enum CampaignStateChange {
     static func change(_ campaign: String, to state: CampaignState, options: ProjectOptions, clock: ClockOptions,
                        ledger: String?, done: String) async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
             let store = try workspace.openLedger(ledger)

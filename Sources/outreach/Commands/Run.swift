@@ -29,7 +29,7 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Log each tick at info level on stderr.") var verbose = false
 
     func run() async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let project = workspace.project
             let clock = try self.clock.clock()

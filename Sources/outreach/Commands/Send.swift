@@ -49,7 +49,7 @@ struct Send: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let failed = try await reportingErrorsAsync { () async throws -> Bool in
+        let failed = try await reportingErrors { () async throws -> Bool in
             let workspace = try options.load()
             let project = workspace.project
             guard let definition = project.campaign(campaign) else {
