@@ -48,7 +48,8 @@ struct Launch: AsyncParsableCommand {
             } else {
                 print("Sends: none planned in the next year for today's audience")
             }
-            print("Gateway: \(definition.gateway ?? "none")  sender: \(definition.sender ?? "gateway default")")
+            let gateways = definition.channels.map { "\($0.rawValue): \(definition.gateway(for: $0) ?? "none")" }.joined(separator: ", ")
+            print("Gateway: \(gateways)  sender: \(definition.sender ?? "gateway default")")
             if !yes {
                 FileHandle.standardError.write(Data("Launch '\(definition.name)' to \(grouped(preview.recipients)) recipient(s)? Type yes to launch: ".utf8))
                 guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {

@@ -39,17 +39,19 @@ struct Run: AsyncParsableCommand {
 
             // Campaigns and their gateways: any problem stops the start, before anything is sent.
             var scheduled: [ScheduledCampaign] = []
-            var gatewayOfCampaign: [String: String] = [:]
+            var gatewayOfCampaign: [String: [Channel: String]] = [:]
             var configurations: [String: GatewayConfiguration] = [:]
             for definition in project.campaigns {
                 let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
                                                  contactFields: workspace.contactFields)
                 scheduled.append(ScheduledCampaign(definition: definition, composer: composer))
-                guard let name = definition.gateway else { continue }
-                let configuration = try configurations[name] ?? project.gateway(named: name)
-                try Send.checkChannels(definition, gateway: configuration)
-                configurations[name] = configuration
-                gatewayOfCampaign[definition.name] = name
+                guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
+                let byChannel = try Send.channelGateways(definition)
+                for name in Set(byChannel.values) where configurations[name] == nil {
+                    configurations[name] = try project.gateway(named: name)
+                }
+                try Send.checkChannels(definition, gateways: Array(configurations.values))
+                gatewayOfCampaign[definition.name] = byChannel
             }
             var lanes: [DispatchLane] = []
             var gateways: [any MessageGateway] = []
@@ -74,7 +76,7 @@ struct Run: AsyncParsableCommand {
             let routes = settings.routes
             let gatewayFor = gatewayOfCampaign
             let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
-                routes.campaign(of: message.id).flatMap { gatewayFor[$0] }
+                routes.campaign(of: message.id).flatMap { gatewayFor[$0]?[message.channel] }
             })
             guard let populationPath = project.populationPath else {
                 throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
@@ -103,9 +105,7 @@ struct Run: AsyncParsableCommand {
             let forceQuit = Self.secondInterruptExits()
             try await group.run()
             forceQuit.cancel()
-            for gateway in gateways {
-                if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
-            }
+            for gateway in gateways { await SendGateways.close(gateway) }
         }
     }
 

@@ -57,14 +57,14 @@ struct Send: AsyncParsableCommand {
                 if let close = NameSuggestion.closest(to: campaign, in: project.campaigns.map(\.name)) { hint = "did you mean '\(close)'? " + hint }
                 throw OutreachError(.unknownName, "no campaign '\(campaign)'", hint: hint)
             }
-            guard let gatewayName = definition.gateway else {
-                throw OutreachError(.invalidProject, "campaign '\(definition.name)' has no gateway",
-                                    at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                    hint: "add gateway: NAME, one of gateways.yaml")
-            }
+            let channelGateways = try Self.channelGateways(definition)
+            let gatewayNames = Array(Set(channelGateways.values)).sorted()
             // Gateway problems (a missing ${ENV} secret…) stop a real send before any rendering.
-            let gatewayConfiguration: GatewayConfiguration? = dryRun ? nil : try project.gateway(named: gatewayName)
-            if let gatewayConfiguration { try Self.checkChannels(definition, gateway: gatewayConfiguration) }
+            var configurations: [GatewayConfiguration] = []
+            if !dryRun {
+                configurations = try gatewayNames.map { name throws(OutreachError) in try project.gateway(named: name) }
+                try Self.checkChannels(definition, gateways: configurations)
+            }
 
             let (population, _) = try workspace.population()
             let builder = CampaignMessages(catalog: try workspace.catalog(), templates: try workspace.channelTemplates(for: definition),
@@ -76,10 +76,10 @@ struct Send: AsyncParsableCommand {
             var partsByID: [String: Int] = [:]
             for m in messages where m.channel == .sms { partsByID[m.id] = SMSText.info(m.text).parts }
 
-            var report = SendReport(set, definition: definition, population: population.count, gateway: gatewayName,
+            var report = SendReport(set, definition: definition, population: population.count, gateway: gatewayNames.joined(separator: ", "),
                                     today: workspace.today, toSend: messages, parts: partsByID.values.reduce(0, +),
                                     limit: limit, dryRun: dryRun)
-            guard let gatewayConfiguration else {
+            guard !dryRun else {
                 output(report)
                 return false
             }
@@ -87,13 +87,18 @@ struct Send: AsyncParsableCommand {
             var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
             logger[metadataKey: "campaign"] = "\(definition.name)"
-            let gateway = try SendGateways.make(gatewayConfiguration, projectRoot: project.root)
-            let lane = DispatchLane(gateway: gateway, rate: Self.stricter(gatewayConfiguration.rate, definition.throttle),
-                                    concurrency: gatewayConfiguration.concurrency, retry: gatewayConfiguration.retry)
+            var gateways: [any MessageGateway] = []
+            var lanes: [DispatchLane] = []
+            for configuration in configurations {
+                let gateway = try SendGateways.make(configuration, projectRoot: project.root)
+                gateways.append(gateway)
+                lanes.append(DispatchLane(gateway: gateway, rate: Self.stricter(configuration.rate, definition.throttle),
+                                          concurrency: configuration.concurrency, retry: configuration.retry))
+            }
             var dispatchConfiguration = Dispatcher.Configuration()
             dispatchConfiguration.expectedTotal = messages.count
-            let dispatcher = Dispatcher(lanes: [lane], configuration: dispatchConfiguration, logger: logger,
-                                        route: { _ in gatewayName })
+            let dispatcher = Dispatcher(lanes: lanes, configuration: dispatchConfiguration, logger: logger,
+                                        route: { message in channelGateways[message.channel] })
             let progress = ProgressLine(tty: isatty(2) == 1)
             let sink = SendSink(parts: partsByID)
             let run = Task { try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) } }
@@ -106,9 +111,9 @@ struct Send: AsyncParsableCommand {
             }
             interrupt.stop()
             progress.finish()
-            await SendGateways.close(gateway)
+            for gateway in gateways { await SendGateways.close(gateway) }
 
-            let mask = SecretMask(gatewayConfiguration.secretValues)
+            let mask = SecretMask(configurations.flatMap(\.secretValues))
             report.result = SendReport.Result(summary, partsAccepted: sink.partsAccepted, mask: mask)
             output(report)
             if summary.unfinished > 0 { throw ExitCode(130) }
@@ -125,14 +130,32 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    /// A campaign's channels must all be ones its gateway carries (a file outbox takes any).
-    static func checkChannels(_ campaign: CampaignDefinition, gateway: GatewayConfiguration) throws(OutreachError) {
-        if case .file = gateway.settings { return }
-        for channel in campaign.channels where channel != gateway.channel {
-            throw OutreachError(.invalidProject,
-                                "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(gateway.name)' carries \(gateway.channel.rawValue)",
-                                at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                hint: "use a gateway for \(channel.rawValue), or remove \(channel.rawValue) from the campaign's channel")
+    /// The gateway name for each of the campaign's channels (`gateway: NAME`
+    /// or `gateway: {sms: NAME, email: NAME}`); every channel needs one.
+    static func channelGateways(_ campaign: CampaignDefinition) throws(OutreachError) -> [Channel: String] {
+        var result: [Channel: String] = [:]
+        for channel in campaign.channels {
+            guard let name = campaign.gateway(for: channel) else {
+                throw OutreachError(.invalidProject, "campaign '\(campaign.name)' has no gateway for \(channel.rawValue)",
+                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "add gateway: NAME (one of gateways.yaml), or gateway: {sms: NAME, email: NAME}")
+            }
+            result[channel] = name
+        }
+        return result
+    }
+
+    /// Each channel's gateway must carry that channel (a file outbox takes any).
+    static func checkChannels(_ campaign: CampaignDefinition, gateways: [GatewayConfiguration]) throws(OutreachError) {
+        for channel in campaign.channels {
+            guard let name = campaign.gateway(for: channel), let gateway = gateways.first(where: { $0.name == name }) else { continue }
+            if case .file = gateway.settings { continue }
+            if channel != gateway.channel {
+                throw OutreachError(.invalidProject,
+                                    "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(gateway.name)' carries \(gateway.channel.rawValue)",
+                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "name a gateway per channel: gateway: {sms: NAME, email: NAME}")
+            }
         }
     }
 
