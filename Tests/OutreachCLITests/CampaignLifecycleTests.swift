@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// Launch is deliberate, states move as an operator expects, `run` sends
@@ -95,5 +96,50 @@ struct CampaignLifecycleTests {
         out = try CLIRunner.run(["status"], in: dir)
         #expect(out.stdout.contains("both_channels"))
         #expect(out.stdout.contains("completed"))
+    }
+
+    @Test("Ctrl-C once waits for in-flight sends; a second Ctrl-C exits at once and the next run puts them in doubt")
+    func secondInterrupt() async throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["back_to_school", "residency_notice", "vaccination_email", "vaccination_round"] {
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("campaigns/\(name).yaml"))
+        }
+        // A gateway nobody answers on, with long back-offs: the run stays busy retrying.
+        try write("""
+            gateways:
+              dead:
+                type: kannel
+                url: http://127.0.0.1:9/cgi-bin/sendsms
+                username: u
+                password: ${DEAD_PASSWORD}
+                retry: {attempts: 5, backoff: 20s}
+            """, to: "gateways.yaml", in: dir)
+        try write("title: now\naudience: mothers\ntemplate: vaccination_reminder\nchannel: sms\ngateway: dead\nsender: MOH\n",
+                  to: "campaigns/now.yaml", in: dir)
+        setenv("DEAD_PASSWORD", "x", 1)
+        #expect(try CLIRunner.run(["launch", "now", "--at", at, "--yes"], in: dir).status == 0)
+        let run = Process()
+        run.executableURL = CLIRunner.executable
+        run.arguments = ["run", "--at", at]
+        run.currentDirectoryURL = dir
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        try await Task.sleep(for: .seconds(3))
+        kill(run.processIdentifier, SIGINT)
+        try await Task.sleep(for: .seconds(1))
+        #expect(run.isRunning)                      // graceful: waiting for the retries in flight
+        kill(run.processIdentifier, SIGINT)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while run.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!run.isRunning)
+        #expect(run.terminationStatus == 130)
+        #expect(try CLIRunner.run(["run", "--once", "--at", at], in: dir).status == 0)
+        let report = try #require(try CLIRunner.json(try CLIRunner.run(["report", "now", "--json"], in: dir)) as? [String: Any])
+        let total = try #require(report["total"] as? [String: Any])
+        let skipped = try #require(total["skipped"] as? [String: Int])
+        #expect((skipped["in_doubt"] ?? 0) > 0, "\(total)")
+        #expect(total["sending"] as? Int == 0 && total["queued"] as? Int == 0)
     }
 }
