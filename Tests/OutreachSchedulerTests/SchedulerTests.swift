@@ -134,6 +134,7 @@ struct SchedulerTests {
         _ = try await first.materialise(now: f.clock.now())
         let claimed = try await f.ledger.claim(ClaimRequest(limit: 100, now: f.clock.now(), campaigns: ["vaccination_round"]))
         #expect(!claimed.isEmpty)
+        try await f.ledger.markAttempted(claimed.map(\.messageID), at: f.clock.now())
         let restarted = try f.scheduler([campaign])
         let recovery = try await restarted.recover()
         #expect(recovery.uncertain == claimed.count)

@@ -70,6 +70,7 @@ struct LedgerKillTests {
         while true {
             let claimed = try await ledger.claim(ClaimRequest(limit: 50, now: at(1)))
             if claimed.isEmpty { return }
+            try await ledger.markAttempted(claimed.map(\.messageID), at: at(1))   // before anything leaves
             for entry in claimed { try outbox.write(contentsOf: Data((entry.messageID + "\n").utf8)) }
             try await Task.sleep(for: .milliseconds(2))  // the gateway's round trip
             _ = try await ledger.record(accepted(claimed), at: at(2))

@@ -47,7 +47,10 @@ struct LedgerTransitionTests {
             case .reportFailed: _ = try await ledger.recordDeliveryReports([DeliveryReport(key: .messageID(id), status: .failed, at: now)])
             case .reportExpired: _ = try await ledger.recordDeliveryReports([DeliveryReport(key: .messageID(id), status: .expired, at: now)])
             case .release: _ = try await ledger.release([id], at: now)
-            case .recover: _ = try await ledger.recoverInterrupted(at: now)
+            case .recover:
+                // An attempt was under way (a claimed, never-attempted entry is queued again: LedgerAttemptTests).
+                try await ledger.markAttempted([id], at: now)
+                _ = try await ledger.recoverInterrupted(at: now)
             case .skip: _ = try await ledger.skip([id], reason: .renderFailed, detail: nil, at: now)
             case .resend: _ = try await ledger.resolveUncertain(campaign: "vaccination_round", policy: .resend, at: now)
             case .skipUncertain: _ = try await ledger.resolveUncertain(campaign: "vaccination_round", policy: .skip, at: now)
@@ -68,7 +71,9 @@ struct LedgerTransitionTests {
             _ = try await ledger.claim(ClaimRequest(limit: 1, now: at(1)))
             switch state {
             case .sending: break
-            case .uncertain: _ = try await ledger.recoverInterrupted(at: at(2))
+            case .uncertain:
+                try await ledger.markAttempted([id], at: at(1))
+                _ = try await ledger.recoverInterrupted(at: at(2))
             default:
                 _ = try await ledger.record(accepted([entry]), at: at(2))
                 if let status = DeliveryReport.Status(rawValue: state.rawValue) {

@@ -109,10 +109,11 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    /// Claimed messages are `sending` in the ledger from the claim on, so a
-    /// crash leaves in doubt what was claimed and not yet recorded: claim
-    /// about a tenth of a second of traffic at a time (at least two rounds
-    /// of the gateways' concurrency) and record outcomes within 0.1 s.
+    /// A crash leaves in doubt only attempts under way and answers not yet
+    /// recorded (claimed messages whose first attempt never started are
+    /// queued again): record outcomes within 0.1 s, and claim about a tenth
+    /// of a second of traffic at a time (at least two rounds of the
+    /// gateways' concurrency) so a pause or cancel takes effect quickly.
     static func dispatchConfiguration(_ lanes: [DispatchLane]) -> Dispatcher.Configuration {
         var configuration = Dispatcher.Configuration()
         let concurrency = lanes.map(\.concurrency).max() ?? 8
