@@ -4,6 +4,7 @@ import Logging
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
+import OutreachStore
 import Synchronization
 
 /// `outreach send CAMPAIGN --now`: renders the campaign's audience and sends
@@ -34,6 +35,9 @@ struct Send: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print the summary as JSON on standard output.")
     var json = false
+
+    @Option(name: .long, help: "Ledger file holding the suppression list, instead of the project's.")
+    var ledger: String?
 
     @Option(name: .long, help: "Occurrence id in message ids (default: the evaluation day, YYYY-MM-DD).")
     var occurrence: String?
@@ -71,12 +75,16 @@ struct Send: AsyncParsableCommand {
                                            contactFields: workspace.contactFields, today: workspace.today,
                                            occurrence: occurrence ?? workspace.today.iso)
             let set = try builder.build(definition, population: population)
-            var messages = set.messages
+            // The suppression list holds here too: an opted-out person is never sent anything.
+            let suppressed = try await Self.optedOutAddresses(workspace, ledger: ledger)
+            var messages = set.messages.filter { !suppressed.contains(ContactAddress($0.to)?.value ?? $0.to) }
+            let optedOut = set.messages.count - messages.count
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
             var partsByID: [String: Int] = [:]
             for m in messages where m.channel == .sms { partsByID[m.id] = SMSText.info(m.text).parts }
 
             var report = SendReport(set, definition: definition, population: population.count, gateway: gatewayNames.joined(separator: ", "),
+                                    optedOut: optedOut,
                                     today: workspace.today, toSend: messages, parts: partsByID.values.reduce(0, +),
                                     limit: limit, dryRun: dryRun)
             guard !dryRun else {
@@ -128,6 +136,15 @@ struct Send: AsyncParsableCommand {
         } else {
             print(report.text)
         }
+    }
+
+    /// The project's suppression list (empty when the project has no ledger yet).
+    static func optedOutAddresses(_ workspace: Workspace, ledger: String?) async throws -> Set<String> {
+        let configured = workspace.project.configuration.ledgerPath
+        let path = ledger ?? (configured.hasPrefix("/") ? configured
+                              : URL(fileURLWithPath: workspace.project.root).appendingPathComponent(configured).path)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return Set(try await workspace.openLedger(path).optOuts().map(\.address))
     }
 
     /// The gateway name for each of the campaign's channels (`gateway: NAME`
@@ -276,6 +293,8 @@ struct SendReport: Encodable {
     var unreachableReasons: [CampaignPreview.Count]
     var renderFailures: Int
     var renderFailureReasons: [CampaignPreview.Count]
+    /// Rendered and addressed, but on the suppression list: not sent.
+    var optedOut: Int
     /// Messages rendered and addressed.
     var ready: Int
     var limit: Int?
@@ -288,8 +307,9 @@ struct SendReport: Encodable {
     var segments: [CampaignMessageSet.SegmentCount]
     var result: Result?
 
-    init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, today: Day,
+    init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, optedOut: Int, today: Day,
          toSend: [OutboundMessage], parts: Int, limit: Int?, dryRun: Bool) {
+        self.optedOut = optedOut
         campaign = definition.name
         title = definition.title
         occurrence = set.occurrence
@@ -338,6 +358,7 @@ struct SendReport: Encodable {
         out.append("  unreachable \(grouped(unreachable))")
         for u in unreachableReasons { out.append("    \(grouped(u.count)) — \(u.reason)  e.g. \(u.examples.joined(separator: ", "))") }
         out.append("  render failures \(grouped(renderFailures))")
+        if optedOut > 0 { out.append("  opted out \(grouped(optedOut)) (on the suppression list; not sent)") }
         for f in renderFailureReasons { out.append("    \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }
         let channels = byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
         var line = "Messages \(grouped(messages))"
