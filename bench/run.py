@@ -537,7 +537,7 @@ def measure_durable(ctx, records):
     check = (f"{accepted:,} accepted = {arrived:,} arrived at nginx; {skipped:,} skipped "
              f"({', '.join(f'{k} {v:,}' for k, v in sorted(total['skipped'].items()))}); failed {total['failed']}")
     peer, peer_name, met = None, "", None
-    rss_ok = sent.rss_kib < 300 * 1024
+    rss_ok = sent.rss_kib * 1024 < 300e6    # the issue's "300 MB", read strictly: 286 MiB
     base = ctx.dispatch.get("kannel")
     if base:
         base_rate, base_run = base
@@ -550,7 +550,7 @@ def measure_durable(ctx, records):
                       "arrived": arrived, "parts": total["parts"], "launchSeconds": launched.wall,
                       "launchRSSMiB": mib(launched.rss_kib), "connections": c,
                       "ledgerBytes": os.path.getsize(ledger) if os.path.exists(ledger) else None}, sent.cpu),
-                peer, peer_name, "≥ 50% of 3's rate, RSS < 300 MB", met if base else rss_ok, check, agree,
+                peer, peer_name, "≥ 50% of 3's rate, RSS < 300 MB (286 MiB)", met if base else rss_ok, check, agree,
                 f"msg/s = accepted / wall of `outreach run --once`, which includes materialising (importing the "
                 f"CSV, segmenting, rendering, inserting {total['targeted']:,} ledger entries) as well as sending; "
                 f"run took {sent.wall:.1f} s (cpu {sent.cpu:.1f}); launch (preview, not timed) {launched.wall:.1f} s, "
