@@ -417,32 +417,44 @@ def measure_http(ctx, records):
     c = ctx.args.connections
     seconds = 2 if ctx.smoke else ctx.args.wrk_seconds
     count = ctx.args.http_count or (5_000 if ctx.smoke else 300_000)
+    rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
+    wrks, ours = [], {"kannel": [], "GET": []}
     with Nginx() as nginx:
         url = nginx.url()
-        log(f"HTTP dispatch: wrk -t1 -c{c} -d{seconds}s against nginx (1 worker)")
-        wrk = run([WRK, "-t1", f"-c{c}", f"-d{seconds}s", url])
-        wrk_rate = wrk_figure(wrk)
-        ours = {}
-        for shape, extra in (("kannel", []), ("GET", ["--raw"])):
-            log(f"HTTP dispatch: outreach bench-http {' '.join(extra)} --count {count:,} --connections {c}")
-            r = ctx.outreach("bench-http", "--url", url, "--count", str(count), "--connections", str(c), "--json", *extra)
-            ours[shape] = (r, r.json())
+        # The machine is shared: each program runs `rounds` times, taking
+        # turns, and keeps its best round (all rounds are in the details).
+        for round_ in range(rounds):
+            log(f"HTTP dispatch ({round_ + 1}/{rounds}): wrk -t1 -c{c} -d{seconds}s against nginx (1 worker)")
+            w = run([WRK, "-t1", f"-c{c}", f"-d{seconds}s", url])
+            wrks.append((w, wrk_figure(w)))
+            for shape, extra in (("kannel", []), ("GET", ["--raw"])):
+                log(f"HTTP dispatch ({round_ + 1}/{rounds}): outreach bench-http {' '.join(extra)} --count {count:,} --connections {c}")
+                r = ctx.outreach("bench-http", "--url", url, "--count", str(count), "--connections", str(c), "--json", *extra)
+                ours[shape].append((r, r.json()))
+    wrk, wrk_rate = max(wrks, key=lambda x: x[1]["rate"])
+    wrk_rate = dict(wrk_rate, errors="; ".join(x[1]["errors"] for x in wrks if x[1]["errors"]),
+                    rounds=[round(x[1]["rate"]) for x in wrks])
     wrk_side = Side(wrk_rate["rate"], wrk.wall, mib(wrk.rss_kib),
                     {"requests": wrk_rate["requests"], "seconds": seconds, "errors": wrk_rate["errors"],
+                     "rounds": wrk_rate["rounds"],
                      "cpuMicrosecondsPerRequest": 1e6 * wrk.cpu / max(wrk_rate["requests"], 1)}, wrk.cpu)
     rows = []
     for shape, label in (("kannel", "Kannel-shaped (Arabic text, KannelGateway)"), ("GET", "bare GETs (--raw)")):
-        r, figures = ours[shape]
+        r, figures = max(ours[shape], key=lambda x: x[1]["requestsPerSecond"])
+        figures = dict(figures, rounds=[round(x[1]["requestsPerSecond"]) for x in ours[shape]],
+                       acceptedEveryRound=all(x[1]["accepted"] == count for x in ours[shape]))
         rate = figures["requestsPerSecond"]
         ctx.dispatch[shape] = (rate, r)
-        agree = figures["accepted"] == count and not wrk_rate["errors"]
+        agree = figures["acceptedEveryRound"] and not wrk_rate["errors"]
         rows.append(Row(f"HTTP dispatch: {label}", count, "msg/s",
                         Side(rate, r.wall, mib(r.rss_kib),
                              dict(figures, cpuMicrosecondsPerRequest=1e6 * r.cpu / count), r.cpu),
                         wrk_side, f"wrk -t1 -c{c}", "≥ 70% of wrk", rate >= 0.7 * wrk_rate["rate"],
                         f"{figures['accepted']:,}/{count:,} accepted (202); wrk: "
                         + (wrk_rate["errors"] or "no errors, every answer 2xx"), agree,
-                        f"C={c} connections both; nginx one worker; CPU per request: ours "
+                        f"C={c} connections both; nginx one worker; best of {rounds} alternating rounds "
+                        f"(ours {', '.join(f'{x:,}' for x in figures['rounds'])}; wrk "
+                        f"{', '.join(f'{x:,}' for x in wrk_rate['rounds'])}); CPU per request: ours "
                         f"{1e6 * r.cpu / count:.0f} µs, wrk {1e6 * wrk.cpu / max(wrk_rate['requests'], 1):.0f} µs"))
     return rows
 
@@ -524,7 +536,8 @@ def measure_durable(ctx, records):
         log(f"durable sending, {records:,} records: outreach launch bench_send")
         launched = run([ctx.bin, "launch", "bench_send", "--yes", "--at", at, *common], env=env)
         log(f"durable sending, {records:,} records: outreach run --once (ledger, {c} connections)")
-        sent = run([ctx.bin, "run", "--once", "--at", at, *common], env=env)
+        started = time.time()
+        sent = run([ctx.bin, "run", "--once", "--verbose", "--at", at, *common], env=env)
         nginx.stop()
         arrived = nginx.arrived()
     report = run([ctx.bin, "report", "bench_send", "--json", *common]).json()
@@ -532,6 +545,18 @@ def measure_durable(ctx, records):
     accepted = total["accepted"]
     skipped = sum(total["skipped"].values())
     rate = accepted / sent.wall
+    # `--verbose` logs (to the second) when the due sends were materialised:
+    # before it, import + segmentation + rendering + ledger inserts; after, sending.
+    materialised = re.search(r"^(\S+) info \S+ .*materialised due sends", sent.stderr, re.M)
+    materialise_seconds = None
+    if materialised:
+        at_time = datetime.datetime.strptime(materialised.group(1), "%Y-%m-%dT%H:%M:%S%z").timestamp()
+        materialise_seconds = min(max(at_time - started, 0.0), sent.wall)
+    phases = ""
+    if materialise_seconds is not None and sent.wall - materialise_seconds > 0:
+        send_seconds = sent.wall - materialise_seconds
+        phases = (f"; about {materialise_seconds:.0f} s materialising, then {send_seconds:.0f} s sending "
+                  f"({accepted / send_seconds:,.0f} msg/s while sending; log times are to the second)")
     agree = (arrived == accepted and total["failed"] == 0 and total["queued"] == 0 and total["sending"] == 0
              and accepted + skipped == total["targeted"])
     check = (f"{accepted:,} accepted = {arrived:,} arrived at nginx; {skipped:,} skipped "
@@ -549,11 +574,12 @@ def measure_durable(ctx, records):
                      {"accepted": accepted, "targeted": total["targeted"], "skipped": total["skipped"],
                       "arrived": arrived, "parts": total["parts"], "launchSeconds": launched.wall,
                       "launchRSSMiB": mib(launched.rss_kib), "connections": c,
+                      "materialiseSeconds": materialise_seconds,
                       "ledgerBytes": os.path.getsize(ledger) if os.path.exists(ledger) else None}, sent.cpu),
                 peer, peer_name, "≥ 50% of 3's rate, RSS < 300 MB (286 MiB)", met if base else rss_ok, check, agree,
                 f"msg/s = accepted / wall of `outreach run --once`, which includes materialising (importing the "
                 f"CSV, segmenting, rendering, inserting {total['targeted']:,} ledger entries) as well as sending; "
-                f"run took {sent.wall:.1f} s (cpu {sent.cpu:.1f}); launch (preview, not timed) {launched.wall:.1f} s, "
+                f"run took {sent.wall:.1f} s (cpu {sent.cpu:.1f}){phases}; launch (preview, not timed) {launched.wall:.1f} s, "
                 f"{mib(launched.rss_kib):.0f} MiB")]
 
 
@@ -742,6 +768,8 @@ def main():
     parser.add_argument("--connections", type=int, default=8,
                         help="HTTP connections: wrk's -c, bench-http's and the durable send's gateway's (3, 5)")
     parser.add_argument("--wrk-seconds", type=int, default=10, help="wrk's -d (3)")
+    parser.add_argument("--dispatch-rounds", type=int, default=2,
+                        help="rounds of wrk and bench-http, taking turns; each keeps its best (3; smoke: 1)")
     parser.add_argument("--http-count", type=int, help="requests bench-http makes (3); default 300,000, smoke 5,000")
     parser.add_argument("--smtp-sessions", type=int, default=4, help="SMTP sessions on both sides (4)")
     parser.add_argument("--smtp-size", type=int, default=1_000, help="message size in bytes on both sides (4)")
