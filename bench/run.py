@@ -13,11 +13,16 @@ Every program measured runs as a child process; its wall time is taken
 around it and its peak RSS comes from wait4's rusage. One table is printed
 and bench/results.json written (date, machine, versions, every figure).
 
-Adding a measurement (dispatch, SMTP, durable sending, planning — issue 5,
-3 to 6): write `def measure_x(ctx) -> list[Row]` and put it in
-MEASUREMENTS below, replacing its `None`. `ctx` (Context) has the data
-files, the binary, the peers' Python and helpers to run a child (`ctx.run`)
-and to record a row (`Row`).
+Adding a measurement: write `def measure_x(ctx, records) -> list[Row]` and
+put it in MEASUREMENTS below. `ctx` (Context) has the data files, the
+binary, the peers' Python and helpers to run a child (`ctx.outreach`,
+`run`); a row is a `Row`. A measurement whose peer is not installed raises
+`Unavailable("not available: …")`: its row says so and the suite goes on.
+
+Dispatch (3–5) runs its own servers on free loopback ports, started and
+stopped by the runner: nginx from bench/nginx.conf (one worker), postfix's
+smtp-sink (a fresh one per program, counting what it receives). No postfix
+daemon is involved.
 """
 import argparse
 import dataclasses
@@ -57,18 +62,24 @@ class Run:
             raise SystemExit(f"not JSON from {' '.join(self.argv)}:\n{self.stdout[:2000]}\n{self.stderr[:2000]}")
 
 
-def run(argv, check=True, cwd=ROOT, env=None):
-    """Runs argv, measuring wall time around it and peak RSS from wait4."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
+def run(argv, check=True, cwd=ROOT, env=None, stdout_path=None):
+    """Runs argv, measuring wall time around it and peak RSS from wait4.
+    A large output goes straight to `stdout_path` (see runner_rss_check)."""
+    with tempfile.TemporaryFile() as err:
+        out = open(stdout_path, "wb") if stdout_path else tempfile.TemporaryFile()
+        with out:
+            started = time.perf_counter()
+            child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env)
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - started
+            child.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            stdout = ""
+            if not stdout_path:
+                out.seek(0)
+                stdout = out.read().decode("utf-8", "replace")
         result = Run(argv, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, child.returncode,
-                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                     stdout, err.read().decode("utf-8", "replace"))
     if check and result.status != 0:
         raise SystemExit(f"failed ({result.status}): {' '.join(argv)}\n{result.stderr[-4000:]}")
     return result
@@ -138,6 +149,19 @@ class Context:
 
     def peer(self, script, *args):
         return run([self.python, os.path.join(HERE, script), *args])
+
+
+def runner_rss_check():
+    """The runner's own peak RSS, and a warning when it is large. On Linux a
+    child's ru_maxrss starts from the parent's memory at fork (vfork) time,
+    so a big runner would make every child after it look at least as big."""
+    import resource
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    warning = ""
+    if own > 64 * 1024:
+        warning = (f"the runner itself reached {mib(own):.0f} MiB: a child's peak RSS is never reported below "
+                   f"that, so smaller RSS figures after that point are not reliable")
+    return own, warning
 
 
 def log(text):
@@ -221,10 +245,10 @@ def measure_rendering(ctx, records):
     members = csv[:-4] + ".members.csv"
     if not os.path.exists(members):
         log("exporting the imported values for the PyICU peer")
-        exported = run([ctx.bin, "audience", "members", "everyone", "--format", "csv", "--project", project,
-                        "--population", csv, "--today", ctx.today])
-        with open(members + ".partial", "w", encoding="utf-8") as f:
-            f.write(exported.stdout)
+        # Straight to the file: read into this process, a million rows would
+        # inflate every later child's peak RSS (see runner_rss_check).
+        run([ctx.bin, "audience", "members", "everyone", "--format", "csv", "--project", project,
+             "--population", csv, "--today", ctx.today], stdout_path=members + ".partial")
         os.replace(members + ".partial", members)
     ours_out = os.path.join(DATA, f"render-ours-{records}.txt")
     peer_out = os.path.join(DATA, f"render-icu-{records}.txt")
@@ -817,6 +841,9 @@ def main():
     for r in rows:
         if r.notes:
             print(f"  {r.measurement} ({r.records:,}): {r.notes}")
+    runner_rss, rss_warning = runner_rss_check()
+    if rss_warning:
+        print(f"\n!!! {rss_warning}", file=sys.stderr)
     mismatches = [r for r in rows if r.agree is False]
     for r in mismatches:
         print(f"\n!!! {r.measurement} ({r.records:,}): outputs disagree: {r.check}", file=sys.stderr)
@@ -829,6 +856,7 @@ def main():
         "seconds": round(time.time() - started, 1),
         # Other work on the machine: wall times above suffer, CPU times less.
         "loadAverage": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
+        "runnerRSSMiB": round(mib(runner_rss), 1),
         "measurements": [dict(dataclasses.asdict(r), ratio=r.ratio) for r in rows],
         "pending": pending,
         "unavailable": [{"measurement": n, "reason": r} for n, r in unavailable],
