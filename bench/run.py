@@ -476,7 +476,8 @@ def measure_http(ctx, records):
                         wrk_side, f"wrk -t1 -c{c}", "≥ 70% of wrk", rate >= 0.7 * wrk_rate["rate"],
                         f"{figures['accepted']:,}/{count:,} accepted (202); wrk: "
                         + (wrk_rate["errors"] or "no errors, every answer 2xx"), agree,
-                        f"C={c} connections both; nginx one worker; best of {rounds} alternating rounds "
+                        f"C={c} connections both; nginx one worker; "
+                        + (f"best of {rounds} alternating rounds " if rounds > 1 else "one round ") +
                         f"(ours {', '.join(f'{x:,}' for x in figures['rounds'])}; wrk "
                         f"{', '.join(f'{x:,}' for x in wrk_rate['rounds'])}); CPU per request: ours "
                         f"{1e6 * r.cpu / count:.0f} µs, wrk {1e6 * wrk.cpu / max(wrk_rate['requests'], 1):.0f} µs"))
