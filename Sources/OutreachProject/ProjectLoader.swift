@@ -326,10 +326,26 @@ public struct ProjectLoader {
             }
             onUncertain = policy
         }
-        return CampaignDefinition(name: name, file: path, title: try map.string("title") ?? name, segments: segments,
+        // `gateway: NAME` for every channel, or `gateway: {sms: NAME, email: NAME}`.
+        var gateway: String?
+        var channelGateways: [Channel: String] = [:]
+        if let node = map.value("gateway") {
+            if case .mapping = node {
+                let byChannel = try MappingReader(file, node, what: "gateway")
+                try byChannel.rejectUnknownKeys(["sms", "email"], what: "gateway")
+                for channel in [Channel.sms, .email] {
+                    if let name = try byChannel.string(channel.rawValue) { channelGateways[channel] = name }
+                }
+            } else {
+                gateway = try map.string("gateway")
+            }
+        }
+        var definition = CampaignDefinition(name: name, file: path, title: try map.string("title") ?? name, segments: segments,
                                   exclude: try map.stringList("exclude") ?? [], channels: channels,
-                                  gateway: try map.string("gateway"), sender: try map.string("sender"), schedule: schedule,
+                                  gateway: gateway, sender: try map.string("sender"), schedule: schedule,
                                   throttle: throttle, frequencyCap: cap, onUncertain: onUncertain,
                                   smartEncoding: try map.bool("smart_encoding") ?? false)
+        definition.channelGateways = channelGateways
+        return definition
     }
 }

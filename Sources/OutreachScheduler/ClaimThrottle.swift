@@ -68,6 +68,10 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
 
     public func willSend(_ messages: [OutboundMessage]) async throws {}
 
+    public func willAttempt(_ messageIDs: [String]) async throws {
+        try await inner.willAttempt(messageIDs)
+    }
+
     public func didFinish(_ outcomes: [DeliveryOutcome]) async throws {
         try await inner.didFinish(outcomes)
         routes.finished(outcomes.map(\.messageID))

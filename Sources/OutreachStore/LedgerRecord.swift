@@ -113,18 +113,14 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     /// The core value; unknown raw strings (a newer writer) read as the
     /// safest meaning rather than crashing.
     var entry: LedgerEntry {
-        var entry = LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
-                                address: address, channel: Channel(rawValue: channel) ?? .sms, parts: parts,
-                                dueAt: Milliseconds.date(dueAt), queuedAt: Milliseconds.date(queuedAt),
-                                state: LedgerState(rawValue: state) ?? .uncertain,
-                                skipReason: skipReason.flatMap(SkipReason.init(rawValue:)), detail: lastDetail,
-                                payload: body.map { LedgerEntry.Payload(sender: sender, subject: subject, text: $0, html: html, language: language) })
-        entry.messageID = messageID
-        entry.attempts = attempts
-        entry.providerMessageID = providerMessageID
-        entry.sentAt = sentAt.map(Milliseconds.date)
-        entry.finishedAt = finishedAt.map(Milliseconds.date)
-        return entry
+        LedgerEntry(messageID: messageID, campaign: campaign, occurrence: occurrence, recipientID: recipientID,
+                    segment: segment, address: address, channel: Channel(rawValue: channel) ?? .sms, parts: parts,
+                    state: LedgerState(rawValue: state) ?? .uncertain,
+                    skipReason: skipReason.flatMap(SkipReason.init(rawValue:)), attempts: attempts,
+                    providerMessageID: providerMessageID, lastDetail: lastDetail,
+                    dueAt: Milliseconds.date(dueAt), queuedAt: Milliseconds.date(queuedAt),
+                    sentAt: sentAt.map(Milliseconds.date), finishedAt: finishedAt.map(Milliseconds.date),
+                    payload: body.map { LedgerEntry.Payload(sender: sender, subject: subject, text: $0, html: html, language: language) })
     }
 }
 

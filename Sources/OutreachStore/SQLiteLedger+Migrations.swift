@@ -96,6 +96,12 @@ extension SQLiteLedger {
                 """)
         }
 
+        // When the first attempt at a claimed message started: after a crash,
+        // claimed-but-never-attempted messages are queued again, not in doubt.
+        migrator.registerMigration("v4-attempted-at") { db in
+            try db.execute(sql: "ALTER TABLE ledger ADD COLUMN attempted_at INTEGER")
+        }
+
         return migrator
     }
 }

@@ -62,7 +62,7 @@ extension SQLiteLedger {
                 ORDER BY due_at, id LIMIT ?
                 """)
             let markSending = try db.cachedStatement(sql: """
-                UPDATE ledger SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state = 'queued'
+                UPDATE ledger SET state = 'sending', sent_at = ?, updated_at = ?, attempted_at = NULL WHERE id = ? AND state = 'queued'
                 """)
             let skip = try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = ?, finished_at = ?, updated_at = ?
@@ -181,14 +181,33 @@ extension SQLiteLedger {
         }
     }
 
+    public func markAttempted(_ messageIDs: [String], at now: Date) async throws {
+        guard !messageIDs.isEmpty else { return }
+        let now = Milliseconds.from(now)
+        try await write("mark attempted") { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE ledger SET attempted_at = ? WHERE message_id = ? AND state = 'sending' AND attempted_at IS NULL
+                """)
+            for id in messageIDs { try update.execute(arguments: [now, id]) }
+        }
+    }
+
     public func recoverInterrupted(at now: Date) async throws -> Int {
         let now = Milliseconds.from(now)
         return try await write("recover") { db in
+            // Claimed but never attempted: nothing left, so they simply wait their turn again.
+            try db.execute(sql: """
+                UPDATE ledger SET state = 'queued', sent_at = NULL, updated_at = ?
+                WHERE state = 'sending' AND attempted_at IS NULL
+                """, arguments: [now])
             try db.execute(sql: """
                 UPDATE ledger SET state = 'uncertain', last_detail = 'in flight when the previous run stopped', updated_at = ?
                 WHERE state = 'sending'
                 """, arguments: [now])
-            return db.changesCount
+            let recovered = db.changesCount
+            // Parked delivery reports older than a day will never find their message.
+            try db.execute(sql: "DELETE FROM pending_report WHERE at < ?", arguments: [now - 86_400_000])
+            return recovered
         }
     }
 

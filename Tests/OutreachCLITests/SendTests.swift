@@ -56,6 +56,26 @@ struct SendTests {
         #expect(out.stderr.isEmpty, "\(out.stderr)")
     }
 
+    @Test("--now honours the suppression list: an opted-out number is counted, not sent")
+    func optedOut() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Who would get a message: take the first, opt them out in another written form.
+        var out = try CLIRunner.run(["send", "back_to_school", "--now", "--today", "2026-11-29", "--json", "--occurrence", "first"], in: dir)
+        let victim = try #require(try Self.outboxLines(dir).first?["to"] as? String)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("out/outbox.jsonl"))
+        let local = "0" + victim.dropFirst(4)          // +9665… → 05…
+        #expect(try CLIRunner.run(["optout", "add", String(local)], in: dir).status == 0)
+        out = try CLIRunner.run(["send", "back_to_school", "--now", "--today", "2026-11-29", "--json"], in: dir)
+        #expect(out.status == 0, "\(out.stderr)")
+        let report = try #require(try CLIRunner.json(out) as? [String: Any])
+        #expect(report["optedOut"] as? Int == 1)
+        #expect(report["messages"] as? Int == 8)
+        let lines = try Self.outboxLines(dir)
+        #expect(lines.count == 8)
+        #expect(!lines.contains { $0["to"] as? String == victim })
+    }
+
     @Test("--limit sends only the first N; the text summary says so")
     func limit() throws {
         let dir = try CLIRunner.copyOfExampleProject()

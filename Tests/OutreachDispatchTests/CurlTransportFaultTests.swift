@@ -129,7 +129,8 @@ struct CurlTransportFaultTests {
         #expect(error?.kind == .timeout)
         #expect(error?.curlCode == 28)
         #expect(elapsed >= .milliseconds(290))
-        #expect(elapsed < .seconds(3))
+        // Far below "never": generous, since a loaded CI machine can be slow to schedule the engine thread.
+        #expect(elapsed < .seconds(20))
     }
 
     @Test("a reset or a connection closed without an answer is connectionReset")
@@ -207,7 +208,8 @@ struct CurlTransportFaultTests {
         task.cancel()
         let error = await task.value
         #expect(error?.detail == "cancelled")
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Well before the request's own 30 s timeout (generous for a loaded machine).
+        #expect(ContinuousClock.now - start < .seconds(20))
         // The engine still works afterwards.
         #expect(try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/ok")).status == 202)
     }

@@ -64,9 +64,9 @@ struct KannelOutcomeTests {
         #expect(outcome(202, "0: Accepted for delivery", headers: [HTTPHeader("Retry-After", "7")]).retryAfterSeconds == nil)
         #expect(outcome(503, "busy", headers: [HTTPHeader("Retry-After", "soon")]).retryAfterSeconds == nil)
         let now = Date(timeIntervalSince1970: 1_795_000_000)
-        let later = KannelGateway.retryAfterSeconds("Wed, 18 Nov 2026 11:06:50 GMT", now: now)
+        let later = HTTPResponseClassifier.retryAfterSeconds("Wed, 18 Nov 2026 11:06:50 GMT", now: now)
         // 1_795_000_000 is 2026-11-18T11:06:40Z: ten seconds later.
         #expect(later == 10)
-        #expect(KannelGateway.retryAfterSeconds("Wed, 18 Nov 2026 11:00:00 GMT", now: now) == 0)
+        #expect(HTTPResponseClassifier.retryAfterSeconds("Wed, 18 Nov 2026 11:00:00 GMT", now: now) == 0)
     }
 }

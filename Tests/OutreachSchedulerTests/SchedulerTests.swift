@@ -134,6 +134,7 @@ struct SchedulerTests {
         _ = try await first.materialise(now: f.clock.now())
         let claimed = try await f.ledger.claim(ClaimRequest(limit: 100, now: f.clock.now(), campaigns: ["vaccination_round"]))
         #expect(!claimed.isEmpty)
+        try await f.ledger.markAttempted(claimed.map(\.messageID), at: f.clock.now())
         let restarted = try f.scheduler([campaign])
         let recovery = try await restarted.recover()
         #expect(recovery.uncertain == claimed.count)
@@ -146,5 +147,30 @@ struct SchedulerTests {
             #expect(counts.count(.accepted) == claimed.count)
             #expect(try f.outbox().count == claimed.count)
         }
+    }
+}
+
+@Suite("Scheduler: throttle")
+struct SchedulerThrottleTests {
+    @Test("a campaign's throttle spaces its sends on the scheduler's clock")
+    func throttle() async throws {
+        let launch = utc("2026-11-29T06:00:00Z")   // 09:00 Riyadh
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        var notice = CampaignDefinition(name: "notice", title: "notice",
+                                        segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
+                                        channels: [.sms], gateway: "outbox", sender: "MOH")
+        notice.throttle = RateLimit(perSecond: 2)
+        notice.frequencyCap = .some(nil)
+        try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
+        let scheduler = try f.scheduler([notice])
+        _ = try await scheduler.tick()
+        let sent = try await f.ledger.entries(campaign: "notice", state: .accepted, limit: 100)
+        let times = sent.compactMap(\.sentAt).sorted()
+        #expect(times.count >= 4)
+        // Two a second: n messages span at least (n - 1) / 2 seconds, burst 1.
+        let span = times.last!.timeIntervalSince(times.first!)
+        #expect(span >= Double(times.count - 1) / 2 - 0.01, "\(times.count) messages in \(span) s")
+        #expect(try f.outbox().count == sent.count)
     }
 }

@@ -15,11 +15,13 @@ struct LedgerRecoveryTests {
             let ledger = try temporary.open()
             _ = try await ledger.materialise(entries(100), at: t0)
             try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
-            let claimed = try await ledger.claim(ClaimRequest(limit: 30, now: at(1)))
-            // 10 answered and recorded; 20 in flight when the process "dies".
+            let claimed = try await ledger.claim(ClaimRequest(limit: 40, now: at(1)))
+            // 30 attempted: 10 answered and recorded, 20 in flight when the process "dies";
+            // 10 more claimed but never attempted.
+            try await ledger.markAttempted(claimed.prefix(30).map(\.messageID), at: at(1))
             _ = try await ledger.record(accepted(Array(claimed.prefix(10))), at: at(2))
             acceptedIDs = claimed.prefix(10).map(\.messageID)
-            claimedIDs = claimed.dropFirst(10).map(\.messageID)
+            claimedIDs = claimed.dropFirst(10).prefix(20).map(\.messageID)
             // No release, no record: the ledger is simply dropped.
         }
         let reopened = try temporary.open()
@@ -27,7 +29,7 @@ struct LedgerRecoveryTests {
         let counts = try await reopened.counts(campaign: "vaccination_round")
         #expect(counts.count(.uncertain) == 20)
         #expect(counts.count(.accepted) == 10)
-        #expect(counts.count(.queued) == 70)
+        #expect(counts.count(.queued) == 70)   // 60 never claimed + 10 claimed and never attempted
         #expect(counts.targeted == 100)
         for id in claimedIDs { #expect(try await reopened.entry(messageID: id)?.state == .uncertain) }
         for id in acceptedIDs { #expect(try await reopened.entry(messageID: id)?.state == .accepted) }
@@ -46,7 +48,8 @@ struct LedgerRecoveryTests {
             _ = try await ledger.materialise(entries(10, campaign: "a") + entries(10, campaign: "b"), at: t0)
             try await ledger.setCampaignState("a", to: .launched, at: t0)
             try await ledger.setCampaignState("b", to: .launched, at: t0)
-            _ = try await ledger.claim(ClaimRequest(limit: 100, now: at(1)))
+            let claimed = try await ledger.claim(ClaimRequest(limit: 100, now: at(1)))
+            try await ledger.markAttempted(claimed.map(\.messageID), at: at(1))
             #expect(try await ledger.recoverInterrupted(at: at(2)) == 20)
             #expect(try await ledger.resolveUncertain(campaign: "a", policy: .skip, at: at(3)) == 10)
             #expect(try await ledger.resolveUncertain(campaign: "b", policy: .resend, at: at(3)) == 10)
@@ -65,6 +68,7 @@ struct LedgerRecoveryTests {
             _ = try await ledger.materialise(entries(3), at: t0)
             try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
             let claimed = try await ledger.claim(ClaimRequest(limit: 3, now: at(1)))
+            try await ledger.markAttempted(claimed.map(\.messageID), at: at(1))
             _ = try await ledger.recoverInterrupted(at: at(2))
             #expect(try await ledger.skip([claimed[0].messageID], reason: .inDoubt, detail: "checked with the SMSC", at: at(3)) == 1)
             let entry = try await ledger.entry(messageID: claimed[0].messageID)
@@ -97,6 +101,7 @@ struct LedgerRecoveryTests {
             _ = try await ledger.materialise(entries(10), at: t0)
             try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
             let claimed = try await ledger.claim(ClaimRequest(limit: 4, now: at(1)))
+            try await ledger.markAttempted(claimed.map(\.messageID), at: at(1))
             _ = try await ledger.record(accepted(Array(claimed.prefix(2))), at: at(2))
             _ = try await ledger.recoverInterrupted(at: at(3))  // 2 uncertain
             try await ledger.setCampaignState("vaccination_round", to: .cancelled, at: at(4))
@@ -104,6 +109,27 @@ struct LedgerRecoveryTests {
             #expect(counts.count(.accepted) == 2)
             #expect(counts.skipped(.cancelled) == 8)
             #expect(try await ledger.claim(ClaimRequest(limit: 10, now: at(5))).isEmpty)
+        }
+    }
+}
+
+@Suite("SQLite ledger: claimed is not sent")
+struct LedgerAttemptTests {
+    @Test("after a crash, claimed messages whose first attempt never started are queued again, not in doubt")
+    func neverAttempted() async throws {
+        try await withLedger { ledger, _ in
+            _ = try await ledger.materialise(entries(10), at: t0)
+            try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
+            let claimed = try await ledger.claim(ClaimRequest(limit: 10, now: at(1)))
+            try await ledger.markAttempted(claimed.prefix(3).map(\.messageID), at: at(1))
+            #expect(try await ledger.recoverInterrupted(at: at(2)) == 3)
+            let counts = try await ledger.counts(campaign: "vaccination_round")
+            #expect(counts.count(.uncertain) == 3 && counts.count(.queued) == 7)
+            // Claimed again later, the marker starts afresh: a crash before this attempt queues it again.
+            let again = try await ledger.claim(ClaimRequest(limit: 10, now: at(3)))
+            #expect(again.count == 7)
+            #expect(try await ledger.recoverInterrupted(at: at(4)) == 0)
+            #expect(try await ledger.counts(campaign: "vaccination_round").count(.queued) == 7)
         }
     }
 }

@@ -3,7 +3,7 @@
 /// how (channel, gateway, sender).
 ///
 /// The schedule is read and checked here; `outreach plan` shows it and the
-/// scheduler (coming) runs it.
+/// scheduler (`outreach run`, OutreachScheduler) runs it.
 public struct CampaignDefinition: Sendable {
     /// One part of the audience with the template variant it receives.
     public struct Segment: Sendable, Equatable {
@@ -28,7 +28,10 @@ public struct CampaignDefinition: Sendable {
     /// Preferred channel first; later channels are fallbacks for people the
     /// first cannot reach.
     public var channels: [Channel]
+    /// The gateway for every channel, unless `channelGateways` names one
+    /// for it (`gateway: {sms: kannel, email: mail}` in the campaign file).
     public var gateway: String?
+    public var channelGateways: [Channel: String] = [:]
     public var sender: String?
     /// When it sends; nil for campaigns sent only by hand (`outreach send --now`).
     public var schedule: CampaignSchedule?
@@ -58,6 +61,9 @@ public struct CampaignDefinition: Sendable {
         self.onUncertain = onUncertain
         self.smartEncoding = smartEncoding
     }
+
+    /// The gateway that carries this campaign's messages on `channel`.
+    public func gateway(for channel: Channel) -> String? { channelGateways[channel] ?? gateway }
 
     /// The cap that applies: the campaign's own, else the project's.
     public func effectiveFrequencyCap(project: FrequencyCap?) -> FrequencyCap? {

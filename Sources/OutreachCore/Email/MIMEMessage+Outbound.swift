@@ -58,22 +58,7 @@ extension MIMEMessage {
     }
 
     static func substitute(_ template: String, messageID: String) -> String {
-        template.replacingOccurrences(of: "{message_id}", with: percentEncoded(messageID))
+        template.replacingOccurrences(of: "{message_id}", with: PercentEncoding.encode(messageID))
     }
 
-    /// RFC 3986 unreserved characters stay; everything else is `%XX`.
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
 }

@@ -61,23 +61,36 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
                 payload: Payload? = nil) {
+        self.init(messageID: Self.messageID(campaign: campaign, occurrence: occurrence, recipient: recipientID),
+                  campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
+                  address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
+                  attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
+                  sentAt: nil, finishedAt: nil, payload: payload)
+    }
+
+    /// Every field as stored: for a store reading an entry back (the id is
+    /// taken as given, not derived again).
+    public init(messageID: String, campaign: String, occurrence: String, recipientID: String, segment: String?,
+                address: String, channel: Channel, parts: Int, state: LedgerState, skipReason: SkipReason?,
+                attempts: Int, providerMessageID: String?, lastDetail: String?, dueAt: Date, queuedAt: Date,
+                sentAt: Date?, finishedAt: Date?, payload: Payload?) {
         self.campaign = campaign
         self.occurrence = occurrence
         self.segment = segment
         self.recipientID = recipientID
-        self.messageID = Self.messageID(campaign: campaign, occurrence: occurrence, recipient: recipientID)
+        self.messageID = messageID
         self.address = address
         self.channel = channel
         self.parts = parts
         self.state = state
         self.skipReason = skipReason
-        self.attempts = 0
-        self.providerMessageID = nil
-        self.lastDetail = detail
+        self.attempts = attempts
+        self.providerMessageID = providerMessageID
+        self.lastDetail = lastDetail
         self.dueAt = dueAt
-        self.queuedAt = queuedAt ?? dueAt
-        self.sentAt = nil
-        self.finishedAt = nil
+        self.queuedAt = queuedAt
+        self.sentAt = sentAt
+        self.finishedAt = finishedAt
         self.payload = payload
     }
 

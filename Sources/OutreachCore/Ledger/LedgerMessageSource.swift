@@ -52,6 +52,10 @@ public struct LedgerMessageSource: MessageSource, OutcomeSink {
 
     public func willSend(_ messages: [OutboundMessage]) async throws {}
 
+    public func willAttempt(_ messageIDs: [String]) async throws {
+        try await store.markAttempted(messageIDs, at: clock())
+    }
+
     public func didFinish(_ outcomes: [DeliveryOutcome]) async throws {
         _ = try await store.record(outcomes, at: clock())
     }

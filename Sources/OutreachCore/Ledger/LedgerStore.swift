@@ -39,8 +39,15 @@ public protocol LedgerStore: Sendable {
     /// `queued | uncertain → skipped(reason)`.
     func skip(_ messageIDs: [String], reason: SkipReason, detail: String?, at now: Date) async throws -> Int
 
-    /// After a crash: every `sending` entry becomes `uncertain` (it may or may
-    /// not have left). Call once at start-up, before claiming.
+    /// Records that the first attempt at these `sending` messages is about to
+    /// leave. Written before the attempt: a message claimed but never marked
+    /// is known not to have been sent.
+    func markAttempted(_ messageIDs: [String], at now: Date) async throws
+
+    /// After a crash: `sending` entries whose first attempt never started go
+    /// back to `queued` (they were claimed, not sent); the others become
+    /// `uncertain` (they may or may not have left), and their number is
+    /// returned. Call once at start-up, before claiming.
     func recoverInterrupted(at now: Date) async throws -> Int
 
     /// Settles a campaign's `uncertain` entries: `resend` queues them again,

@@ -196,7 +196,14 @@ struct DispatchRun {
                     }
                     continue
                 }
-                if !stopping { launch(into: &group) }
+                if !stopping {
+                    do {
+                        try await launch(into: &group, sink: sink)
+                    } catch {
+                        failure = error
+                        continue
+                    }
+                }
                 if inFlight == 0 && (stopping || (exhausted && waiting == 0)) { break }
 
                 if inFlight == 0 || finishedBuffer.count >= dispatcher.configuration.outcomeBatchSize
@@ -255,8 +262,18 @@ struct DispatchRun {
         }
     }
 
-    mutating func launch(into group: inout ThrowingTaskGroup<DispatchEvent, any Error>) {
+    /// One attempt about to leave.
+    struct Launch {
+        var gateway: any MessageGateway
+        var item: PendingMessage
+        var trial: Bool
+    }
+
+    /// Takes every attempt that may leave now (concurrency, breaker, rate)
+    /// and counts it as in flight.
+    mutating func takeLaunchable() -> [Launch] {
         let current = now
+        var launches: [Launch] = []
         for i in lanes.indices {
             while lanes[i].inFlight < lanes[i].spec.concurrency, lanes[i].waiting > 0 {
                 let hasFresh = lanes[i].freshCount > 0
@@ -273,12 +290,33 @@ struct DispatchRun {
                     item.firstAttempt = current
                     sent += 1
                 }
-                let gateway = lanes[i].spec.gateway
-                let attempt = item
-                group.addTask {
-                    let outcome = await gateway.send(attempt.message, attempt: attempt.attempts)
-                    return .answered(attempt, outcome, trial: trial)
-                }
+                launches.append(Launch(gateway: lanes[i].spec.gateway, item: item, trial: trial))
+            }
+        }
+        return launches
+    }
+
+    /// Tells the sink which messages are about to make their first attempt
+    /// (the ledger writes it before anything leaves), then starts them. If
+    /// the sink cannot record it, nothing is started: the run fails and
+    /// those messages were never attempted.
+    mutating func launch(into group: inout ThrowingTaskGroup<DispatchEvent, any Error>, sink: any OutcomeSink) async throws {
+        let launches = takeLaunchable()
+        guard !launches.isEmpty else { return }
+        let first = launches.filter { $0.item.attempts == 1 }.map(\.item.message.id)
+        if !first.isEmpty {
+            do {
+                try await sink.willAttempt(first)
+            } catch {
+                for launch in launches { lanes[launch.item.lane].inFlight -= 1 }
+                throw error
+            }
+        }
+        for launch in launches {
+            let (gateway, attempt, trial) = (launch.gateway, launch.item, launch.trial)
+            group.addTask {
+                let outcome = await gateway.send(attempt.message, attempt: attempt.attempts)
+                return .answered(attempt, outcome, trial: trial)
             }
         }
     }

@@ -1,3 +1,4 @@
+import OutreachCore
 import Synchronization
 
 /// An `HTTPTransport` that keeps every request and what came back, for
@@ -113,8 +114,8 @@ public struct SecretMask: Sendable {
         var forms: Set<String> = []
         for secret in secrets where secret.count >= 3 {
             forms.insert(secret)
-            forms.insert(Self.percentEncoded(secret, spaceAsPlus: false))
-            forms.insert(Self.percentEncoded(secret, spaceAsPlus: true))
+            forms.insert(PercentEncoding.encode(secret))
+            forms.insert(PercentEncoding.encode(secret, spaceAsPlus: true))
             forms.insert(Self.jsonEscaped(secret))
         }
         // Longest first, so a secret containing another is masked whole.
@@ -129,23 +130,6 @@ public struct SecretMask: Sendable {
         return out
     }
 
-    static func percentEncoded(_ s: String, spaceAsPlus: Bool) -> String {
-        var out = ""
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " ") where spaceAsPlus:
-                out += "+"
-            default:
-                let hex = Array("0123456789ABCDEF")
-                out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
-            }
-        }
-        return out
-    }
 
     static func jsonEscaped(_ s: String) -> String {
         var out = ""

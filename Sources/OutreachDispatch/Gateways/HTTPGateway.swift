@@ -10,7 +10,7 @@ public import Foundation
 /// `request(for:)` and `classify` are pure, so the exact bytes a provider
 /// receives are unit-tested without a network; `send` joins them over the
 /// transport.
-public struct HTTPGateway: MessageGateway {
+public struct HTTPGateway: ClassifyingHTTPGateway {
     public let name: String
     public var channel: Channel { .sms }
     public let configuration: GatewayConfiguration
@@ -36,27 +36,6 @@ public struct HTTPGateway: MessageGateway {
         self.headerTemplates = settings.headers.sorted { $0.key < $1.key }.map { ($0.key, GatewayTemplate($0.value)) }
         self.formTemplates = settings.formFieldPairs.map { ($0.name, GatewayTemplate($0.value)) }
         self.jsonTemplate = GatewayTemplate(settings.jsonBody ?? "{}", json: true)
-    }
-
-    public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
-        let request: HTTPRequest
-        do { request = try self.request(for: message) } catch {
-            return DeliveryOutcome(messageID: message.id, kind: .rejected, detail: classifier.shortened(error.description), attempts: attempt)
-        }
-        do {
-            let response = try await transport.perform(request)
-            return classify(response, for: message, attempt: attempt)
-        } catch {
-            return classify(error, for: message, attempt: attempt)
-        }
-    }
-
-    public func classify(_ response: HTTPResponse, for message: OutboundMessage, attempt: Int) -> DeliveryOutcome {
-        classifier.classify(response, messageID: message.id, attempt: attempt, now: now())
-    }
-
-    public func classify(_ error: TransportError, for message: OutboundMessage, attempt: Int) -> DeliveryOutcome {
-        classifier.classify(error, messageID: message.id, attempt: attempt)
     }
 
     /// The request for one message: URL with its placeholders

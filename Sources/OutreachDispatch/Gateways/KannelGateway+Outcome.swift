@@ -31,7 +31,7 @@ extension KannelGateway {
             case 429, 500...599: kind = .retryable
             default: kind = .rejected
             }
-            let retryAfter = kind == .retryable ? response.header("Retry-After").flatMap { retryAfterSeconds($0, now: now) } : nil
+            let retryAfter = kind == .retryable ? response.header("Retry-After").flatMap { HTTPResponseClassifier.retryAfterSeconds($0, now: now) } : nil
             return DeliveryOutcome(messageID: message.id, kind: kind, status: response.status,
                                    detail: answer.isEmpty ? "HTTP \(response.status)" : answer,
                                    attempts: attempt, retryAfterSeconds: retryAfter)
@@ -42,18 +42,6 @@ extension KannelGateway {
         }
     }
 
-    /// `Retry-After` as seconds from `now`: either delta-seconds (`120`) or
-    /// an HTTP-date (`Wed, 21 Oct 2026 07:28:00 GMT`). Nil when unreadable.
-    static func retryAfterSeconds(_ value: String, now: Date) -> Double? {
-        let text = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(text), seconds >= 0, seconds.isFinite { return seconds }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: text) else { return nil }
-        return max(0, date.timeIntervalSince(now))
-    }
 
     /// One line, at most 200 characters: enough for a report.
     static func shortened(_ text: String) -> String {

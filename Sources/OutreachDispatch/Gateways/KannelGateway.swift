@@ -72,9 +72,9 @@ public struct KannelGateway: MessageGateway {
             query.append(("dlr-mask", String(mask)))
         }
         if let dlrURL = settings.dlrURL {
-            query.append(("dlr-url", dlrURL.replacing("{message_id}", with: TransportSecrets.percentEncoded(message.id))))
+            query.append(("dlr-url", dlrURL.replacing("{message_id}", with: PercentEncoding.encode(message.id))))
         }
-        let encoded = query.map { "\($0.0)=\(TransportSecrets.percentEncoded($0.1))" }.joined(separator: "&")
+        let encoded = query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         let separator: String
         if let last = settings.url.utf8.last, settings.url.utf8.contains(UInt8(ascii: "?")) {
             separator = last == UInt8(ascii: "?") || last == UInt8(ascii: "&") ? "" : "&"

@@ -8,7 +8,7 @@ public import Foundation
 /// the message's `sid`; 429 and 5xx are retried; other 4xx (21211 invalid
 /// number, 21610 unsubscribed…) are rejected. `base_url` points it at a
 /// loopback server in tests.
-public struct TwilioGateway: MessageGateway {
+public struct TwilioGateway: ClassifyingHTTPGateway {
     public let name: String
     public var channel: Channel { .sms }
     public let configuration: GatewayConfiguration
@@ -27,27 +27,6 @@ public struct TwilioGateway: MessageGateway {
         self.classifier = HTTPResponseClassifier(messageIDPointer: "/sid",
                                                  secrets: configuration.secrets + [settings.authToken, authorization])
         self.now = now
-    }
-
-    public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
-        let request: HTTPRequest
-        do { request = try self.request(for: message) } catch {
-            return DeliveryOutcome(messageID: message.id, kind: .rejected, detail: classifier.shortened(error.description), attempts: attempt)
-        }
-        do {
-            let response = try await transport.perform(request)
-            return classify(response, for: message, attempt: attempt)
-        } catch {
-            return classify(error, for: message, attempt: attempt)
-        }
-    }
-
-    public func classify(_ response: HTTPResponse, for message: OutboundMessage, attempt: Int) -> DeliveryOutcome {
-        classifier.classify(response, messageID: message.id, attempt: attempt, now: now())
-    }
-
-    public func classify(_ error: TransportError, for message: OutboundMessage, attempt: Int) -> DeliveryOutcome {
-        classifier.classify(error, messageID: message.id, attempt: attempt)
     }
 
     public func request(for message: OutboundMessage) throws(HTTPRequestBuildError) -> HTTPRequest {

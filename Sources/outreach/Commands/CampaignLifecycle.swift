@@ -18,7 +18,7 @@ struct Launch: AsyncParsableCommand {
     @Option(name: .long, help: "Ledger file, instead of PROJECT/.outreach/ledger.sqlite.") var ledger: String?
 
     func run() async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
             let store = try workspace.openLedger(ledger)
@@ -48,7 +48,8 @@ struct Launch: AsyncParsableCommand {
             } else {
                 print("Sends: none planned in the next year for today's audience")
             }
-            print("Gateway: \(definition.gateway ?? "none")  sender: \(definition.sender ?? "gateway default")")
+            let gateways = definition.channels.map { "\($0.rawValue): \(definition.gateway(for: $0) ?? "none")" }.joined(separator: ", ")
+            print("Gateway: \(gateways)  sender: \(definition.sender ?? "gateway default")")
             if !yes {
                 FileHandle.standardError.write(Data("Launch '\(definition.name)' to \(grouped(preview.recipients)) recipient(s)? Type yes to launch: ".utf8))
                 guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
@@ -66,7 +67,7 @@ struct Launch: AsyncParsableCommand {
 enum CampaignStateChange {
     static func change(_ campaign: String, to state: CampaignState, options: ProjectOptions, clock: ClockOptions,
                        ledger: String?, done: String) async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
             let store = try workspace.openLedger(ledger)

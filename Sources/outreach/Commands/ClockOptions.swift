@@ -6,7 +6,8 @@ import OutreachScheduler
 /// `--at` / `--clock` / `--speed`: the instant commands act at. Real time
 /// by default; tests and demos fix it or run it faster.
 struct ClockOptions: ParsableArguments {
-    @Option(name: .long, help: "Act as if it were this instant (ISO 8601, e.g. 2027-03-01T06:00:00Z). For tests and rehearsals.")
+    @Option(name: [.customLong("at"), .customLong("clock")],
+            help: "Act as if it were this instant (ISO 8601, e.g. 2027-03-01T06:00:00Z); with --speed, where the accelerated clock starts. For tests and rehearsals.")
     var at: String?
 
     @Option(name: .long, help: "With `run`: run in accelerated time, this many seconds per real second (needs --at as the start).")

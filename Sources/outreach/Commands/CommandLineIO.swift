@@ -13,6 +13,20 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// `reportingErrors` for async bodies: `OutreachError`s and refused state
+/// changes become one clean stderr message and exit code 1.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as OutreachError {
+        printError(error.description)
+        throw ExitCode(1)
+    } catch let error as CampaignTransitionError {
+        printError("error: \(error.description)")
+        throw ExitCode(1)
+    }
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

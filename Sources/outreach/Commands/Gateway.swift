@@ -65,7 +65,7 @@ struct GatewayTest: AsyncParsableCommand {
     var sender: String?
 
     func run() async throws {
-        let accepted = try await reportingErrorsAsync { () async throws -> Bool in
+        let accepted = try await reportingErrors { () async throws -> Bool in
             let project = try options.load().project
             let configuration = try project.gateway(named: name)
             let channel: Channel

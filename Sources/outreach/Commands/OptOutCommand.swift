@@ -21,7 +21,7 @@ struct OptOutCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Where the request came from.") var source = "cli"
 
         func run() async throws {
-            try await reportingLedgerErrors {
+            try await reportingErrors {
                 let address = try contactAddress(self.address)
                 let ledger = try options.open()
                 let added = try await ledger.addOptOut(OptOut(address: address, source: source, reason: reason, createdAt: Date()))
@@ -37,7 +37,7 @@ struct OptOutCommand: AsyncParsableCommand {
         @Argument(help: "The number or email address, in any form.") var address: String
 
         func run() async throws {
-            try await reportingLedgerErrors {
+            try await reportingErrors {
                 let address = try contactAddress(self.address)
                 let ledger = try options.open()
                 guard try await ledger.removeOptOut(address) else {
@@ -64,7 +64,7 @@ struct OptOutCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await reportingLedgerErrors {
+            try await reportingErrors {
                 let optOuts = try await options.open().optOuts()
                 let iso = ISO8601DateFormatter()
                 let rows = optOuts.map {
@@ -118,16 +118,3 @@ func contactAddress(_ raw: String) throws(OutreachError) -> ContactAddress {
     return address
 }
 
-/// `reportingErrors` for async bodies: `OutreachError`s and refused state
-/// changes become one clean stderr message and exit code 1.
-func reportingLedgerErrors<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as OutreachError {
-        printError(error.description)
-        throw ExitCode(1)
-    } catch let error as CampaignTransitionError {
-        printError("error: \(error.description)")
-        throw ExitCode(1)
-    }
-}

@@ -32,7 +32,7 @@ extension OptOutCommand {
         }
 
         func run() async throws {
-            try await reportingLedgerErrors {
+            try await reportingErrors {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw OutreachError(.missingFile, "cannot read \(file)")
                 }

@@ -76,19 +76,26 @@ struct ProjectCheck {
     /// channel (a file outbox takes any channel). A gateway that is declared
     /// but has a problem is reported once, by the gateways check.
     static func gatewayErrors(_ campaign: CampaignDefinition, project: Project, at: SourceLocation?) -> [OutreachError] {
-        guard let name = campaign.gateway else { return [] }
-        guard let gateway = project.gateways.first(where: { $0.name == name }) else {
-            if project.declaredGatewayNames.contains(name) { return [] }
-            var hint = project.declaredGatewayNames.isEmpty
-                ? "declare it in \(GatewaysLoader.fileName) (see the README's Gateways section)"
-                : "gateways are: \(project.declaredGatewayNames.sorted().joined(separator: ", "))"
-            if let close = NameSuggestion.closest(to: name, in: project.declaredGatewayNames) { hint = "did you mean '\(close)'? " + hint }
-            return [OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown gateway '\(name)'", at: at, hint: hint)]
+        var errors: [OutreachError] = []
+        var reported: Set<String> = []
+        for channel in campaign.channels {
+            guard let name = campaign.gateway(for: channel) else { continue }
+            guard let gateway = project.gateways.first(where: { $0.name == name }) else {
+                if project.declaredGatewayNames.contains(name) || !reported.insert(name).inserted { continue }
+                var hint = project.declaredGatewayNames.isEmpty
+                    ? "declare it in \(GatewaysLoader.fileName) (see the README's Gateways section)"
+                    : "gateways are: \(project.declaredGatewayNames.sorted().joined(separator: ", "))"
+                if let close = NameSuggestion.closest(to: name, in: project.declaredGatewayNames) { hint = "did you mean '\(close)'? " + hint }
+                errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown gateway '\(name)'", at: at, hint: hint))
+                continue
+            }
+            if case .file = gateway.settings { continue }
+            if channel != gateway.channel {
+                errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(name)' (\(gateway.settings.typeName)) carries \(gateway.channel.rawValue)", at: at,
+                                            hint: "name a gateway per channel: gateway: {sms: NAME, email: NAME}"))
+            }
         }
-        if case .file = gateway.settings { return [] }
-        return campaign.channels.filter { $0 != gateway.channel }.map { channel in
-            OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(name)' (\(gateway.settings.typeName)) carries \(gateway.channel.rawValue)", at: at)
-        }
+        return errors
     }
 
     /// Field types as the population will have them: the file's columns

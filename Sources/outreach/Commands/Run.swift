@@ -29,7 +29,7 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Log each tick at info level on stderr.") var verbose = false
 
     func run() async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let project = workspace.project
             let clock = try self.clock.clock()
@@ -39,17 +39,19 @@ struct Run: AsyncParsableCommand {
 
             // Campaigns and their gateways: any problem stops the start, before anything is sent.
             var scheduled: [ScheduledCampaign] = []
-            var gatewayOfCampaign: [String: String] = [:]
+            var gatewayOfCampaign: [String: [Channel: String]] = [:]
             var configurations: [String: GatewayConfiguration] = [:]
             for definition in project.campaigns {
                 let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
                                                  contactFields: workspace.contactFields)
                 scheduled.append(ScheduledCampaign(definition: definition, composer: composer))
-                guard let name = definition.gateway else { continue }
-                let configuration = try configurations[name] ?? project.gateway(named: name)
-                try Send.checkChannels(definition, gateway: configuration)
-                configurations[name] = configuration
-                gatewayOfCampaign[definition.name] = name
+                guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
+                let byChannel = try Send.channelGateways(definition)
+                for name in Set(byChannel.values) where configurations[name] == nil {
+                    configurations[name] = try project.gateway(named: name)
+                }
+                try Send.checkChannels(definition, gateways: Array(configurations.values))
+                gatewayOfCampaign[definition.name] = byChannel
             }
             var lanes: [DispatchLane] = []
             var gateways: [any MessageGateway] = []
@@ -74,7 +76,7 @@ struct Run: AsyncParsableCommand {
             let routes = settings.routes
             let gatewayFor = gatewayOfCampaign
             let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
-                routes.campaign(of: message.id).flatMap { gatewayFor[$0] }
+                routes.campaign(of: message.id).flatMap { gatewayFor[$0]?[message.channel] }
             })
             guard let populationPath = project.populationPath else {
                 throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
@@ -103,16 +105,15 @@ struct Run: AsyncParsableCommand {
             let forceQuit = Self.secondInterruptExits()
             try await group.run()
             forceQuit.cancel()
-            for gateway in gateways {
-                if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
-            }
+            for gateway in gateways { await SendGateways.close(gateway) }
         }
     }
 
-    /// Claimed messages are `sending` in the ledger from the claim on, so a
-    /// crash leaves in doubt what was claimed and not yet recorded: claim
-    /// about a tenth of a second of traffic at a time (at least two rounds
-    /// of the gateways' concurrency) and record outcomes within 0.1 s.
+    /// A crash leaves in doubt only attempts under way and answers not yet
+    /// recorded (claimed messages whose first attempt never started are
+    /// queued again): record outcomes within 0.1 s, and claim about a tenth
+    /// of a second of traffic at a time (at least two rounds of the
+    /// gateways' concurrency) so a pause or cancel takes effect quickly.
     static func dispatchConfiguration(_ lanes: [DispatchLane]) -> Dispatcher.Configuration {
         var configuration = Dispatcher.Configuration()
         let concurrency = lanes.map(\.concurrency).max() ?? 8

@@ -4,6 +4,7 @@ import Logging
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
+import OutreachStore
 import Synchronization
 
 /// `outreach send CAMPAIGN --now`: renders the campaign's audience and sends
@@ -35,6 +36,9 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON on standard output.")
     var json = false
 
+    @Option(name: .long, help: "Ledger file holding the suppression list, instead of the project's.")
+    var ledger: String?
+
     @Option(name: .long, help: "Occurrence id in message ids (default: the evaluation day, YYYY-MM-DD).")
     var occurrence: String?
 
@@ -49,7 +53,7 @@ struct Send: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let failed = try await reportingErrorsAsync { () async throws -> Bool in
+        let failed = try await reportingErrors { () async throws -> Bool in
             let workspace = try options.load()
             let project = workspace.project
             guard let definition = project.campaign(campaign) else {
@@ -57,29 +61,33 @@ struct Send: AsyncParsableCommand {
                 if let close = NameSuggestion.closest(to: campaign, in: project.campaigns.map(\.name)) { hint = "did you mean '\(close)'? " + hint }
                 throw OutreachError(.unknownName, "no campaign '\(campaign)'", hint: hint)
             }
-            guard let gatewayName = definition.gateway else {
-                throw OutreachError(.invalidProject, "campaign '\(definition.name)' has no gateway",
-                                    at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                    hint: "add gateway: NAME, one of gateways.yaml")
-            }
+            let channelGateways = try Self.channelGateways(definition)
+            let gatewayNames = Array(Set(channelGateways.values)).sorted()
             // Gateway problems (a missing ${ENV} secret…) stop a real send before any rendering.
-            let gatewayConfiguration: GatewayConfiguration? = dryRun ? nil : try project.gateway(named: gatewayName)
-            if let gatewayConfiguration { try Self.checkChannels(definition, gateway: gatewayConfiguration) }
+            var configurations: [GatewayConfiguration] = []
+            if !dryRun {
+                configurations = try gatewayNames.map { name throws(OutreachError) in try project.gateway(named: name) }
+                try Self.checkChannels(definition, gateways: configurations)
+            }
 
             let (population, _) = try workspace.population()
             let builder = CampaignMessages(catalog: try workspace.catalog(), templates: try workspace.channelTemplates(for: definition),
                                            contactFields: workspace.contactFields, today: workspace.today,
                                            occurrence: occurrence ?? workspace.today.iso)
             let set = try builder.build(definition, population: population)
-            var messages = set.messages
+            // The suppression list holds here too: an opted-out person is never sent anything.
+            let suppressed = try await Self.optedOutAddresses(workspace, ledger: ledger)
+            var messages = set.messages.filter { !suppressed.contains(ContactAddress($0.to)?.value ?? $0.to) }
+            let optedOut = set.messages.count - messages.count
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
             var partsByID: [String: Int] = [:]
             for m in messages where m.channel == .sms { partsByID[m.id] = SMSText.info(m.text).parts }
 
-            var report = SendReport(set, definition: definition, population: population.count, gateway: gatewayName,
+            var report = SendReport(set, definition: definition, population: population.count, gateway: gatewayNames.joined(separator: ", "),
+                                    optedOut: optedOut,
                                     today: workspace.today, toSend: messages, parts: partsByID.values.reduce(0, +),
                                     limit: limit, dryRun: dryRun)
-            guard let gatewayConfiguration else {
+            guard !dryRun else {
                 output(report)
                 return false
             }
@@ -87,13 +95,18 @@ struct Send: AsyncParsableCommand {
             var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = .warning
             logger[metadataKey: "campaign"] = "\(definition.name)"
-            let gateway = try SendGateways.make(gatewayConfiguration, projectRoot: project.root)
-            let lane = DispatchLane(gateway: gateway, rate: Self.stricter(gatewayConfiguration.rate, definition.throttle),
-                                    concurrency: gatewayConfiguration.concurrency, retry: gatewayConfiguration.retry)
+            var gateways: [any MessageGateway] = []
+            var lanes: [DispatchLane] = []
+            for configuration in configurations {
+                let gateway = try SendGateways.make(configuration, projectRoot: project.root)
+                gateways.append(gateway)
+                lanes.append(DispatchLane(gateway: gateway, rate: Self.stricter(configuration.rate, definition.throttle),
+                                          concurrency: configuration.concurrency, retry: configuration.retry))
+            }
             var dispatchConfiguration = Dispatcher.Configuration()
             dispatchConfiguration.expectedTotal = messages.count
-            let dispatcher = Dispatcher(lanes: [lane], configuration: dispatchConfiguration, logger: logger,
-                                        route: { _ in gatewayName })
+            let dispatcher = Dispatcher(lanes: lanes, configuration: dispatchConfiguration, logger: logger,
+                                        route: { message in channelGateways[message.channel] })
             let progress = ProgressLine(tty: isatty(2) == 1)
             let sink = SendSink(parts: partsByID)
             let run = Task { try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) } }
@@ -106,9 +119,9 @@ struct Send: AsyncParsableCommand {
             }
             interrupt.stop()
             progress.finish()
-            await SendGateways.close(gateway)
+            for gateway in gateways { await SendGateways.close(gateway) }
 
-            let mask = SecretMask(gatewayConfiguration.secretValues)
+            let mask = SecretMask(configurations.flatMap(\.secretValues))
             report.result = SendReport.Result(summary, partsAccepted: sink.partsAccepted, mask: mask)
             output(report)
             if summary.unfinished > 0 { throw ExitCode(130) }
@@ -125,14 +138,41 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    /// A campaign's channels must all be ones its gateway carries (a file outbox takes any).
-    static func checkChannels(_ campaign: CampaignDefinition, gateway: GatewayConfiguration) throws(OutreachError) {
-        if case .file = gateway.settings { return }
-        for channel in campaign.channels where channel != gateway.channel {
-            throw OutreachError(.invalidProject,
-                                "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(gateway.name)' carries \(gateway.channel.rawValue)",
-                                at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                hint: "use a gateway for \(channel.rawValue), or remove \(channel.rawValue) from the campaign's channel")
+    /// The project's suppression list (empty when the project has no ledger yet).
+    static func optedOutAddresses(_ workspace: Workspace, ledger: String?) async throws -> Set<String> {
+        let configured = workspace.project.configuration.ledgerPath
+        let path = ledger ?? (configured.hasPrefix("/") ? configured
+                              : URL(fileURLWithPath: workspace.project.root).appendingPathComponent(configured).path)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return Set(try await workspace.openLedger(path).optOuts().map(\.address))
+    }
+
+    /// The gateway name for each of the campaign's channels (`gateway: NAME`
+    /// or `gateway: {sms: NAME, email: NAME}`); every channel needs one.
+    static func channelGateways(_ campaign: CampaignDefinition) throws(OutreachError) -> [Channel: String] {
+        var result: [Channel: String] = [:]
+        for channel in campaign.channels {
+            guard let name = campaign.gateway(for: channel) else {
+                throw OutreachError(.invalidProject, "campaign '\(campaign.name)' has no gateway for \(channel.rawValue)",
+                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "add gateway: NAME (one of gateways.yaml), or gateway: {sms: NAME, email: NAME}")
+            }
+            result[channel] = name
+        }
+        return result
+    }
+
+    /// Each channel's gateway must carry that channel (a file outbox takes any).
+    static func checkChannels(_ campaign: CampaignDefinition, gateways: [GatewayConfiguration]) throws(OutreachError) {
+        for channel in campaign.channels {
+            guard let name = campaign.gateway(for: channel), let gateway = gateways.first(where: { $0.name == name }) else { continue }
+            if case .file = gateway.settings { continue }
+            if channel != gateway.channel {
+                throw OutreachError(.invalidProject,
+                                    "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(gateway.name)' carries \(gateway.channel.rawValue)",
+                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "name a gateway per channel: gateway: {sms: NAME, email: NAME}")
+            }
         }
     }
 
@@ -253,6 +293,8 @@ struct SendReport: Encodable {
     var unreachableReasons: [CampaignPreview.Count]
     var renderFailures: Int
     var renderFailureReasons: [CampaignPreview.Count]
+    /// Rendered and addressed, but on the suppression list: not sent.
+    var optedOut: Int
     /// Messages rendered and addressed.
     var ready: Int
     var limit: Int?
@@ -265,8 +307,9 @@ struct SendReport: Encodable {
     var segments: [CampaignMessageSet.SegmentCount]
     var result: Result?
 
-    init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, today: Day,
+    init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, optedOut: Int, today: Day,
          toSend: [OutboundMessage], parts: Int, limit: Int?, dryRun: Bool) {
+        self.optedOut = optedOut
         campaign = definition.name
         title = definition.title
         occurrence = set.occurrence
@@ -315,6 +358,7 @@ struct SendReport: Encodable {
         out.append("  unreachable \(grouped(unreachable))")
         for u in unreachableReasons { out.append("    \(grouped(u.count)) — \(u.reason)  e.g. \(u.examples.joined(separator: ", "))") }
         out.append("  render failures \(grouped(renderFailures))")
+        if optedOut > 0 { out.append("  opted out \(grouped(optedOut)) (on the suppression list; not sent)") }
         for f in renderFailureReasons { out.append("    \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }
         let channels = byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
         var line = "Messages \(grouped(messages))"

@@ -6,17 +6,6 @@ import OutreachDispatch
 import OutreachProject
 import Synchronization
 
-/// Runs an async command body, turning `OutreachError`s into a clean stderr
-/// message and exit code 1 (the async twin of `reportingErrors`).
-func reportingErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as OutreachError {
-        printError(error.description)
-        throw ExitCode(1)
-    }
-}
-
 /// The HTTP transport gateways send through: libcurl's multi interface on
 /// its own thread, one transport per gateway so each keeps its own
 /// connection cap (the gateway's `concurrency`).

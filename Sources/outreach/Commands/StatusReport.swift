@@ -28,7 +28,7 @@ struct Status: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let store = try workspace.openLedger(ledger)
             let statuses = Dictionary(uniqueKeysWithValues: try await store.campaigns().map { ($0.campaign, $0) })
@@ -70,7 +70,7 @@ struct Report: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingLedgerErrors {
+        try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
             let store = try workspace.openLedger(ledger)

@@ -259,7 +259,8 @@ struct FakeSMSCMessage: Equatable {
         return nil
     }
 
-    private static func urlDecoded(_ text: Substring) -> [UInt8] {
+    /// Form decoding to raw bytes (`+` is a space): fakesmsc prints UCS-2 payloads this way.
+    static func urlDecoded(_ text: Substring) -> [UInt8] {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
