@@ -78,8 +78,11 @@ clean:
 
 # Benchmarks (bench/run.py): each measurement next to its peer on the same
 # data in the same run; one table, and bench/results.json. Peers: DuckDB
-# from PyPI and PyICU from Debian, in a venv that sees Debian's packages.
-BENCH_APT_PACKAGES ?= python3-icu python3-venv
+# from PyPI and PyICU from Debian, in a venv that sees Debian's packages;
+# nginx-light (the loopback gateway), wrk, and postfix for smtp-sink and
+# smtp-source (the runner starts them itself; postfix's own daemon is not
+# started by the install in a container and is not needed).
+BENCH_APT_PACKAGES ?= python3-icu python3-venv nginx-light wrk postfix
 BENCH_PYTHON       := bench/data/venv/bin/python
 BENCH_RECORDS      ?= 1000000
 

@@ -13,11 +13,16 @@ Every program measured runs as a child process; its wall time is taken
 around it and its peak RSS comes from wait4's rusage. One table is printed
 and bench/results.json written (date, machine, versions, every figure).
 
-Adding a measurement (dispatch, SMTP, durable sending, planning — issue 5,
-3 to 6): write `def measure_x(ctx) -> list[Row]` and put it in
-MEASUREMENTS below, replacing its `None`. `ctx` (Context) has the data
-files, the binary, the peers' Python and helpers to run a child (`ctx.run`)
-and to record a row (`Row`).
+Adding a measurement: write `def measure_x(ctx, records) -> list[Row]` and
+put it in MEASUREMENTS below. `ctx` (Context) has the data files, the
+binary, the peers' Python and helpers to run a child (`ctx.outreach`,
+`run`); a row is a `Row`. A measurement whose peer is not installed raises
+`Unavailable("not available: …")`: its row says so and the suite goes on.
+
+Dispatch (3–5) runs its own servers on free loopback ports, started and
+stopped by the runner: nginx from bench/nginx.conf (one worker), postfix's
+smtp-sink (a fresh one per program, counting what it receives). No postfix
+daemon is involved.
 """
 import argparse
 import dataclasses
@@ -57,18 +62,24 @@ class Run:
             raise SystemExit(f"not JSON from {' '.join(self.argv)}:\n{self.stdout[:2000]}\n{self.stderr[:2000]}")
 
 
-def run(argv, check=True, cwd=ROOT, env=None):
-    """Runs argv, measuring wall time around it and peak RSS from wait4."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
+def run(argv, check=True, cwd=ROOT, env=None, stdout_path=None):
+    """Runs argv, measuring wall time around it and peak RSS from wait4.
+    A large output goes straight to `stdout_path` (see runner_rss_check)."""
+    with tempfile.TemporaryFile() as err:
+        out = open(stdout_path, "wb") if stdout_path else tempfile.TemporaryFile()
+        with out:
+            started = time.perf_counter()
+            child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env)
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - started
+            child.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            stdout = ""
+            if not stdout_path:
+                out.seek(0)
+                stdout = out.read().decode("utf-8", "replace")
         result = Run(argv, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, child.returncode,
-                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                     stdout, err.read().decode("utf-8", "replace"))
     if check and result.status != 0:
         raise SystemExit(f"failed ({result.status}): {' '.join(argv)}\n{result.stderr[-4000:]}")
     return result
@@ -121,6 +132,7 @@ class Context:
         self.threads = args.threads
         self.smoke = args.smoke
         self.rows = []
+        self.dispatch = {}    # measurement 3's rates, for 5's ratio
 
     def population(self, records):
         """The generated CSV for this size (made once, kept in bench/data)."""
@@ -137,6 +149,19 @@ class Context:
 
     def peer(self, script, *args):
         return run([self.python, os.path.join(HERE, script), *args])
+
+
+def runner_rss_check():
+    """The runner's own peak RSS, and a warning when it is large. On Linux a
+    child's ru_maxrss starts from the parent's memory at fork (vfork) time,
+    so a big runner would make every child after it look at least as big."""
+    import resource
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    warning = ""
+    if own > 64 * 1024:
+        warning = (f"the runner itself reached {mib(own):.0f} MiB: a child's peak RSS is never reported below "
+                   f"that, so smaller RSS figures after that point are not reliable")
+    return own, warning
 
 
 def log(text):
@@ -220,10 +245,10 @@ def measure_rendering(ctx, records):
     members = csv[:-4] + ".members.csv"
     if not os.path.exists(members):
         log("exporting the imported values for the PyICU peer")
-        exported = run([ctx.bin, "audience", "members", "everyone", "--format", "csv", "--project", project,
-                        "--population", csv, "--today", ctx.today])
-        with open(members + ".partial", "w", encoding="utf-8") as f:
-            f.write(exported.stdout)
+        # Straight to the file: read into this process, a million rows would
+        # inflate every later child's peak RSS (see runner_rss_check).
+        run([ctx.bin, "audience", "members", "everyone", "--format", "csv", "--project", project,
+             "--population", csv, "--today", ctx.today], stdout_path=members + ".partial")
         os.replace(members + ".partial", members)
     ours_out = os.path.join(DATA, f"render-ours-{records}.txt")
     peer_out = os.path.join(DATA, f"render-icu-{records}.txt")
@@ -275,6 +300,312 @@ def compare_texts(ours_path, peer_path, sample):
         k = (other or comma_only)[0]
         example = f"e.g. {k}: ours «{ours[k]}» ICU «{peer[k]}»"
     return (not other and len(common) > 0), check, example
+
+
+# MARK: Loopback servers for 3–5
+
+
+class Unavailable(Exception):
+    """A measurement that cannot run here (a peer binary is missing): its
+    row says so instead of failing the suite."""
+
+
+NGINX = "/usr/sbin/nginx"
+WRK = "/usr/bin/wrk"
+SMTP_SINK = "/usr/sbin/smtp-sink"
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+
+
+def require(*paths):
+    missing = [p for p in paths if not os.access(p, os.X_OK)]
+    if missing:
+        packages = {NGINX: "nginx-light", WRK: "wrk", SMTP_SINK: "postfix", SMTP_SOURCE: "postfix"}
+        wanted = sorted({packages.get(p, p) for p in missing})
+        raise Unavailable(f"not available: {', '.join(missing)} missing (apt-get install {' '.join(wanted)}; make bench-deps)")
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, process, what, log_path=None, seconds=10):
+    import socket
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.02)
+    log_text = ""
+    if log_path and os.path.exists(log_path):
+        log_text = open(log_path, errors="replace").read()[-2000:]
+    process.kill()
+    raise SystemExit(f"{what} did not start listening on 127.0.0.1:{port}\n{log_text}")
+
+
+class Nginx:
+    """nginx on loopback from bench/nginx.conf, one worker, in the
+    foreground: `port` answers without logging (measurement 3),
+    `counted_port` the same with one short log line per request (5)."""
+
+    def __enter__(self):
+        import shutil
+        self.root = tempfile.mkdtemp(prefix="nginx-", dir=DATA)
+        self.port, self.counted_port = free_port(), free_port()
+        with open(os.path.join(HERE, "nginx.conf"), encoding="utf-8") as f:
+            config = f.read()
+        config = (config.replace("@ROOT@", self.root).replace("@PORT@", str(self.port))
+                  .replace("@COUNTED_PORT@", str(self.counted_port)))
+        path = os.path.join(self.root, "nginx.conf")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(config)
+        self.log = open(os.path.join(self.root, "nginx.out"), "w")
+        self.process = subprocess.Popen([NGINX, "-p", self.root, "-c", path, "-e", os.path.join(self.root, "error.log")],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        wait_listening(self.port, self.process, "nginx", os.path.join(self.root, "error.log"))
+        wait_listening(self.counted_port, self.process, "nginx", os.path.join(self.root, "error.log"))
+        self._shutil = shutil
+        return self
+
+    def url(self, counted=False):
+        return f"http://127.0.0.1:{self.counted_port if counted else self.port}/cgi-bin/sendsms"
+
+    def stop(self):
+        """Graceful stop (SIGQUIT): the worker flushes its log buffer first."""
+        if self.process.poll() is None:
+            self.process.send_signal(3)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def arrived(self):
+        """Requests the counted server logged (call after stop())."""
+        path = os.path.join(self.root, "arrived.log")
+        if not os.path.exists(path):
+            return 0
+        with open(path, "rb") as f:
+            return sum(1 for _ in f)
+
+    def __exit__(self, *exc):
+        self.stop()
+        self.log.close()
+        self._shutil.rmtree(self.root, ignore_errors=True)
+
+
+class SMTPSink:
+    """postfix's smtp-sink on loopback, counting messages (-c): accepts
+    everything, stores nothing. A fresh one per program measured."""
+
+    def __enter__(self):
+        self.port = free_port()
+        self.out = tempfile.TemporaryFile()
+        argv = [SMTP_SINK, "-c"]
+        if os.geteuid() == 0:
+            argv += ["-u", "postfix"]   # it refuses to keep root's privileges
+        argv += [f"127.0.0.1:{self.port}", "1024"]
+        self.process = subprocess.Popen(argv, stdout=self.out, stderr=subprocess.STDOUT)
+        wait_listening(self.port, self.process, "smtp-sink")
+        return self
+
+    def stop(self):
+        """Stops the sink; returns the messages it received (its last counter)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.out.seek(0)
+        text = self.out.read().decode("utf-8", "replace")
+        counts = re.findall(r"mesg=(\d+)", text)
+        return int(counts[-1]) if counts else 0
+
+    def __exit__(self, *exc):
+        self.stop()
+        self.out.close()
+
+
+# MARK: 3. HTTP dispatch
+
+
+def measure_http(ctx, records):
+    """Requests/s through the libcurl transport to nginx answering at once,
+    against wrk with the same connection count on the same nginx, in the
+    same run: Kannel-shaped messages (through KannelGateway) and bare GETs."""
+    require(NGINX, WRK)
+    c = ctx.args.connections
+    seconds = 2 if ctx.smoke else ctx.args.wrk_seconds
+    count = ctx.args.http_count or (5_000 if ctx.smoke else 300_000)
+    rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
+    wrks, ours = [], {"kannel": [], "GET": []}
+    with Nginx() as nginx:
+        url = nginx.url()
+        # The machine is shared: each program runs `rounds` times, taking
+        # turns, and keeps its best round (all rounds are in the details).
+        for round_ in range(rounds):
+            log(f"HTTP dispatch ({round_ + 1}/{rounds}): wrk -t1 -c{c} -d{seconds}s against nginx (1 worker)")
+            w = run([WRK, "-t1", f"-c{c}", f"-d{seconds}s", url])
+            wrks.append((w, wrk_figure(w)))
+            for shape, extra in (("kannel", []), ("GET", ["--raw"])):
+                log(f"HTTP dispatch ({round_ + 1}/{rounds}): outreach bench-http {' '.join(extra)} --count {count:,} --connections {c}")
+                r = ctx.outreach("bench-http", "--url", url, "--count", str(count), "--connections", str(c), "--json", *extra)
+                ours[shape].append((r, r.json()))
+    wrk, wrk_rate = max(wrks, key=lambda x: x[1]["rate"])
+    wrk_rate = dict(wrk_rate, errors="; ".join(x[1]["errors"] for x in wrks if x[1]["errors"]),
+                    rounds=[round(x[1]["rate"]) for x in wrks])
+    wrk_side = Side(wrk_rate["rate"], wrk.wall, mib(wrk.rss_kib),
+                    {"requests": wrk_rate["requests"], "seconds": seconds, "errors": wrk_rate["errors"],
+                     "rounds": wrk_rate["rounds"],
+                     "cpuMicrosecondsPerRequest": 1e6 * wrk.cpu / max(wrk_rate["requests"], 1)}, wrk.cpu)
+    rows = []
+    for shape, label in (("kannel", "Kannel-shaped (Arabic text, KannelGateway)"), ("GET", "bare GETs (--raw)")):
+        r, figures = max(ours[shape], key=lambda x: x[1]["requestsPerSecond"])
+        figures = dict(figures, rounds=[round(x[1]["requestsPerSecond"]) for x in ours[shape]],
+                       acceptedEveryRound=all(x[1]["accepted"] == count for x in ours[shape]))
+        rate = figures["requestsPerSecond"]
+        ctx.dispatch[shape] = (rate, r)
+        agree = figures["acceptedEveryRound"] and not wrk_rate["errors"]
+        rows.append(Row(f"HTTP dispatch: {label}", count, "msg/s",
+                        Side(rate, r.wall, mib(r.rss_kib),
+                             dict(figures, cpuMicrosecondsPerRequest=1e6 * r.cpu / count), r.cpu),
+                        wrk_side, f"wrk -t1 -c{c}", "≥ 70% of wrk", rate >= 0.7 * wrk_rate["rate"],
+                        f"{figures['accepted']:,}/{count:,} accepted (202); wrk: "
+                        + (wrk_rate["errors"] or "no errors, every answer 2xx"), agree,
+                        f"C={c} connections both; nginx one worker; "
+                        + (f"best of {rounds} alternating rounds " if rounds > 1 else "one round ") +
+                        f"(ours {', '.join(f'{x:,}' for x in figures['rounds'])}; wrk "
+                        f"{', '.join(f'{x:,}' for x in wrk_rate['rounds'])}); CPU per request: ours "
+                        f"{1e6 * r.cpu / count:.0f} µs, wrk {1e6 * wrk.cpu / max(wrk_rate['requests'], 1):.0f} µs"))
+    return rows
+
+
+def wrk_figure(result):
+    text = result.stdout
+    rate = re.search(r"Requests/sec:\s*([\d.]+)", text)
+    total = re.search(r"(\d+) requests in", text)
+    if not rate or not total:
+        raise SystemExit(f"cannot read wrk's output:\n{text}\n{result.stderr}")
+    errors = []
+    for pattern in (r"Non-2xx or 3xx responses: \d+", r"Socket errors: [^\n]+"):
+        m = re.search(pattern, text)
+        if m:
+            errors.append(m.group(0))
+    return {"rate": float(rate.group(1)), "requests": int(total.group(1)), "errors": "; ".join(errors)}
+
+
+# MARK: 4. SMTP dispatch
+
+
+def measure_smtp(ctx, records):
+    """Messages/s through SMTPGateway (libcurl SMTP, one kept connection per
+    session) to postfix's smtp-sink, against postfix's smtp-source with the
+    same sessions and message size, each to a fresh sink that counts."""
+    require(SMTP_SINK, SMTP_SOURCE)
+    s, size = ctx.args.smtp_sessions, ctx.args.smtp_size
+    count = ctx.args.smtp_count or (1_000 if ctx.smoke else 50_000)
+    with SMTPSink() as sink:
+        log(f"SMTP dispatch: smtp-source -s {s} -l {size} -m {count:,} -d (one connection per session)")
+        peer = run([SMTP_SOURCE, "-s", str(s), "-l", str(size), "-m", str(count), "-d",
+                    "-f", "bench@outreach.example", "-t", "sink@outreach.example", f"127.0.0.1:{sink.port}"])
+        peer_received = sink.stop()
+    with SMTPSink() as sink:
+        log(f"SMTP dispatch: outreach bench-smtp --sessions {s} --size {size} --count {count:,}")
+        ours = ctx.outreach("bench-smtp", "--url", f"smtp://127.0.0.1:{sink.port}", "--count", str(count),
+                            "--sessions", str(s), "--size", str(size), "--json")
+        ours_received = sink.stop()
+    o = ours.json()
+    peer_rate = count / peer.wall
+    # bench-smtp sends one warm-up message first (not timed).
+    agree = peer_received == count and ours_received == count + 1 and o["accepted"] == count
+    return [Row("SMTP dispatch → smtp-sink", count, "msg/s",
+                Side(o["messagesPerSecond"], ours.wall, mib(ours.rss_kib),
+                     dict(o, received=ours_received, cpuMicrosecondsPerMessage=1e6 * ours.cpu / count), ours.cpu),
+                Side(peer_rate, peer.wall, mib(peer.rss_kib),
+                     {"messages": count, "received": peer_received, "payloadBytes": size,
+                      "cpuMicrosecondsPerMessage": 1e6 * peer.cpu / count}, peer.cpu),
+                f"smtp-source -s{s} -l{size} -d", "≥ 50% of smtp-source", o["messagesPerSecond"] >= 0.5 * peer_rate,
+                f"sink got {ours_received - 1:,} (+1 warm-up) from ours, {peer_received:,} from smtp-source", agree,
+                f"{s} sessions, each one kept connection, no pipelining on either side; ours {o['wireBytes']} bytes "
+                f"on the wire per message (MIME headers + {size}-byte text), smtp-source {size} bytes of payload plus "
+                f"its few headers; smtp-source's rate over its whole process, ours over the sending loop; CPU per "
+                f"message: ours {1e6 * ours.cpu / count:.0f} µs, smtp-source {1e6 * peer.cpu / count:.0f} µs")]
+
+
+# MARK: 5. Durable sending
+
+
+def measure_durable(ctx, records):
+    """One occurrence to everyone in the population through the SQLite ledger
+    and the loopback nginx (Kannel-shaped): `outreach launch` (not timed),
+    then `outreach run --once` timed as a whole — importing the population,
+    segmenting, rendering, inserting into the ledger, sending, recording.
+    Compared with the rate of measurement 3 (same requests, no ledger)."""
+    require(NGINX)
+    csv = ctx.population(records)
+    project = os.path.join(HERE, "project")
+    ledger = os.path.join(DATA, f"ledger-{records}.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(ledger + suffix):
+            os.remove(ledger + suffix)
+    at = f"{ctx.today}T06:00:00Z"
+    common = ["--project", project, "--population", csv, "--today", ctx.today, "--ledger", ledger]
+    c = ctx.args.connections
+    with Nginx() as nginx:
+        env = dict(os.environ, OUTREACH_BENCH_PORT=str(nginx.counted_port), OUTREACH_BENCH_PASSWORD="bench-unused",
+                   OUTREACH_BENCH_CONNECTIONS=str(c))
+        log(f"durable sending, {records:,} records: outreach launch bench_send")
+        launched = run([ctx.bin, "launch", "bench_send", "--yes", "--at", at, *common], env=env)
+        log(f"durable sending, {records:,} records: outreach run --once (ledger, {c} connections)")
+        started = time.time()
+        sent = run([ctx.bin, "run", "--once", "--verbose", "--at", at, *common], env=env)
+        nginx.stop()
+        arrived = nginx.arrived()
+    report = run([ctx.bin, "report", "bench_send", "--json", *common]).json()
+    total = report["total"]
+    accepted = total["accepted"]
+    skipped = sum(total["skipped"].values())
+    rate = accepted / sent.wall
+    # `--verbose` logs (to the second) when the due sends were materialised:
+    # before it, import + segmentation + rendering + ledger inserts; after, sending.
+    materialised = re.search(r"^(\S+) info \S+ .*materialised due sends", sent.stderr, re.M)
+    materialise_seconds = None
+    if materialised:
+        at_time = datetime.datetime.strptime(materialised.group(1), "%Y-%m-%dT%H:%M:%S%z").timestamp()
+        materialise_seconds = min(max(at_time - started, 0.0), sent.wall)
+    phases = ""
+    if materialise_seconds is not None and sent.wall - materialise_seconds > 0:
+        send_seconds = sent.wall - materialise_seconds
+        phases = (f"; about {materialise_seconds:.0f} s materialising, then {send_seconds:.0f} s sending "
+                  f"({accepted / send_seconds:,.0f} msg/s while sending; log times are to the second)")
+    agree = (arrived == accepted and total["failed"] == 0 and total["queued"] == 0 and total["sending"] == 0
+             and accepted + skipped == total["targeted"])
+    check = (f"{accepted:,} accepted = {arrived:,} arrived at nginx; {skipped:,} skipped "
+             f"({', '.join(f'{k} {v:,}' for k, v in sorted(total['skipped'].items()))}); failed {total['failed']}")
+    peer, peer_name, met = None, "", None
+    rss_ok = sent.rss_kib * 1024 < 300e6    # the issue's "300 MB", read strictly: 286 MiB
+    base = ctx.dispatch.get("kannel")
+    if base:
+        base_rate, base_run = base
+        peer = Side(base_rate, base_run.wall, mib(base_run.rss_kib), {"from": "measurement 3, Kannel-shaped"}, base_run.cpu)
+        peer_name = "3: bench-http, no ledger"
+        met = rate >= 0.5 * base_rate and rss_ok
+    return [Row("durable sending: 1 occurrence via ledger", records, "msg/s",
+                Side(rate, sent.wall, mib(sent.rss_kib),
+                     {"accepted": accepted, "targeted": total["targeted"], "skipped": total["skipped"],
+                      "arrived": arrived, "parts": total["parts"], "launchSeconds": launched.wall,
+                      "launchRSSMiB": mib(launched.rss_kib), "connections": c,
+                      "materialiseSeconds": materialise_seconds,
+                      "ledgerBytes": os.path.getsize(ledger) if os.path.exists(ledger) else None}, sent.cpu),
+                peer, peer_name, "≥ 50% of 3's rate, RSS < 300 MB (286 MiB)", met if base else rss_ok, check, agree,
+                f"msg/s = accepted / wall of `outreach run --once`, which includes materialising (importing the "
+                f"CSV, segmenting, rendering, inserting {total['targeted']:,} ledger entries) as well as sending; "
+                f"run took {sent.wall:.1f} s (cpu {sent.cpu:.1f}){phases}; launch (preview, not timed) {launched.wall:.1f} s, "
+                f"{mib(launched.rss_kib):.0f} MiB")]
 
 
 # MARK: 6. Planning at scale
@@ -353,6 +684,13 @@ def versions(ctx):
     probe = run([ctx.python, "-c", "import duckdb, icu, sys; print(duckdb.__version__, icu.VERSION, icu.ICU_VERSION, sys.version.split()[0])"])
     duck, pyicu, icu_version, python = probe.stdout.split()
     out.update({"duckdb": duck, "pyicu": pyicu, "icu (PyICU)": icu_version, "python": python})
+    # The dispatch peers, when installed (3–5).
+    for name, argv, pattern in (("nginx", [NGINX, "-v"], r"nginx/(\S+)"), ("wrk", [WRK, "-v"], r"wrk (\S+)"),
+                                ("postfix", ["/usr/sbin/postconf", "-d", "mail_version"], r"= (\S+)")):
+        if os.access(argv[0], os.X_OK):
+            probe = run(argv, check=False)
+            m = re.search(pattern, probe.stdout + probe.stderr)
+            out[name] = m.group(1) if m else "?"
     return out
 
 
@@ -371,9 +709,9 @@ def duckdb_version(ctx):
 MEASUREMENTS = [
     ("1 segmentation", measure_segmentation),
     ("2 rendering", measure_rendering),
-    ("3 HTTP dispatch vs wrk", None),          # libcurl dispatcher → nginx on loopback; peer: wrk
-    ("4 SMTP dispatch vs smtp-source", None),  # → postfix smtp-sink; peer: smtp-source
-    ("5 durable sending", None),               # 1M through the SQLite ledger; ≥50% of 3, RSS < 300 MB
+    ("3 HTTP dispatch vs wrk", measure_http),  # libcurl transport → nginx on loopback; peer: wrk
+    ("4 SMTP dispatch vs smtp-source", measure_smtp),  # → postfix smtp-sink; peer: smtp-source
+    ("5 durable sending", measure_durable),    # 1M through the SQLite ledger; ≥50% of 3, RSS < 300 MB
     ("6 plan at scale", measure_plan),         # outreach plan, 100 campaigns, N/10 vs N
 ]
 
@@ -416,7 +754,7 @@ def fmt(value, unit):
     return f"{value:,.0f} {unit}"
 
 
-def table(rows, pending):
+def table(rows, pending, unavailable=()):
     header = ["measurement", "records", "ours", "peer", "ratio", "ours RSS", "peer RSS", "target", "check"]
     lines = []
     for r in rows:
@@ -431,6 +769,8 @@ def table(rows, pending):
         ])
     for name in pending:
         lines.append([name, "", "not measured yet", "", "", "", "", "", ""])
+    for name, reason in unavailable:
+        lines.append([name, "", reason, "", "", "", "", "", ""])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
     out = [" | ".join(h.ljust(w) for h, w in zip(header, widths)),
            "-|-".join("-" * w for w in widths)]
@@ -448,6 +788,17 @@ def main():
     parser.add_argument("--render-limit", type=int, default=1_000_000, help="render at most this many records (10M runs)")
     parser.add_argument("--plan-limit", type=int, default=1_000_000,
                         help="plan at most this many records (each of the 100 runs reads the whole snapshot)")
+    parser.add_argument("--send-limit", type=int, default=1_000_000,
+                        help="durable sending (5) to at most this many records (one message each)")
+    parser.add_argument("--connections", type=int, default=8,
+                        help="HTTP connections: wrk's -c, bench-http's and the durable send's gateway's (3, 5)")
+    parser.add_argument("--wrk-seconds", type=int, default=10, help="wrk's -d (3)")
+    parser.add_argument("--dispatch-rounds", type=int, default=2,
+                        help="rounds of wrk and bench-http, taking turns; each keeps its best (3; smoke: 1)")
+    parser.add_argument("--http-count", type=int, help="requests bench-http makes (3); default 300,000, smoke 5,000")
+    parser.add_argument("--smtp-sessions", type=int, default=4, help="SMTP sessions on both sides (4)")
+    parser.add_argument("--smtp-size", type=int, default=1_000, help="message size in bytes on both sides (4)")
+    parser.add_argument("--smtp-count", type=int, help="messages each side sends (4); default 50,000, smoke 1,000")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "outreach"))
     parser.add_argument("--python", default=os.path.join(DATA, "venv", "bin", "python"),
                         help="Python with duckdb and PyICU (make bench-deps makes it)")
@@ -460,7 +811,7 @@ def main():
 
     started = time.time()
     load_before = os.getloadavg()
-    rows, pending = [], []
+    rows, pending, unavailable = [], [], []
     for name, measure in MEASUREMENTS:
         if args.only and not any(o in name for o in args.only):
             continue
@@ -472,16 +823,28 @@ def main():
                 continue
             if measure is measure_plan and records > args.plan_limit:
                 continue
-            rows += measure(ctx, records)
+            if measure is measure_durable and records > args.send_limit:
+                continue
+            try:
+                rows += measure(ctx, records)
+            except Unavailable as why:
+                log(f"{name}: {why}")
+                unavailable.append((name, str(why)))
+                break
+            if measure in (measure_http, measure_smtp):
+                break    # does not depend on the population's size: once per run
 
     print()
     print(f"Outreach benchmarks, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
           f"{machine()['nproc']} cores, {machine()['cpu']}, load average {load_before[0]:.1f} → {os.getloadavg()[0]:.1f}")
     print("times: wall seconds of the whole process (cpu: user + system seconds); ratio > 1: Outreach better")
-    print(table(rows, pending))
+    print(table(rows, pending, unavailable))
     for r in rows:
         if r.notes:
             print(f"  {r.measurement} ({r.records:,}): {r.notes}")
+    runner_rss, rss_warning = runner_rss_check()
+    if rss_warning:
+        print(f"\n!!! {rss_warning}", file=sys.stderr)
     mismatches = [r for r in rows if r.agree is False]
     for r in mismatches:
         print(f"\n!!! {r.measurement} ({r.records:,}): outputs disagree: {r.check}", file=sys.stderr)
@@ -494,8 +857,10 @@ def main():
         "seconds": round(time.time() - started, 1),
         # Other work on the machine: wall times above suffer, CPU times less.
         "loadAverage": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]},
+        "runnerRSSMiB": round(mib(runner_rss), 1),
         "measurements": [dict(dataclasses.asdict(r), ratio=r.ratio) for r in rows],
         "pending": pending,
+        "unavailable": [{"measurement": n, "reason": r} for n, r in unavailable],
     }
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, indent=2)

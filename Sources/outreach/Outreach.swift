@@ -28,6 +28,7 @@ struct Outreach: AsyncParsableCommand {
             Status.self,
             Report.self,
             BenchHTTP.self,
+            BenchSMTP.self,
         ]
     )
 }

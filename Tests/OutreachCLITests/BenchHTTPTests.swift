@@ -14,6 +14,17 @@ struct BenchHTTPTests {
         #expect(output.stdout.contains("accepted 0, retryable 5, rejected 0"))
     }
 
+    @Test("--json gives the figures the bench runner reads")
+    func json() throws {
+        let output = try CLIRunner.run(["bench-http", "--url", "http://127.0.0.1:9/", "--count", "3", "--raw", "--json"])
+        #expect(output.status == 1)
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(figures["requests"] as? Int == 3)
+        #expect(figures["shape"] as? String == "GET")
+        #expect(figures["accepted"] as? Int == 0)
+        #expect(figures["retryable"] as? Int == 3)
+    }
+
     @Test("hidden from the help, and bad counts are refused")
     func hiddenAndValidated() throws {
         #expect(try !CLIRunner.run(["--help"]).stdout.contains("bench-http"))

@@ -28,6 +28,9 @@ struct BenchHTTP: AsyncParsableCommand {
     @Flag(help: "Send bare GETs of --url instead of building Kannel requests through KannelGateway.")
     var raw = false
 
+    @Flag(help: "Print the figures as one JSON object.")
+    var json = false
+
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be positive") }
         guard connections > 0 else { throw ValidationError("--connections must be positive") }
@@ -89,10 +92,21 @@ struct BenchHTTP: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = Double(count) / seconds
-        print("bench-http: \(count) \(raw ? "GET" : "Kannel sendsms") requests in \(String(format: "%.2f", seconds)) s = "
-              + "\(String(format: "%.0f", rate)) requests/s over \(connections) connections "
-              + "(accepted \(tally[.accepted, default: 0]), retryable \(tally[.retryable, default: 0]), "
-              + "rejected \(tally[.rejected, default: 0]); libcurl \(CurlHTTPTransport.libcurlVersion))")
+        if json {
+            let figures: [String: Any] = [
+                "requests": count, "seconds": seconds, "requestsPerSecond": rate, "connections": connections,
+                "window": inFlight, "shape": raw ? "GET" : "kannel", "accepted": tally[.accepted, default: 0],
+                "retryable": tally[.retryable, default: 0], "rejected": tally[.rejected, default: 0],
+                "libcurl": CurlHTTPTransport.libcurlVersion,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("bench-http: \(count) \(raw ? "GET" : "Kannel sendsms") requests in \(String(format: "%.2f", seconds)) s = "
+                  + "\(String(format: "%.0f", rate)) requests/s over \(connections) connections "
+                  + "(accepted \(tally[.accepted, default: 0]), retryable \(tally[.retryable, default: 0]), "
+                  + "rejected \(tally[.rejected, default: 0]); libcurl \(CurlHTTPTransport.libcurlVersion))")
+        }
         if tally[.accepted, default: 0] != count { throw ExitCode(1) }
     }
 }
