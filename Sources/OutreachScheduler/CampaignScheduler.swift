@@ -32,6 +32,9 @@ public actor CampaignScheduler {
 
     public typealias Store = any LedgerStore & ScheduleWatermarkStore
 
+    /// Recipients whose due sends are computed at a time.
+    static let rowsPerSlice = 20_000
+
     let store: Store
     let campaigns: [String: ScheduledCampaign]
     let catalog: AudienceCatalog
@@ -170,13 +173,18 @@ public actor CampaignScheduler {
         batch.reserveCapacity(settings.materialiseBatch)
         for part in segmentation.parts {
             let segment = part.segment.name
-            let (due, next) = timeline.due(rows: part.members, population: population, after: after, now: now)
-            if let next { report.nextDue = min(report.nextDue ?? next, next) }
-            for send in due {
-                batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population, now: now))
-                if batch.count >= settings.materialiseBatch {
-                    report.add(try await store.materialise(batch, at: now))
-                    batch.removeAll(keepingCapacity: true)
+            // A slice of the segment at a time, so memory holds one slice's due sends, not a million.
+            let members = part.members.rows
+            for start in stride(from: 0, to: members.count, by: Self.rowsPerSlice) {
+                let slice = RowSet(rows: members[start..<min(start + Self.rowsPerSlice, members.count)], capacity: population.count)
+                let (due, next) = timeline.due(rows: slice, population: population, after: after, now: now)
+                if let next { report.nextDue = min(report.nextDue ?? next, next) }
+                for send in due {
+                    batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population, now: now))
+                    if batch.count >= settings.materialiseBatch {
+                        report.add(try await store.materialise(batch, at: now))
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 }
             }
         }
