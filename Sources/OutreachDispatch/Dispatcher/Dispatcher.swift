@@ -142,6 +142,10 @@ struct DispatchRun {
 
     var exhausted = false
     var sequence = 0
+    /// Fresh messages already announced to the sink as about to be attempted
+    /// (announced a round ahead, so the ledger writes one transaction per
+    /// round of the gateways' concurrency rather than one per message).
+    var announced: Set<String> = []
     var taken = 0, sent = 0, attempts = 0, accepted = 0, rejected = 0, failed = 0
     var finishedBuffer: [DeliveryOutcome] = []
     var oldestBuffered: Double?
@@ -297,21 +301,34 @@ struct DispatchRun {
     }
 
     /// Tells the sink which messages are about to make their first attempt
-    /// (the ledger writes it before anything leaves), then starts them. If
+    /// (the ledger writes it before anything leaves) — these and, in the same
+    /// call, the next round's — then starts them. If
     /// the sink cannot record it, nothing is started: the run fails and
     /// those messages were never attempted.
     mutating func launch(into group: inout ThrowingTaskGroup<DispatchEvent, any Error>, sink: any OutcomeSink) async throws {
         let launches = takeLaunchable()
         guard !launches.isEmpty else { return }
         let first = launches.filter { $0.item.attempts == 1 }.map(\.item.message.id)
-        if !first.isEmpty {
+        let unannounced = first.filter { !announced.contains($0) }
+        if !unannounced.isEmpty {
+            // Announce these and the next round's fresh messages together.
+            let ahead = lanes.reduce(0) { $0 + $1.spec.concurrency }
+            var upcoming: [String] = []
+            for lane in lanes where upcoming.count < ahead {
+                for pending in lane.fresh[lane.freshHead...].prefix(ahead - upcoming.count)
+                where !announced.contains(pending.message.id) {
+                    upcoming.append(pending.message.id)
+                }
+            }
             do {
-                try await sink.willAttempt(first)
+                try await sink.willAttempt(unannounced + upcoming)
             } catch {
                 for launch in launches { lanes[launch.item.lane].inFlight -= 1 }
                 throw error
             }
+            announced.formUnion(upcoming)
         }
+        for id in first { announced.remove(id) }
         for launch in launches {
             let (gateway, attempt, trial) = (launch.gateway, launch.item, launch.trial)
             group.addTask {
