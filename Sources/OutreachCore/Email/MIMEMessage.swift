@@ -119,10 +119,10 @@ public struct MIMEMessage: Sendable, Hashable {
 
     private static func part(subtype: String, content: String) -> (headers: String, body: String) {
         let bytes = TransferEncoding.canonicalLines(content)
-        let encoding = TransferEncoding.choose(for: bytes)
+        let (encoding, body) = TransferEncoding.encodeShorter(bytes)
         let headers = "Content-Type: text/\(subtype); charset=UTF-8\r\n"
             + "Content-Transfer-Encoding: \(encoding.rawValue)\r\n"
-        return (headers, encoding.encode(bytes))
+        return (headers, body)
     }
 
     // MARK: Header values

@@ -21,6 +21,14 @@ public enum TransferEncoding: String, Sendable, Hashable {
         quotedPrintableLength(bytes) <= base64Length(bytes) ? .quotedPrintable : .base64
     }
 
+    /// The shorter encoding and the encoded body, encoding quoted-printable
+    /// once (to measure it and, when it wins, to send it).
+    public static func encodeShorter(_ bytes: [UInt8]) -> (TransferEncoding, String) {
+        let qp = quotedPrintableBytes(bytes)
+        if qp.count <= base64Length(bytes) { return (.quotedPrintable, String(decoding: qp, as: UTF8.self)) }
+        return (.base64, base64(bytes))
+    }
+
     /// The encoded body, lines joined by CRLF, with no CRLF after the last
     /// line (the boundary delimiter that follows brings its own).
     public func encode(_ bytes: [UInt8]) -> String {
@@ -115,8 +123,15 @@ public enum TransferEncoding: String, Sendable, Hashable {
     private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
         // Encode character by character (a UTF-8 sequence is one unit) so
         // soft breaks fall between characters, never inside `=XX` or a letter.
+        // Each unit is measured first, then written straight into `out`.
         var lineLength = 0
         var i = line.startIndex
+        let last = line.endIndex - 1
+        @inline(__always) func literal(_ byte: UInt8, at j: Int) -> Bool {
+            // A space or tab is literal only when something visible follows
+            // it on the same encoded line; otherwise it could be stripped.
+            (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 0x20 || byte == 0x09) && j != last)
+        }
         while i < line.endIndex {
             let width: Int
             switch line[i] {
@@ -126,41 +141,35 @@ public enum TransferEncoding: String, Sendable, Hashable {
             default: width = 1
             }
             let end = min(i + width, line.endIndex)
-            var unit: [UInt8] = []
-            for j in i..<end {
-                let byte = line[j]
-                let isLastOfLine = j == line.endIndex - 1
-                // A space or tab is literal only when something visible follows
-                // it on the same encoded line; otherwise it could be stripped.
-                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
-                    || ((byte == 0x20 || byte == 0x09) && !isLastOfLine)
-                if literal {
-                    unit.append(byte)
-                } else {
-                    unit += [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-                }
-            }
+            var unitLength = 0
+            for j in i..<end { unitLength += literal(line[j], at: j) ? 1 : 3 }
             // Room for the soft-break `=` unless this unit ends the hard line.
             let limit = end == line.endIndex ? maxLineLength : maxLineLength - 1
-            if lineLength > 0 && lineLength + unit.count > limit {
+            if lineLength > 0 && lineLength + unitLength > limit {
                 // The soft break would leave a space or tab at the end of an
                 // encoded line: encode it there instead.
-                if let last = out.last, last == 0x20 || last == 0x09 {
+                if let previous = out.last, previous == 0x20 || previous == 0x09 {
                     out.removeLast()
                     lineLength -= 1
-                    let escaped: [UInt8] = [UInt8(ascii: "="), hex[Int(last >> 4)], hex[Int(last & 0x0F)]]
                     if lineLength + 3 > maxLineLength - 1 {
-                        out += [UInt8(ascii: "="), 0x0D, 0x0A]
+                        out.append(UInt8(ascii: "=")); out.append(0x0D); out.append(0x0A)
                         lineLength = 0
                     }
-                    out += escaped
+                    out.append(UInt8(ascii: "=")); out.append(hex[Int(previous >> 4)]); out.append(hex[Int(previous & 0x0F)])
                     lineLength += 3
                 }
-                out += [UInt8(ascii: "="), 0x0D, 0x0A]
+                out.append(UInt8(ascii: "=")); out.append(0x0D); out.append(0x0A)
                 lineLength = 0
             }
-            out += unit
-            lineLength += unit.count
+            for j in i..<end {
+                let byte = line[j]
+                if literal(byte, at: j) {
+                    out.append(byte)
+                } else {
+                    out.append(UInt8(ascii: "=")); out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 0x0F)])
+                }
+            }
+            lineLength += unitLength
             i = end
         }
     }
