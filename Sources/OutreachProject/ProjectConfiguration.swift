@@ -1,4 +1,5 @@
 public import OutreachCore
+import Foundation
 
 /// Settings from `outreach.yaml`, with the defaults a ministry project in
 /// Saudi Arabia starts from.
@@ -24,4 +25,10 @@ public struct ProjectConfiguration: Sendable {
     public var ledgerPath: String = ".outreach/ledger.sqlite"
 
     public init() {}
+
+    /// The ledger file for a project folder: `ledgerPath` as written, or
+    /// relative to the folder.
+    public func ledgerFile(root: String) -> String {
+        ledgerPath.hasPrefix("/") ? ledgerPath : URL(fileURLWithPath: root).appendingPathComponent(ledgerPath).path
+    }
 }

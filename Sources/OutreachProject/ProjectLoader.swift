@@ -101,6 +101,12 @@ public struct ProjectLoader {
 
     // MARK: - outreach.yaml
 
+    /// Just `ROOT/outreach.yaml`, for commands that need no more of the
+    /// project (the suppression list, say).
+    public static func configuration(root: String) throws(OutreachError) -> ProjectConfiguration {
+        try readConfiguration(URL(fileURLWithPath: root).appendingPathComponent("outreach.yaml").path)
+    }
+
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")

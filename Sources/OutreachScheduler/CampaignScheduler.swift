@@ -88,17 +88,13 @@ public actor CampaignScheduler {
     public func tick() async throws -> TickReport {
         let now = clock.now()
         var report = TickReport(at: now)
-        let statuses = try await store.campaigns()
-        let launched = statuses.filter { $0.state == .launched && campaigns[$0.campaign] != nil }
-        for status in launched {
-            let campaignReport = try await materialise(status, now: now)
-            report.campaigns.append(campaignReport)
-            if let next = campaignReport.nextDue { report.nextDue = min(report.nextDue ?? next, next) }
-        }
+        report.campaigns = try await materialise(now: now)
+        report.nextDue = report.campaigns.compactMap(\.nextDue).min()
+        let launched = report.campaigns.map(\.campaign)
         if !launched.isEmpty, !stopping {
-            report.dispatch = try await dispatchDue(launched: launched.map(\.campaign), now: now)
+            report.dispatch = try await dispatchDue(launched: launched, now: now)
         }
-        for status in launched { try await completeIfFinished(status.campaign) }
+        for campaign in launched { try await completeIfFinished(campaign) }
         return report
     }
 

@@ -63,10 +63,15 @@ struct Launch: AsyncParsableCommand {
     }
 }
 
-/// `outreach pause|resume|cancel NAME`.
-enum CampaignStateChange {
-    static func change(_ campaign: String, to state: CampaignState, options: ProjectOptions, clock: ClockOptions,
-                       ledger: String?, done: String) async throws {
+/// What `pause`, `resume` and `cancel` take, and the state change they share.
+struct CampaignStateOptions: ParsableArguments {
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
+    @Argument(help: "Campaign name.") var campaign: String
+    @Option(name: .long, help: "Ledger file.") var ledger: String?
+
+    /// Moves the campaign to `state`; `done` is printed with NAME filled in.
+    func change(to state: CampaignState, done: String) async throws {
         try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
@@ -79,37 +84,25 @@ enum CampaignStateChange {
 
 struct Pause: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Pause a launched campaign: nothing more is sent until it is resumed.")
-    @OptionGroup var options: ProjectOptions
-    @OptionGroup var clock: ClockOptions
-    @Argument(help: "Campaign name.") var campaign: String
-    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    @OptionGroup var state: CampaignStateOptions
     func run() async throws {
-        try await CampaignStateChange.change(campaign, to: .paused, options: options, clock: clock, ledger: ledger,
-                                             done: "Paused 'NAME'. Queued messages wait; `outreach resume NAME` continues.")
+        try await state.change(to: .paused, done: "Paused 'NAME'. Queued messages wait; `outreach resume NAME` continues.")
     }
 }
 
 struct Resume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Resume a paused campaign.")
-    @OptionGroup var options: ProjectOptions
-    @OptionGroup var clock: ClockOptions
-    @Argument(help: "Campaign name.") var campaign: String
-    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    @OptionGroup var state: CampaignStateOptions
     func run() async throws {
-        try await CampaignStateChange.change(campaign, to: .launched, options: options, clock: clock, ledger: ledger,
-                                             done: "Resumed 'NAME'.")
+        try await state.change(to: .launched, done: "Resumed 'NAME'.")
     }
 }
 
 struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Cancel a campaign: queued messages are recorded as skipped (cancelled).")
-    @OptionGroup var options: ProjectOptions
-    @OptionGroup var clock: ClockOptions
-    @Argument(help: "Campaign name.") var campaign: String
-    @Option(name: .long, help: "Ledger file.") var ledger: String?
+    @OptionGroup var state: CampaignStateOptions
     func run() async throws {
-        try await CampaignStateChange.change(campaign, to: .cancelled, options: options, clock: clock, ledger: ledger,
-                                             done: "Cancelled 'NAME'. Nothing more will be sent.")
+        try await state.change(to: .cancelled, done: "Cancelled 'NAME'. Nothing more will be sent.")
     }
 }
 
@@ -125,9 +118,6 @@ extension Workspace {
 
     /// The project's ledger (outreach.yaml `ledger:`, default .outreach/ledger.sqlite) or `path`.
     func openLedger(_ path: String?) throws(OutreachError) -> SQLiteLedger {
-        if let path { return try SQLiteLedger(path: path) }
-        let configured = project.configuration.ledgerPath
-        let full = configured.hasPrefix("/") ? configured : URL(fileURLWithPath: project.root).appendingPathComponent(configured).path
-        return try SQLiteLedger(path: full)
+        try SQLiteLedger(path: path ?? project.configuration.ledgerFile(root: project.root))
     }
 }

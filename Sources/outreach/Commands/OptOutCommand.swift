@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutreachCore
+import OutreachProject
 import OutreachStore
 
 /// `outreach optout add|remove|list|import`: the suppression list. An
@@ -89,8 +90,8 @@ struct OptOutCommand: AsyncParsableCommand {
     }
 }
 
-/// Where the ledger (and its suppression list) is: the project's
-/// `.outreach/ledger.sqlite`, or `--ledger FILE`.
+/// Where the ledger (and its suppression list) is: the project's (outreach.yaml
+/// `ledger:`, default `.outreach/ledger.sqlite`), or `--ledger FILE`.
 struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: "Project folder (holds outreach.yaml).")
     var project: String = "."
@@ -105,7 +106,7 @@ struct LedgerOptions: ParsableArguments {
             throw OutreachError(.missingFile, "no outreach.yaml in \(project)",
                                 hint: "run this in a project folder, or pass --project DIR or --ledger FILE")
         }
-        return try SQLiteLedger(projectRoot: project)
+        return try SQLiteLedger(path: try ProjectLoader.configuration(root: project).ledgerFile(root: project))
     }
 }
 

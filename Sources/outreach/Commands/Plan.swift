@@ -26,11 +26,7 @@ struct Plan: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try options.load()
-            guard let definition = workspace.project.campaign(campaign) else {
-                var hint = "campaigns are: \(workspace.project.campaigns.map(\.name).sorted().joined(separator: ", "))"
-                if let close = NameSuggestion.closest(to: campaign, in: workspace.project.campaigns.map(\.name)) { hint = "did you mean '\(close)'? " + hint }
-                throw OutreachError(.unknownName, "no campaign '\(campaign)'", hint: hint)
-            }
+            let definition = try workspace.campaignDefinition(campaign)
             let first = try day(from, option: "--from") ?? workspace.today
             let last = try day(until, option: "--until") ?? first.adding(days: 90)
             guard first <= last else { throw OutreachError(.invalidValue, "--until is before --from") }

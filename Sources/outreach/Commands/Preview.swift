@@ -26,10 +26,7 @@ struct Preview: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let workspace = try options.load()
-            guard let definition = workspace.project.campaign(campaign) else {
-                throw OutreachError(.unknownName, "no campaign '\(campaign)'",
-                                    hint: "campaigns are: \(workspace.project.campaigns.map(\.name).sorted().joined(separator: ", "))")
-            }
+            let definition = try workspace.campaignDefinition(campaign)
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
             for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name) }

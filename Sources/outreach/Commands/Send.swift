@@ -56,11 +56,7 @@ struct Send: AsyncParsableCommand {
         let failed = try await reportingErrors { () async throws -> Bool in
             let workspace = try options.load()
             let project = workspace.project
-            guard let definition = project.campaign(campaign) else {
-                var hint = "campaigns are: \(project.campaigns.map(\.name).sorted().joined(separator: ", "))"
-                if let close = NameSuggestion.closest(to: campaign, in: project.campaigns.map(\.name)) { hint = "did you mean '\(close)'? " + hint }
-                throw OutreachError(.unknownName, "no campaign '\(campaign)'", hint: hint)
-            }
+            let definition = try workspace.campaignDefinition(campaign)
             let channelGateways = try Self.channelGateways(definition)
             let gatewayNames = Array(Set(channelGateways.values)).sorted()
             // Gateway problems (a missing ${ENV} secret…) stop a real send before any rendering.
@@ -140,9 +136,7 @@ struct Send: AsyncParsableCommand {
 
     /// The project's suppression list (empty when the project has no ledger yet).
     static func optedOutAddresses(_ workspace: Workspace, ledger: String?) async throws -> Set<String> {
-        let configured = workspace.project.configuration.ledgerPath
-        let path = ledger ?? (configured.hasPrefix("/") ? configured
-                              : URL(fileURLWithPath: workspace.project.root).appendingPathComponent(configured).path)
+        let path = ledger ?? workspace.project.configuration.ledgerFile(root: workspace.project.root)
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         return Set(try await workspace.openLedger(path).optOuts().map(\.address))
     }
