@@ -142,4 +142,20 @@ struct CampaignLifecycleTests {
         #expect((skipped["in_doubt"] ?? 0) > 0, "\(total)")
         #expect(total["sending"] as? Int == 0 && total["queued"] as? Int == 0)
     }
+
+    @Test("bad clock options are readable errors, and nothing is sent", arguments: [
+        (["run", "--once", "--at", "yesterday"], "is not an ISO 8601 instant"),
+        (["run", "--once", "--speed", "60"], "--speed needs --at"),
+        (["run", "--once", "--at", "2026-11-29T06:00:00Z", "--speed", "0"], "--speed must be more than 0"),
+        (["run", "--once", "--until", "soon"], "--until 'soon' is not an ISO 8601 instant"),
+    ])
+    func badClock(arguments: [String], message: String) throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try CLIRunner.run(["launch", "vaccination_round", "--at", at, "--yes"], in: dir).status == 0)
+        let out = try CLIRunner.run(arguments, in: dir)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/outbox.jsonl").path))
+    }
 }

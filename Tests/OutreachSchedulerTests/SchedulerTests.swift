@@ -174,3 +174,27 @@ struct SchedulerThrottleTests {
         #expect(try f.outbox().count == sent.count)
     }
 }
+
+@Suite("Scheduler: campaigns without a schedule")
+struct SchedulerUnscheduledTests {
+    @Test("a campaign without a schedule sends once, even when launched in the middle of a minute")
+    func launchedMidMinute() async throws {
+        let launch = utc("2026-11-29T06:00:37Z")   // 09:00:37 Riyadh
+        let f = try SchedulerFixture(start: launch.addingTimeInterval(5))
+        defer { f.cleanUp() }
+        var notice = CampaignDefinition(name: "notice", title: "notice",
+                                        segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
+                                        channels: [.sms], gateway: "outbox", sender: "MOH")
+        notice.frequencyCap = .some(nil)
+        try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
+        let scheduler = try f.scheduler([notice])
+        _ = try await scheduler.tick()
+        let counts = try await f.ledger.counts(campaign: "notice")
+        #expect(counts.count(.accepted) > 0)
+        #expect(counts.targeted == counts.count(.accepted) + counts.count(.skipped))
+        // Once only.
+        f.clock.set(launch.addingTimeInterval(7 * 86_400))
+        _ = try await scheduler.tick()
+        #expect(try await f.ledger.counts(campaign: "notice").targeted == counts.targeted)
+    }
+}

@@ -7,7 +7,7 @@ import OutreachScheduler
 /// by default; tests and demos fix it or run it faster.
 struct ClockOptions: ParsableArguments {
     @Option(name: [.customLong("at"), .customLong("clock")],
-            help: "Act as if it were this instant (ISO 8601, e.g. 2027-03-01T06:00:00Z); with --speed, where the accelerated clock starts. For tests and rehearsals.")
+            help: "Act as if it were now this instant (ISO 8601, e.g. 2027-03-01T06:00:00Z); time flows on from it, --speed times faster with `run`. For tests and rehearsals.")
     var at: String?
 
     @Option(name: .long, help: "With `run`: run in accelerated time, this many seconds per real second (needs --at as the start).")
@@ -21,11 +21,9 @@ struct ClockOptions: ParsableArguments {
         guard let start = Self.instant(at) else {
             throw OutreachError(.invalidValue, "--at '\(at)' is not an ISO 8601 instant", hint: "write e.g. 2027-03-01T06:00:00Z or 2027-03-01T09:00:00+03:00")
         }
-        if let speed {
-            guard speed > 0 else { throw OutreachError(.invalidValue, "--speed must be more than 0") }
-            return AcceleratedClock(start: start, speed: speed)
-        }
-        return FixedClock(start)
+        if let speed, speed <= 0 { throw OutreachError(.invalidValue, "--speed must be more than 0") }
+        // Time flows from --at (at real speed unless --speed says otherwise).
+        return AcceleratedClock(start: start, speed: speed ?? 1)
     }
 
     static func instant(_ text: String) -> Date? {
@@ -33,16 +31,5 @@ struct ClockOptions: ParsableArguments {
         if let d = f.date(from: text) { return d }
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.date(from: text)
-    }
-}
-
-/// A clock that stands still (`--at` without `--speed`): `run --once` at a
-/// chosen instant.
-struct FixedClock: SchedulerClock {
-    let instant: Date
-    init(_ instant: Date) { self.instant = instant }
-    func now() -> Date { instant }
-    func sleep(until instant: Date) async throws {
-        try await Task.sleep(for: .milliseconds(10))
     }
 }
