@@ -1,9 +1,5 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import OutreachCore
 import OutreachDispatch
@@ -50,19 +46,15 @@ struct Run: AsyncParsableCommand {
                 for name in Set(byChannel.values) where configurations[name] == nil {
                     configurations[name] = try project.gateway(named: name)
                 }
-                try Send.checkChannels(definition, gateways: Array(configurations.values))
+                try Send.checkGateways(definition, project: project)
                 gatewayOfCampaign[definition.name] = byChannel
             }
             var lanes: [DispatchLane] = []
             var gateways: [any MessageGateway] = []
             for configuration in configurations.values.sorted(by: { $0.name < $1.name }) {
-                do {
-                    let gateway = try GatewayFactory.make(configuration, projectRoot: project.root, transport: SendTransport.make)
-                    gateways.append(gateway)
-                    lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
-                } catch {
-                    throw OutreachError(.invalidProject, "\(error)", at: configuration.location)
-                }
+                let gateway = try SendGateways.make(configuration, projectRoot: project.root)
+                gateways.append(gateway)
+                lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
             }
             var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
                                                       quietHours: project.configuration.quietHours,
@@ -102,9 +94,10 @@ struct Run: AsyncParsableCommand {
             // run is cancelled; what is still `sending` is marked uncertain at the next start.
             groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
             let group = ServiceGroup(configuration: groupConfiguration)
-            let forceQuit = Self.secondInterruptExits()
+            // The first Ctrl-C is the service group's graceful shutdown; the second exits at once.
+            let interrupt = InterruptHandler {}
             try await group.run()
-            forceQuit.cancel()
+            interrupt.stop()
             for gateway in gateways { await SendGateways.close(gateway) }
         }
     }
@@ -123,27 +116,6 @@ struct Run: AsyncParsableCommand {
         configuration.outcomeBatchSize = max(16, configuration.batchSize / 2)
         configuration.outcomeMaxAge = 0.1
         return configuration
-    }
-
-    /// The first SIGINT is a graceful shutdown (the service group's); the
-    /// second exits at once.
-    static func secondInterruptExits() -> any DispatchSourceSignal {
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let count = Counter()
-        source.setEventHandler {
-            if count.increment() >= 2 {
-                FileHandle.standardError.write(Data("second interrupt: exiting now; in-flight sends will be marked uncertain\n".utf8))
-                Foundation.exit(130)
-            }
-        }
-        source.resume()
-        return source
-    }
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int { lock.withLock { value += 1; return value } }
     }
 }
 

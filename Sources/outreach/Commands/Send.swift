@@ -63,7 +63,7 @@ struct Send: AsyncParsableCommand {
             var configurations: [GatewayConfiguration] = []
             if !dryRun {
                 configurations = try gatewayNames.map { name throws(OutreachError) in try project.gateway(named: name) }
-                try Self.checkChannels(definition, gateways: configurations)
+                try Self.checkGateways(definition, project: project)
             }
 
             let (population, _) = try workspace.population()
@@ -156,18 +156,11 @@ struct Send: AsyncParsableCommand {
         return result
     }
 
-    /// Each channel's gateway must carry that channel (a file outbox takes any).
-    static func checkChannels(_ campaign: CampaignDefinition, gateways: [GatewayConfiguration]) throws(OutreachError) {
-        for channel in campaign.channels {
-            guard let name = campaign.gateway(for: channel), let gateway = gateways.first(where: { $0.name == name }) else { continue }
-            if case .file = gateway.settings { continue }
-            if channel != gateway.channel {
-                throw OutreachError(.invalidProject,
-                                    "campaign '\(campaign.name)' sends by \(channel.rawValue) but gateway '\(gateway.name)' carries \(gateway.channel.rawValue)",
-                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                    hint: "name a gateway per channel: gateway: {sms: NAME, email: NAME}")
-            }
-        }
+    /// Each channel's gateway must exist and carry that channel (a file outbox
+    /// takes any): the first problem `validate` would report.
+    static func checkGateways(_ campaign: CampaignDefinition, project: Project) throws(OutreachError) {
+        let at = campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }
+        if let problem = ProjectCheck.gatewayErrors(campaign, project: project, at: at).first { throw problem }
     }
 
     /// The stricter of two rate limits (nil is unlimited).
