@@ -352,6 +352,7 @@ public struct ProjectLoader {
                                   throttle: throttle, frequencyCap: cap, onUncertain: onUncertain,
                                   smartEncoding: try map.bool("smart_encoding") ?? false)
         definition.channelGateways = channelGateways
+        definition.gatewayLocation = map.value("gateway").map { file.location(of: $0) }
         return definition
     }
 }

@@ -35,6 +35,8 @@ struct CampaignSettingsTests {
         ("frequency_cap: {messages: 2, every: 7d}\n", "unknown key 'every'"),
         ("on_uncertain: maybe\n", "skip or resend"),
         ("smart_encoding: perhaps\n", "true or false"),
+        ("gateway: {fax: outbox}\n", "unknown key 'fax' in gateway"),
+        ("gateway: {sms: nowhere}\n", "unknown gateway 'nowhere'"),
     ])
     func badSettings(line: String, message: String) throws {
         let dir = try CLIRunner.copyOfExampleProject()

@@ -32,6 +32,8 @@ public struct CampaignDefinition: Sendable {
     /// for it (`gateway: {sms: kannel, email: mail}` in the campaign file).
     public var gateway: String?
     public var channelGateways: [Channel: String] = [:]
+    /// Where `gateway:` is written, for errors about it.
+    public var gatewayLocation: SourceLocation?
     public var sender: String?
     /// When it sends; nil for campaigns sent only by hand (`outreach send --now`).
     public var schedule: CampaignSchedule?

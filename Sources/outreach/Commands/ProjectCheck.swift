@@ -76,6 +76,7 @@ struct ProjectCheck {
     /// channel (a file outbox takes any channel). A gateway that is declared
     /// but has a problem is reported once, by the gateways check.
     static func gatewayErrors(_ campaign: CampaignDefinition, project: Project, at: SourceLocation?) -> [OutreachError] {
+        let at = campaign.gatewayLocation ?? at
         var errors: [OutreachError] = []
         var reported: Set<String> = []
         for channel in campaign.channels {
