@@ -257,4 +257,30 @@ struct CurlTransportFaultTests {
         #expect(server.requests.count == 500)
         #expect(server.connectionsAccepted <= 8)
     }
+
+    @Test("engine threads share the per-host connections: never more in flight or open than the cap in all")
+    func enginesShareTheCap() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 5, engineThreads: 3))
+        defer { transport.shutdown() }
+        #expect(transport.engineCount == 3)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<30 {
+                group.addTask {
+                    try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/slow")).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 202, count: 30))
+        #expect(server.maxInFlight <= 5)
+        #expect(server.maxInFlight >= 3, "every engine works: \(server.maxInFlight) at most in flight")
+        #expect(server.connectionsAccepted <= 5)
+
+        // Never more engines than connections.
+        let narrow = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 2, engineThreads: 4))
+        defer { narrow.shutdown() }
+        #expect(narrow.engineCount == 2)
+    }
 }

@@ -41,6 +41,9 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     private let inbox = Mutex(Inbox())
+    /// Requests handed to this engine and not yet answered (kept by the
+    /// transport, which sends a request to the least busy engine).
+    let outstanding = Atomic<Int>(0)
     private let multi: CurlMultiHandle
     private let limits: Limits
     private let logger: Logger
@@ -56,6 +59,8 @@ final class CurlEngine: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: CurlEasyHandle] = [:]
     private var activeByID: [UInt64: CurlEasyHandle] = [:]
     private var idle: [CurlEasyHandle] = []
+    /// Answers of this round, handed over once the round's work is done.
+    private var answered: [(CurlSubmission, Result<HTTPResponse, TransportError>)] = []
     /// Cancellations that arrived before their submission did.
     private var earlyCancellations: Set<UInt64> = []
 
@@ -69,9 +74,9 @@ final class CurlEngine: @unchecked Sendable {
         self.logger = logger
     }
 
-    func start() {
+    func start(name: String = "outreach-curl") {
         let thread = Thread { [self] in
-            Thread.current.name = "outreach-curl" // also names the OS thread (top, perf)
+            Thread.current.name = name // also names the OS thread (top, perf)
             engineThread.withLock { $0 = pthread_self() }
             run()
             finished.signal()
@@ -151,7 +156,14 @@ final class CurlEngine: @unchecked Sendable {
                 return
             }
             multi.perform()
-            for done in multi.completed() { complete(done.handle, done.result) }
+            let completed = multi.completed()
+            if !completed.isEmpty {
+                for done in completed { complete(done.handle, done.result) }
+                // Put the transfers that took the freed connections on the
+                // wire before waking the callers.
+                multi.perform()
+                resumeAnswered()
+            }
             // Sleep only when nothing arrived meanwhile; submitters see
             // `polling` and wake us. curl_multi_poll also honours libcurl's
             // own timers (timeouts), so one second is only an upper bound.
@@ -218,7 +230,13 @@ final class CurlEngine: @unchecked Sendable {
             outcome = .failure(error)
         }
         finish(easy, submission)
-        submission.resume(outcome)
+        answered.append((submission, outcome))
+    }
+
+    /// Hands the answers of one round to their callers together.
+    private func resumeAnswered() {
+        for (submission, outcome) in answered { submission.resume(outcome) }
+        answered.removeAll(keepingCapacity: true)
     }
 
     /// Takes a finished or cancelled transfer off the multi handle and lets
