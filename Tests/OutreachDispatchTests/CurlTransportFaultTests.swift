@@ -283,4 +283,45 @@ struct CurlTransportFaultTests {
         defer { narrow.shutdown() }
         #expect(narrow.engineCount == 2)
     }
+
+    @Test("a task preferring the transport's executor runs on an engine thread; its requests are answered there")
+    func tasksOnTheEngine() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 4, engineThreads: 2))
+        defer { transport.shutdown() }
+        let executor = try #require(transport.preferredExecutor)
+        let results = try await withThrowingTaskGroup(of: (Bool, Bool, String).self) { group in
+            for index in 0..<40 {
+                group.addTask(executorPreference: executor) {
+                    let before = transport.isOnEngineThread
+                    let response = try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/ok?echo=\(index)"))
+                    return (before, transport.isOnEngineThread, response.header("X-Echo") ?? "")
+                }
+            }
+            return try await group.reduce(into: [(Bool, Bool, String)]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0.0 && $0.1 })
+        #expect(Set(results.map(\.2)) == Set((0..<40).map(String.init)))
+        #expect(!transport.isOnEngineThread)
+    }
+
+    @Test("shutdown strands no task that prefers an engine: it gets its error and goes on elsewhere")
+    func shutdownWithTasksOnTheEngine() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 2, engineThreads: 2))
+        let executor = try #require(transport.preferredExecutor)
+        let task = Task(executorPreference: executor) { () -> (TransportError?, Bool) in
+            let error = await Self.failure(transport, HTTPRequest(method: .get, url: server.baseURL + "/hang", timeout: .seconds(30)))
+            // Still able to await after the engine is gone.
+            try? await Task.sleep(for: .milliseconds(10))
+            return (error, transport.isOnEngineThread)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        transport.shutdown()
+        let (error, onEngine) = await task.value
+        #expect(error?.detail == CurlEngine.shutDownError.detail)
+        #expect(!onEngine)
+    }
 }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 public import Logging
 
 /// The production `HTTPTransport`: libcurl's multi interface on one
@@ -65,6 +66,8 @@ public final class CurlHTTPTransport: HTTPTransport {
 
     public let configuration: Configuration
     private let engines: [CurlEngine]
+    /// Whose turn it is to take the next task (`preferredExecutor`).
+    private let turn = Atomic<Int>(0)
 
     /// Starts the engine threads. Fails only when libcurl cannot initialise.
     public init(configuration: Configuration = Configuration(),
@@ -108,12 +111,17 @@ public final class CurlHTTPTransport: HTTPTransport {
         for engine in engines { engine.shutdown() }
     }
 
+    /// Whether the caller runs on one of the engine threads.
+    var isOnEngineThread: Bool { engines.contains(where: \.isCurrentThread) }
+
     /// How many engine threads share the work.
     public var engineCount: Int { engines.count }
 
     public func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         if Task.isCancelled { throw CurlEngine.cancelledError }
-        let engine = engines[leastBusyEngine()]
+        // A task running on an engine (it prefers it) hands over to that
+        // engine: same thread, nothing to wake.
+        let engine = engines.first(where: \.isCurrentThread) ?? engines[leastBusyEngine()]
         let id = engine.makeID()
         let hostKey = CurlSubmission.hostKey(of: request.url)
         engine.outstanding.wrappingAdd(1, ordering: .relaxed)
@@ -126,6 +134,13 @@ public final class CurlHTTPTransport: HTTPTransport {
             engine.cancel(id)
         }
         return try result.get()
+    }
+
+    /// An engine thread, as the executor for a task that will make
+    /// requests (the dispatcher runs each attempt on one): the engines take
+    /// turns, so tasks started together spread over all of them.
+    public var preferredExecutor: (any TaskExecutor)? {
+        engines.count == 1 ? engines[0] : engines[turn.wrappingAdd(1, ordering: .relaxed).oldValue % engines.count]
     }
 
     private func leastBusyEngine() -> Int {

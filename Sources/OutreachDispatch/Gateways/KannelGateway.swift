@@ -93,6 +93,8 @@ public struct KannelGateway: MessageGateway {
                            secrets: secrets)
     }
 
+    public var preferredExecutor: (any TaskExecutor)? { transport.preferredExecutor }
+
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         let request = request(for: message)
         let result: Result<HTTPResponse, TransportError>

@@ -75,7 +75,8 @@ struct BenchHTTP: AsyncParsableCommand {
         var tally: [DeliveryOutcome.Kind: Int] = [:]
         await withTaskGroup(of: [DeliveryOutcome.Kind: Int].self) { group in
             for _ in 0..<inFlight {
-                group.addTask {
+                // As the dispatcher runs an attempt: on the transport's engine thread.
+                group.addTask(executorPreference: transport.preferredExecutor) {
                     var mine: [DeliveryOutcome.Kind: Int] = [:]
                     while true {
                         let index = next.take()
