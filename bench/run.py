@@ -444,7 +444,9 @@ def measure_http(ctx, records):
     rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
     wrks, ours = [], {"kannel": [], "GET": []}
     floor_bin = curl_floor()
-    floors = {1: [], 2: []} if floor_bin else {}
+    # (shape, threads): bare GETs like wrk's, and the URL bench-http's Kannel
+    # requests carry (same fields, same Arabic text), built once.
+    floors = {("GET", 1): [], ("GET", 2): [], ("kannel", 2): []} if floor_bin else {}
     with Nginx() as nginx:
         url = nginx.url()
         # The machine is shared: each program runs `rounds` times, taking
@@ -457,10 +459,11 @@ def measure_http(ctx, records):
                 log(f"HTTP dispatch ({round_ + 1}/{rounds}): outreach bench-http {' '.join(extra)} --count {count:,} --connections {c}")
                 r = ctx.outreach("bench-http", "--url", url, "--count", str(count), "--connections", str(c), "--json", *extra)
                 ours[shape].append((r, r.json()))
-            for threads in floors:
-                log(f"HTTP dispatch ({round_ + 1}/{rounds}): libcurl's floor in C, {threads} thread(s), --count {count:,}")
-                f = run([floor_bin, url, str(count), str(c), str(threads)])
-                floors[threads].append((f, f.json()))
+            for shape, threads in floors:
+                log(f"HTTP dispatch ({round_ + 1}/{rounds}): libcurl's floor in C, {shape}, {threads} thread(s), --count {count:,}")
+                target = url if shape == "GET" else kannel_url(url)
+                f = run([floor_bin, target, str(count), str(c), str(threads)])
+                floors[(shape, threads)].append((f, f.json()))
     wrk, wrk_rate = max(wrks, key=lambda x: x[1]["rate"])
     wrk_rate = dict(wrk_rate, errors="; ".join(x[1]["errors"] for x in wrks if x[1]["errors"]),
                     rounds=[round(x[1]["rate"]) for x in wrks])
@@ -487,10 +490,11 @@ def measure_http(ctx, records):
                         f"(ours {', '.join(f'{x:,}' for x in figures['rounds'])}; wrk "
                         f"{', '.join(f'{x:,}' for x in wrk_rate['rounds'])}); CPU per request: ours "
                         f"{1e6 * r.cpu / count:.0f} µs, wrk {1e6 * wrk.cpu / max(wrk_rate['requests'], 1):.0f} µs"))
-    for threads, results in floors.items():
+    for (shape, threads), results in floors.items():
         f, figures = max(results, key=lambda x: x[1]["requestsPerSecond"])
         rate = figures["requestsPerSecond"]
-        rows.append(Row(f"HTTP dispatch: libcurl's own floor (C loop, bare GETs, {threads} thread{'s' if threads > 1 else ''})",
+        what = "bare GETs" if shape == "GET" else "Kannel-shaped URL"
+        rows.append(Row(f"HTTP dispatch: libcurl's own floor (C loop, {what}, {threads} thread{'s' if threads > 1 else ''})",
                         count, "msg/s",
                         Side(rate, f.wall, mib(f.rss_kib),
                              dict(figures, rounds=[round(x[1]["requestsPerSecond"]) for x in results],
@@ -501,6 +505,17 @@ def measure_http(ctx, records):
                         f"C={c} connections over {threads} multi handle(s); CPU per request "
                         f"{1e6 * f.cpu / count:.0f} µs"))
     return rows
+
+
+def kannel_url(base):
+    """The URL of one of bench-http's Kannel requests (KannelGateway's fields
+    and order, the same Arabic text, RFC 3986 percent-encoding)."""
+    from urllib.parse import quote
+    index = 12345
+    fields = [("username", "bench"), ("password", "bench"), ("from", "Bench"),
+              ("to", f"+9665{10_000_000 + index}"), ("text", f"مرحباً، موعد التطعيم رقم {index} غداً الساعة ٩:٣٠"),
+              ("charset", "UTF-8"), ("coding", "2")]
+    return base + "?" + "&".join(f"{k}={quote(v, safe='-._~')}" for k, v in fields)
 
 
 def curl_floor():
