@@ -324,4 +324,25 @@ struct CurlTransportFaultTests {
         #expect(error?.detail == CurlEngine.shutDownError.detail)
         #expect(!onEngine)
     }
+
+    @Test("each request's own URL goes out: query set or cleared, another base, a fragment, percent-encoding kept")
+    func urlsOnAReusedHandle() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try Self.transport(connections: 1)
+        defer { transport.shutdown() }
+        let targets = ["/ok?echo=1&text=%D9%85%D8%B1%D8%AD%D8%A8%D8%A7", "/ok", "/ok?echo=2", "/post?a=b", "/ok?echo=3#part", "/ok?"]
+        for target in targets {
+            _ = try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + target))
+        }
+        #expect(server.requests.map(\.target) == ["/ok?echo=1&text=%D9%85%D8%B1%D8%AD%D8%A8%D8%A7", "/ok", "/ok?echo=2",
+                                                  "/post?a=b", "/ok?echo=3", "/ok?"])
+        // Another host on the same handle: the kept base is replaced.
+        let other = try Self.server()
+        defer { other.stop() }
+        _ = try await transport.perform(HTTPRequest(method: .get, url: other.baseURL + "/ok?echo=4"))
+        _ = try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/ok?echo=5"))
+        #expect(other.requests.map(\.target) == ["/ok?echo=4"])
+        #expect(server.requests.last?.target == "/ok?echo=5")
+    }
 }
