@@ -442,7 +442,7 @@ def measure_http(ctx, records):
     seconds = 2 if ctx.smoke else ctx.args.wrk_seconds
     count = ctx.args.http_count or (5_000 if ctx.smoke else 300_000)
     rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
-    wrks, ours = [], {"kannel": [], "GET": []}
+    wrks, ours = [], {"kannel": [], "dispatcher": [], "GET": []}
     floor_bin = curl_floor()
     # (shape, threads): bare GETs like wrk's, and the URL bench-http's Kannel
     # requests carry (same fields, same Arabic text), built once.
@@ -455,7 +455,7 @@ def measure_http(ctx, records):
             log(f"HTTP dispatch ({round_ + 1}/{rounds}): wrk -t1 -c{c} -d{seconds}s against nginx (1 worker)")
             w = run([WRK, "-t1", f"-c{c}", f"-d{seconds}s", url])
             wrks.append((w, wrk_figure(w)))
-            for shape, extra in (("kannel", []), ("GET", ["--raw"])):
+            for shape, extra in (("kannel", []), ("dispatcher", ["--dispatcher"]), ("GET", ["--raw"])):
                 log(f"HTTP dispatch ({round_ + 1}/{rounds}): outreach bench-http {' '.join(extra)} --count {count:,} --connections {c}")
                 r = ctx.outreach("bench-http", "--url", url, "--count", str(count), "--connections", str(c), "--json", *extra)
                 ours[shape].append((r, r.json()))
@@ -472,7 +472,9 @@ def measure_http(ctx, records):
                      "rounds": wrk_rate["rounds"],
                      "cpuMicrosecondsPerRequest": 1e6 * wrk.cpu / max(wrk_rate["requests"], 1)}, wrk.cpu)
     rows = []
-    for shape, label in (("kannel", "Kannel-shaped (Arabic text, KannelGateway)"), ("GET", "bare GETs (--raw)")):
+    for shape, label in (("kannel", "Kannel-shaped (Arabic text, KannelGateway)"),
+                         ("dispatcher", "Kannel-shaped through the Dispatcher (--dispatcher)"),
+                         ("GET", "bare GETs (--raw)")):
         r, figures = max(ours[shape], key=lambda x: x[1]["requestsPerSecond"])
         figures = dict(figures, rounds=[round(x[1]["requestsPerSecond"]) for x in ours[shape]],
                        acceptedEveryRound=all(x[1]["accepted"] == count for x in ours[shape]))
