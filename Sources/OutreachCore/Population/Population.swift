@@ -14,17 +14,20 @@ public struct Population: Sendable {
     private var fieldIndex: [String: Int]
     public private(set) var count: Int
 
-    public init(schema: PopulationSchema, fieldNames: [String]) {
+    /// `keeping`, when given, limits the fields to those names (an import
+    /// of only the columns some work reads; see `PopulationImporter`).
+    public init(schema: PopulationSchema, fieldNames: [String], keeping: Set<String>? = nil) {
         self.idField = schema.idField
         var names: [String] = []
         var types: [String: FieldType] = [:]
-        for name in fieldNames where types[name] == nil {
+        for name in fieldNames where types[name] == nil && keeping?.contains(name) ?? true {
             types[name] = schema.type(of: name)
             names.append(name)
         }
         // Schema fields absent from the file still exist (all missing), so
         // rules naming them compile and see missing values.
-        for (name, type) in schema.fields.sorted(by: { $0.key < $1.key }) where types[name] == nil {
+        for (name, type) in schema.fields.sorted(by: { $0.key < $1.key })
+        where types[name] == nil && keeping?.contains(name) ?? true {
             types[name] = type
             names.append(name)
         }
@@ -71,6 +74,16 @@ public struct Population: Sendable {
         precondition(values.count <= storage.count)
         for i in storage.indices {
             storage[i].append(i < values.count ? values[i] : nil)
+        }
+        count += 1
+    }
+
+    /// Appends one row column by column: `fill(position, &column)` must
+    /// append exactly one value to each column (the importers' path, which
+    /// writes parsed bytes straight into the columns).
+    mutating func appendRow(_ fill: (Int, inout Column) -> Void) {
+        for i in storage.indices {
+            fill(i, &storage[i])
         }
         count += 1
     }
