@@ -22,18 +22,23 @@ enum RowRanges {
         if n == 1 { return body(0..<words) }
         var results = [UInt64](repeating: 0, count: n)
         results.withUnsafeMutableBufferPointer { out in
-            withoutActuallyEscaping(body) { body in
-                // concurrentPerform returns when every range is done, so
-                // `body` and `out` outlive the threads; each range writes
-                // its own result.
-                let shared = Unchecked((body, out))
-                DispatchQueue.concurrentPerform(iterations: n) { k in
-                    let (body, out) = shared.value
-                    out[k] = body(range(k, of: n, words))
-                }
-            }
+            let shared = Unchecked(out)
+            perform(n) { k in shared.value[k] = body(range(k, of: n, words)) }
         }
         return results.reduce(0, |)
+    }
+
+    /// Calls `body(0)` … `body(n - 1)` on all cores at once and returns
+    /// when all are done. Each call must touch only its own part of any
+    /// shared memory.
+    static func perform(_ n: Int, _ body: (Int) -> Void) {
+        if n == 1 { return body(0) }
+        withoutActuallyEscaping(body) { body in
+            // concurrentPerform returns when every call is done, so `body`
+            // outlives the threads.
+            let shared = Unchecked(body)
+            DispatchQueue.concurrentPerform(iterations: n) { k in shared.value(k) }
+        }
     }
 
     /// The `k`th of `n` near-equal ranges of `0..<total`.
