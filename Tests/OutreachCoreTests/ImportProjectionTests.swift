@@ -131,3 +131,21 @@ struct ImportProjectionTests {
         #expect(column.codes == [1, 1, 1, 2])
     }
 }
+
+@Suite("Fields an audience reads")
+struct AudienceFieldsTests {
+    static let catalog = try! AudienceCatalog([
+        ("mothers", "gender = 'female' AND children > 0"),
+        ("infants", "IN AUDIENCE mothers AND age(youngest) < 2"),
+        ("holy", "city IN ('مكة المكرمة') OR IN AUDIENCE loop"),
+        ("loop", "IN AUDIENCE holy AND len(name) > 2"),
+    ].map { AudienceDefinition(name: $0.0, title: $0.0, description: "", rule: SourceText($0.1)) })
+
+    @Test func includedAudiencesAddTheirFields() {
+        #expect(Self.catalog.referencedFields(of: ["infants"]) == ["gender", "children", "youngest"])
+        #expect(Self.catalog.referencedFields(of: ["mothers"]) == ["gender", "children"])
+        #expect(Self.catalog.referencedFields(of: ["holy"]) == ["city", "name"])
+        #expect(Self.catalog.referencedFields(of: ["nobody"]).isEmpty)
+        #expect(Self.catalog.referencedFields(of: Self.catalog.names) == Self.catalog.referencedFields)
+    }
+}
