@@ -73,6 +73,19 @@ public enum Column: Sendable {
         self = .text(c)
     }
 
+    /// As `appendText(utf8:)` when the value is not in the column yet;
+    /// otherwise nothing is appended and the result is false.
+    mutating func appendTextIfNew(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard case .text(var c) = self else {
+            append(.text(String(decoding: bytes, as: UTF8.self)))
+            return true
+        }
+        self = .int([]) // release the payload so the append does not copy
+        let isNew = c.appendIfNew(utf8: bytes)
+        self = .text(c)
+        return isNew
+    }
+
     public func value(at row: Int) -> Value? {
         switch self {
         case .text(let c):
@@ -126,6 +139,15 @@ public struct TextColumn: Sendable {
     /// `String` is made only for a value not seen before.
     mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         codes.append(intern(bytes, nil))
+    }
+
+    /// Appends the value only if it is not in the dictionary yet.
+    mutating func appendIfNew(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let entries = dictionary.count
+        let code = intern(bytes, nil)
+        guard dictionary.count > entries else { return false }
+        codes.append(code)
+        return true
     }
 
     /// The code of `bytes`, adding the value when new (`s`: its `String`

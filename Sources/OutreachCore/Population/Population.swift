@@ -79,13 +79,22 @@ public struct Population: Sendable {
     }
 
     /// Appends one row column by column: `fill(position, &column)` must
-    /// append exactly one value to each column (the importers' path, which
-    /// writes parsed bytes straight into the columns).
-    mutating func appendRow(_ fill: (Int, inout Column) -> Void) {
-        for i in storage.indices {
+    /// append exactly one value to each column but `skipping`, which holds
+    /// the row's value already (the importers' path, which writes parsed
+    /// bytes straight into the columns).
+    mutating func appendRow(skipping: Int? = nil, _ fill: (Int, inout Column) -> Void) {
+        for i in storage.indices where i != skipping {
             fill(i, &storage[i])
         }
         count += 1
+    }
+
+    /// Appends a text value to the text column at `position` for the row
+    /// about to be appended, unless the column holds it already (then
+    /// nothing changes and the result is false). The importer finds
+    /// repeated ids this way when it keeps the id column.
+    mutating func appendTextIfNew(at position: Int, utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        storage[position].appendTextIfNew(utf8: bytes)
     }
 
     public func value(row: Int, field: String) -> Value? {

@@ -5,8 +5,9 @@
 /// The core does no I/O: the caller reads the file (e.g. 1 MiB at a time)
 /// and calls `consume(_:)` for each chunk, then `finish()`. Chunks may split
 /// anything (a field, a quoted newline, a UTF-8 sequence, a CRLF, the BOM).
-/// Memory is the population itself plus the longest record and a 64-bit
-/// hash per id for duplicate detection.
+/// Memory is the population itself plus the longest record; repeated ids
+/// are found through the id column's own dictionary when it is kept as
+/// text, else through an `IDIndex` of the ids' bytes.
 ///
 /// CSV: the first record is the header; a UTF-8 BOM is skipped. JSON Lines:
 /// the columns are the keys of the first valid object, then the schema's
@@ -49,8 +50,11 @@ public struct PopulationImporter: Sendable {
     private var fieldRanges: [Range<Int>?] = []
     private var fieldNested: [Bool] = []
     private var report: ImportReport
-    /// Every id imported so far.
+    /// Every id imported so far, when the population does not keep them
+    /// as text (otherwise the id column's own dictionary finds repeats).
     private var ids = IDIndex()
+    /// Position of the id column in the population when it is kept as text.
+    private var idPosition: Int?
     /// The id of the current row as UTF-8, when it is not the file's bytes.
     private var idScratch: [UInt8] = []
     /// JSON Lines: column of each key, and the key bytes for the quick
@@ -209,6 +213,7 @@ public struct PopulationImporter: Sendable {
         var columnOf: [String: Int] = [:]
         for (k, name) in columns.enumerated() where columnOf[name] == nil { columnOf[name] = k }
         sources = population.fieldNames.map { columnOf[$0] ?? -1 }
+        idPosition = types[id].isTextLike ? population.fieldNames.firstIndex(of: columns[id]) : nil
         fieldRanges = Array(repeating: nil, count: columns.count)
         fieldNested = Array(repeating: false, count: columns.count)
         self.population = population
@@ -289,15 +294,22 @@ public struct PopulationImporter: Sendable {
             idScratch.removeAll(keepingCapacity: true)
             idScratch.append(contentsOf: v.description.utf8)
         }
-        let isNew = textID ? ids.insert(idRaw) : idScratch.withUnsafeBufferPointer { ids.insert($0) }
+        var population = self.population.take()!
+        defer { self.population = population }
+        let isNew: Bool
+        if let idPosition {
+            // Appended now when new; the row below skips the id column.
+            isNew = textID ? population.appendTextIfNew(at: idPosition, utf8: idRaw)
+                           : idScratch.withUnsafeBufferPointer { population.appendTextIfNew(at: idPosition, utf8: $0) }
+        } else {
+            isNew = textID ? ids.insert(idRaw) : idScratch.withUnsafeBufferPointer { ids.insert($0) }
+        }
         if !isNew {
             let idText = idValue?.description ?? String(decoding: idRaw, as: UTF8.self)
             return report.rejectRow(.duplicateID, line: line, detail: "id \(idText) was already imported")
         }
         let idColumn = self.idColumn
-        var population = self.population.take()!
-        defer { self.population = population }
-        population.appendRow { position, column in
+        population.appendRow(skipping: idPosition) { position, column in
             let k = sources[position]
             if k < 0 || fieldRanges[k] == nil { return column.append(nil) }
             if k == idColumn {
