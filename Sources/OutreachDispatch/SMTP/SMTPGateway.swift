@@ -49,7 +49,11 @@ public final class SMTPGateway: MessageGateway {
         self.caFile = caFile
         self.logger = logger
         self.now = now
-        self.pool = SMTPSessionPool(maxSessions: concurrency, name: name)
+        let endpoint = SMTPEndpoint(
+            url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
+            password: settings.password, caFile: caFile, timeoutMilliseconds: timeoutMilliseconds,
+            connectTimeoutMilliseconds: connectTimeoutMilliseconds)
+        self.pool = SMTPSessionPool(maxSessions: concurrency, endpoint: endpoint, name: name)
     }
 
     /// From a gateway declared in `gateways.yaml`; fails unless it is `smtp`.
@@ -93,11 +97,8 @@ public final class SMTPGateway: MessageGateway {
             return rejected(message, attempt, error.message)
         }
         let envelope = mime.envelope
-        let transfer = SMTPTransfer(
-            url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
-            password: settings.password, caFile: caFile, sender: envelope.sender.description,
-            recipients: envelope.recipients.map(\.description), payload: payload,
-            timeoutMilliseconds: timeoutMilliseconds, connectTimeoutMilliseconds: connectTimeoutMilliseconds)
+        let transfer = SMTPTransfer(sender: envelope.sender.description,
+                                    recipients: envelope.recipients.map(\.description), payload: payload)
         let result = await pool.perform(transfer)
         let outcome = Self.outcome(for: result, messageID: message.id, attempt: attempt,
                                    providerMessageID: "<\(mime.messageID)>", secrets: [settings.password].compactMap { $0 })

@@ -1,6 +1,6 @@
-/// One SMTP transaction for a session to run: envelope and DATA bytes, plus
-/// where and how to connect. A plain value, handed to a session thread.
-struct SMTPTransfer: Sendable {
+/// Where and how a gateway's sessions connect: the same for every message
+/// of the gateway, so each session's easy handle is configured with it once.
+struct SMTPEndpoint: Sendable {
     /// `smtp://host:port[/ehlo-name]` or `smtps://…`.
     var url: String
     var startTLS: SMTPStartTLS
@@ -8,13 +8,18 @@ struct SMTPTransfer: Sendable {
     var password: String?
     /// CA bundle replacing the system's, for a private certificate authority.
     var caFile: String?
+    var timeoutMilliseconds: Int
+    var connectTimeoutMilliseconds: Int
+}
+
+/// One SMTP transaction for a session to run: the envelope and the DATA
+/// bytes. A plain value, handed to the sessions' thread.
+struct SMTPTransfer: Sendable {
     /// Bare addresses (`a@b.example`); the session adds the angle brackets.
     var sender: String
     var recipients: [String]
     /// The whole message, CRLF line endings, not dot-stuffed (libcurl does it).
     var payload: [UInt8]
-    var timeoutMilliseconds: Int
-    var connectTimeoutMilliseconds: Int
 }
 
 /// What `STARTTLS` policy a transfer asks of libcurl (`CURLOPT_USE_SSL`).
