@@ -131,10 +131,20 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension String {
+    /// Without leading and trailing spaces and tabs; `self` when there are none.
     func trimmingASCIIWhitespace() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        let utf8 = self.utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        while start < end, blank(utf8[start]) { start = utf8.index(after: start) }
+        while start < end {
+            let before = utf8.index(before: end)
+            guard blank(utf8[before]) else { break }
+            end = before
+        }
+        if start == utf8.startIndex && end == utf8.endIndex { return self }
+        // Both ends sit next to an ASCII byte or at an end: scalar boundaries.
+        return String(self[start..<end])
     }
 }

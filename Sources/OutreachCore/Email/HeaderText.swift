@@ -20,6 +20,12 @@ public enum HeaderText {
     /// a stray newline in a rendered subject is not worth losing a message
     /// over — but nothing after a line break can ever become a header.
     public static func singleLine(_ text: String) -> String {
+        // In UTF-8 every scalar `isLineBreakOrControl` matches has a byte
+        // below 0x20, 0x7F, or starts with 0xC2 (U+0085) or 0xE2 (U+2028/9);
+        // without any of those the text is already one line.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+            return text.trimmingASCIIWhitespace()
+        }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
