@@ -45,7 +45,14 @@ public enum HeaderText {
     /// Whether `text` can be written as it is: printable ASCII and spaces,
     /// nothing that a decoder would take for an encoded-word.
     static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            guard byte >= 0x20 && byte < 0x7F, !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else {
+                return false
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// An unstructured header (`Subject`), folded. Plain ASCII whose words

@@ -137,9 +137,11 @@ public struct MIMEMessage: Sendable, Hashable {
     // MARK: Header values
 
     static func validateMessageID(_ id: String) throws(EmailError) {
-        let parts = id.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, EmailAddress.isDotAtom(String(parts[0])), EmailAddress.isDotAtom(String(parts[1])),
-              id.utf8.count <= 900 else {
+        let bytes = id.utf8
+        let at = bytes.firstIndex(of: UInt8(ascii: "@")) ?? bytes.endIndex
+        let domain = at == bytes.endIndex ? bytes[at...] : bytes[bytes.index(after: at)...]
+        guard at != bytes.endIndex, EmailAddress.isDotAtom(bytes[..<at]), EmailAddress.isDotAtom(domain),
+              bytes.count <= 900 else {
             throw EmailError(.invalidHeaderValue, "the Message-ID \(EmailError.shown(id)) is not of the form id@domain")
         }
     }

@@ -44,22 +44,22 @@ public enum TransferEncoding: String, Sendable, Hashable {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
         var previousCR = false
-        for byte in text.utf8 {
-            switch byte {
-            case 0x0D:
-                out.append(0x0D)
-                out.append(0x0A)
-                previousCR = true
-            case 0x0A:
-                if !previousCR {
+        var text = text
+        text.withUTF8 { bytes in
+            // Copy the runs between line breaks whole.
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == 0x0D || byte == 0x0A else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                if byte == 0x0D || !(previousCR && index == start) {
                     out.append(0x0D)
                     out.append(0x0A)
                 }
-                previousCR = false
-            default:
-                out.append(byte)
-                previousCR = false
+                previousCR = byte == 0x0D
+                start = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         return out
     }

@@ -52,11 +52,16 @@ struct SMTPTransferResult: Sendable, Equatable {
         var replies: [(code: Int, text: String)] = []
         var pending: [String] = []
         for line in replyLines {
-            let bytes = Array(line.utf8)
-            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let code = Int(String(decoding: bytes[0...2], as: UTF8.self)) else { continue }
+            var bytes = line.utf8.makeIterator()
+            var code = 0
+            var digits = 0
+            while digits < 3, let byte = bytes.next(), byte >= 0x30 && byte <= 0x39 {
+                code = code * 10 + Int(byte - 0x30)
+                digits += 1
+            }
+            guard digits == 3 else { continue }
             pending.append(line)
-            if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
+            if bytes.next() != UInt8(ascii: "-") {
                 replies.append((code, pending.joined(separator: " ")))
                 pending = []
             }
