@@ -6,10 +6,11 @@ public import OutreachCore
 ///
 /// Each `send` builds the message (`MIMEMessage`), then runs one SMTP
 /// transaction — `MAIL FROM`, `RCPT TO`, `DATA` — on one of at most
-/// `concurrency` sessions. A session is one libcurl easy handle on its own
-/// thread and keeps its connection open between messages, so a campaign
-/// costs one connect, greeting, STARTTLS and AUTH per session, not per
-/// message. Call `shutdown()` when done so each session says `QUIT`.
+/// `concurrency` sessions. A session is one libcurl easy handle; one thread
+/// drives all of a gateway's sessions through a multi handle
+/// (`SMTPSessionPool`), and connections stay open between messages, so a
+/// campaign costs one connect, greeting, STARTTLS and AUTH per connection,
+/// not per message. Call `shutdown()` when done so each connection says `QUIT`.
 ///
 /// Outcomes: a 2xx answer to DATA is `accepted`; an SMTP 4xx, a connection
 /// failure or a timeout is `retryable`; an SMTP 5xx is `rejected` — except

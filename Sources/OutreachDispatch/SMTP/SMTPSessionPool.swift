@@ -60,7 +60,6 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
     // MARK: The thread's own state
     private var idle: [SMTPSession] = []
     private var active: [(session: SMTPSession, continuation: UnsafeContinuation<SMTPTransferResult, Never>)] = []
-    private var sessionsMade = 0
 
     init(maxSessions: Int, endpoint: SMTPEndpoint, name: String) {
         self.maxSessions = max(1, maxSessions)
@@ -234,12 +233,7 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
     /// returns the job's result instead when it cannot even start.
     private func start(_ job: Job, multi: UnsafeMutableRawPointer)
         -> (UnsafeContinuation<SMTPTransferResult, Never>, SMTPTransferResult)? {
-        var session = idle.popLast()
-        if session == nil {
-            session = SMTPSession(endpoint: endpoint)
-            if session != nil { sessionsMade += 1 }
-        }
-        guard let session else {
+        guard let session = idle.popLast() ?? SMTPSession(endpoint: endpoint) else {
             return (job.continuation, SMTPTransferResult(curlCode: -1, replyCode: 0, replyLines: [],
                                                          errorText: "libcurl could not create a handle", newConnection: false))
         }
