@@ -150,52 +150,26 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
         thread.start()
     }
 
+    /// Results waiting to be handed back, and connections opened meanwhile.
+    private var results: [(UnsafeContinuation<SMTPTransferResult, Never>, SMTPTransferResult)] = []
+
     /// The body of the thread. It holds the pool strongly while it runs.
     private func run() {
         guard let multi else { return }
-        var finished: [(UnsafeContinuation<SMTPTransferResult, Never>, SMTPTransferResult)] = []
         while true {
-            // Take as many jobs as there are free sessions.
-            let room = maxSessions - active.count
-            let (taken, stop) = inbox.withLock { inbox -> ([Job], Bool) in
-                let n = min(room, inbox.pending)
-                let taken = Array(inbox.jobs[inbox.head..<inbox.head + n])
-                inbox.head += n
-                if inbox.head == inbox.jobs.count {
-                    inbox.jobs.removeAll(keepingCapacity: true)
-                    inbox.head = 0
-                }
-                inbox.running = active.count + n
-                return (taken, inbox.closed && inbox.pending == 0 && inbox.running == 0)
-            }
-            if stop { break }
-            for job in taken {
-                if let failure = start(job, multi: multi) { finished.append(failure) }
-            }
-
+            if takeJobs(multi: multi) { break }
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
-            var opened = 0
-            var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi, &remaining) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                      let index = active.firstIndex(where: { $0.session.handle == UnsafeMutableRawPointer(easy) }) else {
-                    continue
-                }
-                let code = message.pointee.data.result
-                let (session, continuation) = active.remove(at: index)
-                curl_multi_remove_handle(multi, session.handle)
-                let result = session.finish(code: code)
-                if result.newConnection { opened += 1 }
-                idle.append(session)
-                finished.append((continuation, result))
+            if collectFinished(multi: multi) > 0 {
+                // Start the freed sessions' next transactions (their
+                // MAIL FROM goes out now) before waking the callers.
+                _ = takeJobs(multi: multi)
+                curl_multi_perform(multi, &running)
+                _ = collectFinished(multi: multi)
             }
-            if opened > 0 { inbox.withLock { $0.connections += opened } }
-            if !finished.isEmpty {
-                // Resume the whole batch, then look for more work before sleeping.
-                for (continuation, result) in finished { continuation.resume(returning: result) }
-                finished.removeAll(keepingCapacity: true)
-                continue
+            if !results.isEmpty {
+                for (continuation, result) in results { continuation.resume(returning: result) }
+                results.removeAll(keepingCapacity: true)
             }
 
             let free = maxSessions - active.count
@@ -227,6 +201,51 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
             return waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Takes as many queued jobs as there are free sessions and starts
+    /// them. True when the pool is closed and everything is done.
+    private func takeJobs(multi: UnsafeMutableRawPointer) -> Bool {
+        let room = maxSessions - active.count
+        let (taken, stop) = inbox.withLock { inbox -> ([Job], Bool) in
+            let n = min(room, inbox.pending)
+            let taken = Array(inbox.jobs[inbox.head..<inbox.head + n])
+            inbox.head += n
+            if inbox.head == inbox.jobs.count {
+                inbox.jobs.removeAll(keepingCapacity: true)
+                inbox.head = 0
+            }
+            inbox.running = active.count + n
+            return (taken, inbox.closed && inbox.pending == 0 && inbox.running == 0)
+        }
+        for job in taken {
+            if let failure = start(job, multi: multi) { results.append(failure) }
+        }
+        return stop && results.isEmpty
+    }
+
+    /// Moves the transactions libcurl has finished out of the multi handle
+    /// into `results`; returns how many.
+    private func collectFinished(multi: UnsafeMutableRawPointer) -> Int {
+        var finished = 0
+        var opened = 0
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let index = active.firstIndex(where: { $0.session.handle == UnsafeMutableRawPointer(easy) }) else {
+                continue
+            }
+            let code = message.pointee.data.result
+            let (session, continuation) = active.remove(at: index)
+            curl_multi_remove_handle(multi, session.handle)
+            let result = session.finish(code: code)
+            if result.newConnection { opened += 1 }
+            idle.append(session)
+            results.append((continuation, result))
+            finished += 1
+        }
+        if opened > 0 { inbox.withLock { $0.connections += opened } }
+        return finished
     }
 
     /// Puts a job on a free session (made if needed) in the multi handle;
