@@ -76,3 +76,33 @@ struct EmailBuildFastPathTests {
         #expect(HeaderText.singleLine(text) == expected)
     }
 }
+
+@Suite("Email: header fast paths fold as the general path does")
+struct EmailHeaderFastPathTests {
+    @Test func oneLineHeadersAreWrittenWhole() throws {
+        #expect(HeaderText.unstructured(name: "Subject", value: "Hi there") == "Subject: Hi there\r\n")
+        #expect(HeaderText.unstructured(name: "Subject", value: "") == "Subject: \r\n")
+        let bench = try Mailbox(parsing: "Outreach Bench <bench@outreach.example>")
+        #expect(HeaderText.addressList(name: "From", mailboxes: [bench]) == "From: Outreach Bench <bench@outreach.example>\r\n")
+        let bare = try Mailbox(parsing: "sara@example.com")
+        #expect(HeaderText.addressList(name: "To", mailboxes: [bare]) == "To: sara@example.com\r\n")
+    }
+
+    @Test func longOrUnusualHeadersStillFold() throws {
+        let long = String(repeating: "word ", count: 20)
+        let subject = HeaderText.unstructured(name: "Subject", value: long)
+        #expect(subject.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+        #expect(subject.replacingOccurrences(of: "\r\n", with: "") == "Subject: " + long.trimmingCharacters(in: .whitespaces) + "")
+        let name = String(repeating: "Name ", count: 14) + "End"
+        let from = HeaderText.addressList(name: "From", mailboxes: [Mailbox(displayName: name, address: try EmailAddress("a@b.example"))])
+        #expect(from.contains("\r\n "))
+        #expect(from.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+        // Two spaces in a name are not an atom phrase: the general path collapses them.
+        let spaced = HeaderText.addressList(name: "From", mailboxes: [Mailbox(displayName: "A  B", address: try EmailAddress("a@b.example"))])
+        #expect(spaced == "From: A B <a@b.example>\r\n")
+        // An Arabic name goes as encoded-words, decoding back to the name.
+        let arabic = HeaderText.addressList(name: "From", mailboxes: [try Mailbox(parsing: "وزارة الصحة <noreply@moh.example>")])
+        #expect(arabic.hasPrefix("From: =?UTF-8?B?"))
+        #expect(EncodedWord.decode(String(arabic.dropFirst(6).prefix { $0 != "<" })).map { $0.trimmingCharacters(in: .whitespaces) } == "وزارة الصحة")
+    }
+}
