@@ -122,6 +122,62 @@ struct SMTPGatewayTests {
         #expect((1...3).contains(connections))
     }
 
+    @Test func aConnectionTheServerClosedIsReplacedForTheNextMessage() async throws {
+        let server = try SMTPTestServer(closeAfterMessage: true)
+        defer { server.stop() }
+        let gateway = try Self.gateway(server, concurrency: 2)
+        var outcomes: [DeliveryOutcome] = []
+        for index in 1...3 {
+            outcomes.append(await gateway.send(Self.message("h\(index)", to: "h\(index)@example.com"), attempt: 1))
+            try await Task.sleep(for: .milliseconds(50))  // the server's hang-up arrives first
+        }
+        let opened = gateway.connectionsOpened
+        await gateway.shutdown()
+        #expect(outcomes.allSatisfy { $0.kind == .accepted }, "\(outcomes.map(\.detail))")
+        #expect(try server.messages().map(\.to_addr) == ["h1@example.com", "h2@example.com", "h3@example.com"])
+        #expect(opened == 3)
+        #expect(try server.connections().count == 3)
+    }
+
+    @Test func aShutDownGatewaySendsNothingAndSaysSo() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let gateway = try Self.gateway(server)
+        let first = await gateway.send(Self.message("before"), attempt: 1)
+        await gateway.shutdown()
+        let after = await gateway.send(Self.message("after"), attempt: 1)
+        await gateway.shutdown()  // twice is fine
+        #expect(first.kind == .accepted)
+        #expect(after.kind == .retryable)
+        #expect(after.detail.contains("shut down"))
+        #expect(try server.messages().count == 1)
+    }
+
+    @Test func manyConcurrentSendersAllGetTheirOwnOutcome() async throws {
+        // More callers than sessions, some refused: every caller is resumed
+        // once, with its own message's outcome (results never cross).
+        let server = try SMTPTestServer(reject: ["nobody@example.com": "550 5.1.1 No such user"])
+        defer { server.stop() }
+        let gateway = try Self.gateway(server, concurrency: 3)
+        let outcomes = await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+            for index in 1...40 {
+                let to = index % 5 == 0 ? "nobody@example.com" : "p\(index)@example.com"
+                group.addTask { (index, await gateway.send(Self.message("p\(index)", to: to), attempt: 1)) }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        await gateway.shutdown()
+        #expect(outcomes.count == 40)
+        for (index, outcome) in outcomes {
+            #expect(outcome.messageID == "p\(index)")
+            #expect(outcome.kind == (index % 5 == 0 ? .rejected : .accepted), "\(index): \(outcome.detail)")
+        }
+        #expect(try server.messages().count == 32)
+        // libcurl closes a connection after a failed transaction (its
+        // smtp_done), so each refused recipient may cost a reconnect.
+        #expect((1...(3 + 8)).contains(try server.connections().count))
+    }
+
     @Test func lineBreakInRecipientIsRefusedAndNothingIsSent() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }

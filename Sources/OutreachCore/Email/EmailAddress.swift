@@ -58,31 +58,54 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Atoms of `atext` separated by single dots.
     static func isDotAtom(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in
-            !atom.isEmpty && atom.utf8.allSatisfy(isAtext)
-        }
+        isDotAtom(text.utf8)
     }
 
-    static func isHostname(_ text: String) -> Bool {
-        guard text.utf8.count <= 253 else { return false }
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        return labels.allSatisfy { label in
-            let bytes = Array(label.utf8)
-            guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
-            else { return false }
-            return bytes.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
-                    return true
-                default:
-                    return false
-                }
+    static func isDotAtom(_ bytes: some Collection<UInt8>) -> Bool {
+        var atomLength = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard atomLength > 0 else { return false }
+                atomLength = 0
+            } else {
+                guard isAtext(byte) else { return false }
+                atomLength += 1
             }
         }
+        return atomLength > 0
+    }
+
+    /// At least two labels of letters, digits and inner hyphens, each 1–63
+    /// bytes, 253 at most in all.
+    static func isHostname(_ text: String) -> Bool {
+        isHostname(text.utf8)
+    }
+
+    static func isHostname(_ bytes: some Collection<UInt8>) -> Bool {
+        guard bytes.count <= 253 else { return false }
+        var labels = 1
+        var labelLength = 0
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard (1...63).contains(labelLength), previous != UInt8(ascii: "-") else { return false }
+                labels += 1
+                labelLength = 0
+            case UInt8(ascii: "-"):
+                guard labelLength > 0 else { return false }
+                labelLength += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"):
+                labelLength += 1
+            default:
+                return false
+            }
+            previous = byte
+        }
+        return labels >= 2 && (1...63).contains(labelLength) && previous != UInt8(ascii: "-")
     }
 }
 
@@ -131,10 +154,20 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension String {
+    /// Without leading and trailing spaces and tabs; `self` when there are none.
     func trimmingASCIIWhitespace() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        let utf8 = self.utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        @inline(__always) func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        while start < end, blank(utf8[start]) { start = utf8.index(after: start) }
+        while start < end {
+            let before = utf8.index(before: end)
+            guard blank(utf8[before]) else { break }
+            end = before
+        }
+        if start == utf8.startIndex && end == utf8.endIndex { return self }
+        // Both ends sit next to an ASCII byte or at an end: scalar boundaries.
+        return String(self[start..<end])
     }
 }

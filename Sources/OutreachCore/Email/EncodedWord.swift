@@ -22,24 +22,28 @@ public enum EncodedWord {
         var capacity = byteCapacity(room: max(firstRoom, minimumRoom))
         func flush() {
             guard !chunk.isEmpty else { return }
-            words.append(prefix + Data(chunk).base64EncodedString() + suffix)
+            // A word's base64 (at most 63 characters) never reaches the 76 of a line break.
+            var word = Array(prefix.utf8)
+            TransferEncoding.writeBase64(chunk, into: &word)
+            word += suffix.utf8
+            words.append(String(decoding: word, as: UTF8.self))
             chunk.removeAll(keepingCapacity: true)
             capacity = byteCapacity(room: maxLength)
         }
         for character in text {
-            let bytes = Array(String(character).utf8)
+            let bytes = character.utf8
             if chunk.count + bytes.count <= capacity {
                 chunk += bytes
                 continue
             }
             flush()
             if bytes.count <= capacity {
-                chunk = bytes
+                chunk += bytes
             } else {
                 // A grapheme longer than a whole word (a long emoji sequence):
                 // fall back to scalar boundaries, which still never split a character.
                 for scalar in character.unicodeScalars {
-                    let scalarBytes = Array(String(scalar).utf8)
+                    let scalarBytes = String(scalar).utf8
                     if chunk.count + scalarBytes.count > capacity { flush() }
                     chunk += scalarBytes
                 }

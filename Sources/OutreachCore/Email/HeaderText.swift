@@ -20,6 +20,12 @@ public enum HeaderText {
     /// a stray newline in a rendered subject is not worth losing a message
     /// over — but nothing after a line break can ever become a header.
     public static func singleLine(_ text: String) -> String {
+        // In UTF-8 every scalar `isLineBreakOrControl` matches has a byte
+        // below 0x20, 0x7F, or starts with 0xC2 (U+0085) or 0xE2 (U+2028/9);
+        // without any of those the text is already one line.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+            return text.trimmingASCIIWhitespace()
+        }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -39,7 +45,14 @@ public enum HeaderText {
     /// Whether `text` can be written as it is: printable ASCII and spaces,
     /// nothing that a decoder would take for an encoded-word.
     static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            guard byte >= 0x20 && byte < 0x7F, !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else {
+                return false
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// An unstructured header (`Subject`), folded. Plain ASCII whose words
@@ -48,6 +61,10 @@ public enum HeaderText {
     public static func unstructured(name: String, value: String) -> String {
         let text = singleLine(value)
         if isPlainASCII(text) {
+            // Fits on one line: what folding the words would give.
+            if name.utf8.count + 2 + text.utf8.count <= maxLineLength {
+                return name + ": " + text + "\r\n"
+            }
             let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             if words.allSatisfy({ $0.utf8.count <= maxLineLength - 1 }) {
                 return fold(name: name, tokens: words)
@@ -60,6 +77,19 @@ public enum HeaderText {
     /// separated by commas. ASCII names made of atoms are written plainly,
     /// any other name as encoded-words.
     public static func addressList(name: String, mailboxes: [Mailbox]) -> String {
+        // One mailbox whose name is plain atoms, on one line: what the
+        // tokens below would fold to.
+        if mailboxes.count == 1, let mailbox = mailboxes.first {
+            let address = mailbox.address.description
+            if let displayName = mailbox.displayName {
+                if isAtomPhrase(displayName),
+                   name.utf8.count + 2 + displayName.utf8.count + 3 + address.utf8.count <= maxLineLength {
+                    return name + ": " + displayName + " <" + address + ">\r\n"
+                }
+            } else if name.utf8.count + 2 + address.utf8.count <= maxLineLength {
+                return name + ": " + address + "\r\n"
+            }
+        }
         var tokens: [String] = []
         for (index, mailbox) in mailboxes.enumerated() {
             var mailboxTokens: [String] = []
@@ -78,6 +108,20 @@ public enum HeaderText {
             tokens += mailboxTokens
         }
         return fold(name: name, tokens: tokens)
+    }
+
+    /// Atoms (`atext`) separated by single spaces, nothing else.
+    static func isAtomPhrase(_ text: String) -> Bool {
+        var previous = UInt8(ascii: " ")
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") {
+                guard previous != byte else { return false }
+            } else if !EmailAddress.isAtext(byte) {
+                return false
+            }
+            previous = byte
+        }
+        return previous != UInt8(ascii: " ")
     }
 
     /// Room for the first encoded-word after `Name: ` (an encoded-word is at most 75 characters).

@@ -10,7 +10,13 @@ extension MIMEMessage {
     /// and receivers can drop duplicates. `{message_id}` in the unsubscribe
     /// targets is replaced, percent-encoded.
     public init(message: OutboundMessage, settings: SMTPSettings, date: Date) throws(EmailError) {
-        let gatewayFrom = try Mailbox(parsing: settings.from)
+        try self.init(message: message, defaults: OutboundDefaults(settings), date: date)
+    }
+
+    /// The same, with the gateway's part read once (`OutboundDefaults`), for
+    /// a gateway that builds many messages.
+    public init(message: OutboundMessage, defaults: OutboundDefaults, date: Date) throws(EmailError) {
+        let gatewayFrom = try defaults.from.get()
         var from = gatewayFrom
         if let sender = message.sender {
             if sender.contains("@") {
@@ -20,25 +26,59 @@ extension MIMEMessage {
             }
         }
         let recipient = try Mailbox(parsing: message.to)
-        let domain = settings.messageIDDomain ?? from.address.domain
-        guard EmailAddress.isHostname(domain) else {
+        let domain: String
+        let domainIsValid: Bool
+        if let configured = defaults.messageIDDomain {
+            (domain, domainIsValid) = (configured, defaults.messageIDDomainIsValid)
+        } else {
+            domain = from.address.domain
+            domainIsValid = domain == gatewayFrom.address.domain || EmailAddress.isHostname(domain)
+        }
+        guard domainIsValid else {
             throw EmailError(.invalidHeaderValue, "the Message-ID domain \(EmailError.shown(domain)) is not a domain name")
         }
         let messageID = Self.messageIDLeft(message.id) + "@" + domain
 
         var targets: [String] = []
-        if let mailto = settings.unsubscribeMailto {
-            let target = mailto.lowercased().hasPrefix("mailto:") ? mailto : "mailto:" + mailto
-            targets.append(Self.substitute(target, messageID: message.id))
+        if let mailto = defaults.unsubscribeMailto {
+            targets.append(Self.substitute(mailto, messageID: message.id))
         }
-        if let url = settings.unsubscribeURL {
+        if let url = defaults.unsubscribeURL {
             targets.append(Self.substitute(url, messageID: message.id))
         }
-        let oneClick = settings.unsubscribeURL?.lowercased().hasPrefix("https://") ?? false
 
         self.init(from: from, to: [recipient], subject: message.subject ?? "", date: date, messageID: messageID,
                   text: message.text, html: message.html, language: message.language,
-                  listUnsubscribe: targets, oneClickUnsubscribe: oneClick)
+                  listUnsubscribe: targets, oneClickUnsubscribe: defaults.oneClickUnsubscribe)
+    }
+
+    /// What an SMTP gateway's settings give every message — the parsed
+    /// `from`, the Message-ID domain, the unsubscribe targets — read and
+    /// checked once. A bad `from` or domain is kept as it is and reported
+    /// by each message built with it, exactly as when building from the
+    /// settings directly.
+    public struct OutboundDefaults: Sendable {
+        let from: Result<Mailbox, EmailError>
+        let messageIDDomain: String?
+        let messageIDDomainIsValid: Bool
+        let unsubscribeMailto: String?
+        let unsubscribeURL: String?
+        let oneClickUnsubscribe: Bool
+
+        public init(_ settings: SMTPSettings) {
+            do throws(EmailError) {
+                from = .success(try Mailbox(parsing: settings.from))
+            } catch {
+                from = .failure(error)
+            }
+            messageIDDomain = settings.messageIDDomain
+            messageIDDomainIsValid = settings.messageIDDomain.map(EmailAddress.isHostname) ?? false
+            unsubscribeMailto = settings.unsubscribeMailto.map { mailto in
+                mailto.lowercased().hasPrefix("mailto:") ? mailto : "mailto:" + mailto
+            }
+            unsubscribeURL = settings.unsubscribeURL
+            oneClickUnsubscribe = settings.unsubscribeURL?.lowercased().hasPrefix("https://") ?? false
+        }
     }
 
     /// The id made a valid, injective `id-left`: letters, digits, `-` and
@@ -58,7 +98,8 @@ extension MIMEMessage {
     }
 
     static func substitute(_ template: String, messageID: String) -> String {
-        template.replacingOccurrences(of: "{message_id}", with: PercentEncoding.encode(messageID))
+        guard template.contains("{message_id}") else { return template }
+        return template.replacingOccurrences(of: "{message_id}", with: PercentEncoding.encode(messageID))
     }
 
 }

@@ -55,13 +55,8 @@ public struct MIMEMessage: Sendable, Hashable {
         (from.address, to.map(\.address))
     }
 
-    /// The message as bytes for the SMTP DATA phase.
+    /// The message as bytes for the SMTP DATA phase, built in one buffer.
     public func rendered() throws(EmailError) -> [UInt8] {
-        Array(try renderedText().utf8)
-    }
-
-    /// The message as text (ASCII only: everything else is encoded).
-    public func renderedText() throws(EmailError) -> String {
         guard !to.isEmpty else {
             throw EmailError(.invalidMessage, "the message has no recipient")
         }
@@ -72,37 +67,41 @@ public struct MIMEMessage: Sendable, Hashable {
                              hint: "RFC 8058: the POST goes to an HTTPS URI; add one or turn one-click off")
         }
 
-        var out = ""
-        out += HeaderText.addressList(name: "From", mailboxes: [from])
-        out += HeaderText.addressList(name: "To", mailboxes: to)
-        if let replyTo { out += HeaderText.addressList(name: "Reply-To", mailboxes: [replyTo]) }
-        out += HeaderText.unstructured(name: "Subject", value: subject)
-        out += "Date: \(Self.rfc5322Date(date))\r\n"
-        out += "Message-ID: <\(messageID)>\r\n"
-        out += "MIME-Version: 1.0\r\n"
-        if let language, Self.isLanguageTag(language) { out += "Content-Language: \(language)\r\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + text.utf8.count * 2 + (html?.utf8.count ?? 0) * 2)
+        out += HeaderText.addressList(name: "From", mailboxes: [from]).utf8
+        out += HeaderText.addressList(name: "To", mailboxes: to).utf8
+        if let replyTo { out += HeaderText.addressList(name: "Reply-To", mailboxes: [replyTo]).utf8 }
+        out += HeaderText.unstructured(name: "Subject", value: subject).utf8
+        out += "Date: \(Self.rfc5322Date(date))\r\nMessage-ID: <\(messageID)>\r\nMIME-Version: 1.0\r\n".utf8
+        if let language, Self.isLanguageTag(language) { out += "Content-Language: \(language)\r\n".utf8 }
         if !listUnsubscribe.isEmpty {
             out += HeaderText.fold(name: "List-Unsubscribe",
                                    tokens: listUnsubscribe.enumerated().map { index, target in
                                        "<\(target)>" + (index < listUnsubscribe.count - 1 ? "," : "")
-                                   })
-            if oneClickUnsubscribe { out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" }
+                                   }).utf8
+            if oneClickUnsubscribe { out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n".utf8 }
         }
 
-        let textPart = Self.part(subtype: "plain", content: text)
         guard let html else {
-            return out + textPart.headers + "\r\n" + textPart.body + "\r\n"
+            Self.writePart(subtype: "plain", content: text, into: &out)
+            out += "\r\n".utf8
+            return out
         }
-        let htmlPart = Self.part(subtype: "html", content: html)
         let boundary = boundary
-        out += "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n"
-        out += "\r\n"
-        out += "This is a multi-part message in MIME format.\r\n"
-        for part in [textPart, htmlPart] {
-            out += "\r\n--\(boundary)\r\n" + part.headers + "\r\n" + part.body
+        out += "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n".utf8
+        out += "\r\nThis is a multi-part message in MIME format.\r\n".utf8
+        for (subtype, content) in [("plain", text), ("html", html)] {
+            out += "\r\n--\(boundary)\r\n".utf8
+            Self.writePart(subtype: subtype, content: content, into: &out)
         }
-        out += "\r\n--\(boundary)--\r\n"
+        out += "\r\n--\(boundary)--\r\n".utf8
         return out
+    }
+
+    /// The message as text (ASCII only: everything else is encoded).
+    public func renderedText() throws(EmailError) -> String {
+        String(decoding: try rendered(), as: UTF8.self)
     }
 
     /// `=_` cannot occur in quoted-printable or base64 output, so a boundary
@@ -117,20 +116,32 @@ public struct MIMEMessage: Sendable, Hashable {
         return "=_outreach_alt_" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    private static func part(subtype: String, content: String) -> (headers: String, body: String) {
+    /// A part's headers, the blank line and its encoded body (no CRLF after
+    /// the body's last line).
+    private static func writePart(subtype: String, content: String, into out: inout [UInt8]) {
         let bytes = TransferEncoding.canonicalLines(content)
-        let (encoding, body) = TransferEncoding.encodeShorter(bytes)
-        let headers = "Content-Type: text/\(subtype); charset=UTF-8\r\n"
-            + "Content-Transfer-Encoding: \(encoding.rawValue)\r\n"
-        return (headers, body)
+        out += "Content-Type: text/\(subtype); charset=UTF-8\r\nContent-Transfer-Encoding: ".utf8
+        let header = out.count
+        out += TransferEncoding.quotedPrintable.rawValue.utf8
+        out += "\r\n\r\n".utf8
+        let body = out.count
+        TransferEncoding.writeQuotedPrintable(bytes, into: &out)
+        if out.count - body > TransferEncoding.base64Length(bytes) {
+            out.removeSubrange(header...)
+            out += TransferEncoding.base64.rawValue.utf8
+            out += "\r\n\r\n".utf8
+            TransferEncoding.writeBase64(bytes, into: &out)
+        }
     }
 
     // MARK: Header values
 
     static func validateMessageID(_ id: String) throws(EmailError) {
-        let parts = id.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, EmailAddress.isDotAtom(String(parts[0])), EmailAddress.isDotAtom(String(parts[1])),
-              id.utf8.count <= 900 else {
+        let bytes = id.utf8
+        let at = bytes.firstIndex(of: UInt8(ascii: "@")) ?? bytes.endIndex
+        let domain = at == bytes.endIndex ? bytes[at...] : bytes[bytes.index(after: at)...]
+        guard at != bytes.endIndex, EmailAddress.isDotAtom(bytes[..<at]), EmailAddress.isDotAtom(domain),
+              bytes.count <= 900 else {
             throw EmailError(.invalidHeaderValue, "the Message-ID \(EmailError.shown(id)) is not of the form id@domain")
         }
     }

@@ -44,18 +44,22 @@ public enum TransferEncoding: String, Sendable, Hashable {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
         var previousCR = false
-        for byte in text.utf8 {
-            switch byte {
-            case 0x0D:
-                out += [0x0D, 0x0A]
-                previousCR = true
-            case 0x0A:
-                if !previousCR { out += [0x0D, 0x0A] }
-                previousCR = false
-            default:
-                out.append(byte)
-                previousCR = false
+        var text = text
+        text.withUTF8 { bytes in
+            // Copy the runs between line breaks whole.
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == 0x0D || byte == 0x0A else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                if byte == 0x0D || !(previousCR && index == start) {
+                    out.append(0x0D)
+                    out.append(0x0A)
+                }
+                previousCR = byte == 0x0D
+                start = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         return out
     }
@@ -63,15 +67,46 @@ public enum TransferEncoding: String, Sendable, Hashable {
     // MARK: base64
 
     static func base64(_ bytes: [UInt8]) -> String {
-        guard !bytes.isEmpty else { return "" }
-        let flat = Array(Data(bytes).base64EncodedString().utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(flat.count + flat.count / maxLineLength * 2)
-        for start in stride(from: 0, to: flat.count, by: maxLineLength) {
-            if start > 0 { out += [0x0D, 0x0A] }
-            out += flat[start..<min(start + maxLineLength, flat.count)]
-        }
+        writeBase64(bytes, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Base64 of `bytes` (RFC 4648, padded) in lines of 76 characters joined
+    /// by CRLF, no CRLF after the last line, appended to `out`.
+    static func writeBase64(_ bytes: [UInt8], into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + base64Length(bytes))
+        var column = 0
+        @inline(__always) func put(_ byte: UInt8, _ out: inout [UInt8]) {
+            if column == maxLineLength {
+                out.append(0x0D)
+                out.append(0x0A)
+                column = 0
+            }
+            out.append(byte)
+            column += 1
+        }
+        base64Alphabet.withUnsafeBufferPointer { alphabet in
+            var i = 0
+            while i + 3 <= bytes.count {
+                let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                put(alphabet[Int(n >> 18)], &out)
+                put(alphabet[Int(n >> 12 & 0x3F)], &out)
+                put(alphabet[Int(n >> 6 & 0x3F)], &out)
+                put(alphabet[Int(n & 0x3F)], &out)
+                i += 3
+            }
+            let rest = bytes.count - i
+            if rest > 0 {
+                let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                put(alphabet[Int(n >> 18)], &out)
+                put(alphabet[Int(n >> 12 & 0x3F)], &out)
+                put(rest == 2 ? alphabet[Int(n >> 6 & 0x3F)] : UInt8(ascii: "="), &out)
+                put(UInt8(ascii: "="), &out)
+            }
+        }
     }
 
     static func base64Length(_ bytes: [UInt8]) -> Int {
@@ -102,7 +137,13 @@ public enum TransferEncoding: String, Sendable, Hashable {
     /// is exactly the input.
     private static func quotedPrintableBytes(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 3 / 2)
+        writeQuotedPrintable(bytes, into: &out)
+        return out
+    }
+
+    /// `quotedPrintable` appended to `out`.
+    static func writeQuotedPrintable(_ bytes: [UInt8], into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count * 3 / 2)
         var start = 0
         var index = 0
         while index + 1 < bytes.count {
@@ -116,7 +157,6 @@ public enum TransferEncoding: String, Sendable, Hashable {
             }
         }
         encodeLine(bytes[start..<bytes.count], into: &out)
-        return out
     }
 
     /// One hard line (without its CRLF), with soft breaks inserted.
@@ -124,6 +164,14 @@ public enum TransferEncoding: String, Sendable, Hashable {
         // Encode character by character (a UTF-8 sequence is one unit) so
         // soft breaks fall between characters, never inside `=XX` or a letter.
         // Each unit is measured first, then written straight into `out`.
+        // Most lines of text are short printable ASCII: they go as they are.
+        // (A line of at most 76 literal bytes needs no soft break.)
+        if line.count <= maxLineLength, let lastByte = line.last,
+           lastByte != 0x20 && lastByte != 0x09,
+           line.allSatisfy({ ($0 >= 33 && $0 <= 126 && $0 != UInt8(ascii: "=")) || $0 == 0x20 || $0 == 0x09 }) {
+            out += line
+            return
+        }
         var lineLength = 0
         var i = line.startIndex
         let last = line.endIndex - 1

@@ -6,10 +6,11 @@ public import OutreachCore
 ///
 /// Each `send` builds the message (`MIMEMessage`), then runs one SMTP
 /// transaction — `MAIL FROM`, `RCPT TO`, `DATA` — on one of at most
-/// `concurrency` sessions. A session is one libcurl easy handle on its own
-/// thread and keeps its connection open between messages, so a campaign
-/// costs one connect, greeting, STARTTLS and AUTH per session, not per
-/// message. Call `shutdown()` when done so each session says `QUIT`.
+/// `concurrency` sessions. A session is one libcurl easy handle; one thread
+/// drives all of a gateway's sessions through a multi handle
+/// (`SMTPSessionPool`), and connections stay open between messages, so a
+/// campaign costs one connect, greeting, STARTTLS and AUTH per connection,
+/// not per message. Call `shutdown()` when done so each connection says `QUIT`.
 ///
 /// Outcomes: a 2xx answer to DATA is `accepted`; an SMTP 4xx, a connection
 /// failure or a timeout is `retryable`; an SMTP 5xx is `rejected` — except
@@ -29,6 +30,8 @@ public final class SMTPGateway: MessageGateway {
     let logger: Logger
     let now: @Sendable () -> Date
     let pool: SMTPSessionPool
+    /// `settings` as every message uses them, read once.
+    let defaults: MIMEMessage.OutboundDefaults
 
     /// - Parameters:
     ///   - concurrency: sessions (connections) at most; messages sent one
@@ -49,7 +52,12 @@ public final class SMTPGateway: MessageGateway {
         self.caFile = caFile
         self.logger = logger
         self.now = now
-        self.pool = SMTPSessionPool(maxSessions: concurrency, name: name)
+        self.defaults = MIMEMessage.OutboundDefaults(settings)
+        let endpoint = SMTPEndpoint(
+            url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
+            password: settings.password, caFile: caFile, timeoutMilliseconds: timeoutMilliseconds,
+            connectTimeoutMilliseconds: connectTimeoutMilliseconds)
+        self.pool = SMTPSessionPool(maxSessions: concurrency, endpoint: endpoint, name: name)
     }
 
     /// From a gateway declared in `gateways.yaml`; fails unless it is `smtp`.
@@ -79,37 +87,43 @@ public final class SMTPGateway: MessageGateway {
     public var connectionsOpened: Int { pool.connectionsOpened }
 
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
-        var metadata: Logger.Metadata = ["gateway": "\(name)", "message": "\(message.id)", "attempt": "\(attempt)"]
         guard message.channel == .email else {
             return rejected(message, attempt, "gateway '\(name)' sends email, but message \(message.id) is \(message.channel.rawValue)")
         }
         let mime: MIMEMessage
         let payload: [UInt8]
         do {
-            mime = try MIMEMessage(message: message, settings: settings, date: now())
+            mime = try MIMEMessage(message: message, defaults: defaults, date: now())
             payload = try mime.rendered()
         } catch {
-            logger.warning("email not built; nothing sent", metadata: metadata.merging(["error": "\(error.message)"]) { $1 })
+            logger.warning("email not built; nothing sent", metadata: metadata(message, attempt, ["error": "\(error.message)"]))
             return rejected(message, attempt, error.message)
         }
         let envelope = mime.envelope
-        let transfer = SMTPTransfer(
-            url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
-            password: settings.password, caFile: caFile, sender: envelope.sender.description,
-            recipients: envelope.recipients.map(\.description), payload: payload,
-            timeoutMilliseconds: timeoutMilliseconds, connectTimeoutMilliseconds: connectTimeoutMilliseconds)
+        let transfer = SMTPTransfer(sender: envelope.sender.description,
+                                    recipients: envelope.recipients.map(\.description), payload: payload)
         let result = await pool.perform(transfer)
         let outcome = Self.outcome(for: result, messageID: message.id, attempt: attempt,
                                    providerMessageID: "<\(mime.messageID)>", secrets: [settings.password].compactMap { $0 })
-        metadata["outcome"] = "\(outcome.kind.rawValue)"
-        if let status = outcome.status { metadata["status"] = "\(status)" }
         if outcome.kind == .accepted {
-            logger.debug("email accepted", metadata: metadata)
+            // Built only when debug logging is on (the metadata is an autoclosure).
+            logger.debug("email accepted", metadata: metadata(message, attempt, outcome: outcome))
         } else {
-            metadata["detail"] = "\(outcome.detail)"
-            logger.info("email not accepted", metadata: metadata)
+            var extra = metadata(message, attempt, outcome: outcome)
+            extra["detail"] = "\(outcome.detail)"
+            logger.info("email not accepted", metadata: extra)
         }
         return outcome
+    }
+
+    private func metadata(_ message: OutboundMessage, _ attempt: Int, _ extra: Logger.Metadata = [:],
+                          outcome: DeliveryOutcome? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["gateway": "\(name)", "message": "\(message.id)", "attempt": "\(attempt)"]
+        if let outcome {
+            metadata["outcome"] = "\(outcome.kind.rawValue)"
+            if let status = outcome.status { metadata["status"] = "\(status)" }
+        }
+        return metadata.merging(extra) { $1 }
     }
 
     private func rejected(_ message: OutboundMessage, _ attempt: Int, _ detail: String) -> DeliveryOutcome {
@@ -146,7 +160,7 @@ public final class SMTPGateway: MessageGateway {
         for secret in secrets where !secret.isEmpty {
             detail = detail.replacingOccurrences(of: secret, with: "***")
         }
-        if detail.count > 500 { detail = String(detail.prefix(500)) + "…" }
+        if detail.utf8.count > 500 && detail.count > 500 { detail = String(detail.prefix(500)) + "…" }
         return DeliveryOutcome(messageID: messageID, kind: kind,
                                providerMessageID: kind == .accepted ? providerMessageID : nil,
                                status: status, detail: detail, attempts: attempt)

@@ -1,153 +1,272 @@
+internal import CCurl
 import Foundation
+import Synchronization
 
-/// A few SMTP sessions, each on its own thread, fed from one queue.
+/// A few SMTP sessions driven by one thread through one libcurl multi
+/// handle, fed from one queue.
 ///
-/// `curl_easy_perform` blocks, so it must never run on Swift's cooperative
-/// pool: each session lives on a dedicated `Thread` that takes transfers off
-/// the queue and resumes the caller's continuation when the server has
-/// answered. Threads (and with them connections) are started lazily — a new
-/// one only when every existing session is busy and fewer than
-/// `maxSessions` exist — so messages sent one after another all travel over
-/// one connection. `shutdown()` lets the threads finish their queue, clean
-/// their handles up (libcurl sends `QUIT`) and exit.
-final class SMTPSessionPool: @unchecked Sendable {  // all mutable state is behind `condition`
+/// libcurl blocks, so it never runs on Swift's cooperative pool: one
+/// dedicated thread owns the multi handle and every session (easy handle).
+/// It takes as many queued transfers as there are free sessions in one go,
+/// drives all of them with `curl_multi_perform`, sleeps in
+/// `curl_multi_poll` on all their sockets at once, and resumes the callers
+/// of every transaction that finished in one pass. So a message costs no
+/// thread hand-off of its own: with several sessions busy, one wake-up
+/// serves whichever replies have arrived, and a caller wakes the thread
+/// (`curl_multi_wakeup`) only when it is asleep with a session free.
+///
+/// Connections live in the multi handle's cache: a transaction takes an idle
+/// one, and a new one is opened only when every open connection is busy and
+/// fewer than `maxSessions` transactions run — so messages sent one after
+/// another all travel over one connection, and there are never more than
+/// `maxSessions`. Sessions (and the thread) are made lazily. `shutdown()`
+/// lets the thread finish the queue, close the connections (libcurl sends
+/// `QUIT`) and exit.
+final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `inbox`; the rest is the thread's
     private struct Job {
         var transfer: SMTPTransfer
-        var continuation: CheckedContinuation<SMTPTransferResult, Never>
+        var continuation: UnsafeContinuation<SMTPTransferResult, Never>
     }
 
-    /// Everything mutable, behind `condition`'s lock.
-    private struct State {
+    /// What callers and the thread share, behind one lock.
+    private struct Inbox {
         var jobs: [Job] = []
         var head = 0
-        /// Session threads alive, and how many of them are not performing.
-        var sessions = 0
-        var idle = 0
+        var pending: Int { jobs.count - head }
+        /// Transactions the thread is running (it takes no more than
+        /// `maxSessions - running` jobs).
+        var running = 0
+        var started = false
         var closed = false
-        var finished: [CheckedContinuation<Void, Never>] = []
+        /// The thread is cleaning the multi handle up: no more wakeups.
+        var cleaning = false
+        /// The thread has cleaned up and exited its loop.
+        var finished = false
+        /// The thread is in (or about to enter) `curl_multi_poll`, and
+        /// whether someone already woke it (one wakeup is enough).
+        var polling = false
+        var wakeSent = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
         /// Connections opened so far (for logs and tests).
         var connections = 0
     }
 
     let maxSessions: Int
-    private let condition = NSCondition()
-    private var state = State()
+    private let endpoint: SMTPEndpoint
+    private let inbox = Mutex(Inbox())
+    private let multi: UnsafeMutableRawPointer?
     private let threadName: String
 
-    init(maxSessions: Int, name: String) {
+    // MARK: The thread's own state
+    private var idle: [SMTPSession] = []
+    private var active: [(session: SMTPSession, continuation: UnsafeContinuation<SMTPTransferResult, Never>)] = []
+
+    init(maxSessions: Int, endpoint: SMTPEndpoint, name: String) {
         self.maxSessions = max(1, maxSessions)
+        self.endpoint = endpoint
         self.threadName = "outreach.smtp.\(name)"
+        multi = SMTPSessionPool.globalInit ? curl_multi_init() : nil
+        if let multi {
+            // At most one cached connection per session.
+            _ = outreach_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, self.maxSessions)
+        }
     }
 
-    /// Runs a transfer on a session thread and waits for its result without
+    deinit {
+        // The thread holds the pool while it runs, so it has cleaned up;
+        // only a pool that never started has a multi handle left.
+        let cleaned = inbox.withLock { $0.cleaning }
+        if let multi, !cleaned { curl_multi_cleanup(multi) }
+    }
+
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    /// Runs a transfer on a session and waits for its result without
     /// blocking the caller's thread.
     func perform(_ transfer: SMTPTransfer) async -> SMTPTransferResult {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            if state.closed {
-                condition.unlock()
+        await withUnsafeContinuation { continuation in
+            enum Action { case refuse, start, wake, none }
+            let action = inbox.withLock { inbox -> Action in
+                if inbox.closed || multi == nil { return .refuse }
+                inbox.jobs.append(Job(transfer: transfer, continuation: continuation))
+                if !inbox.started {
+                    inbox.started = true
+                    return .start
+                }
+                if inbox.polling && !inbox.wakeSent && inbox.running < maxSessions && !inbox.cleaning {
+                    inbox.wakeSent = true
+                    // Under the lock, so the thread cannot have cleaned up.
+                    curl_multi_wakeup(multi)
+                    return .wake
+                }
+                return .none
+            }
+            switch action {
+            case .refuse:
                 continuation.resume(returning: SMTPTransferResult(
-                    curlCode: -1, replyCode: 0, replyLines: [], errorText: "the SMTP gateway is shut down", newConnection: false))
-                return
+                    curlCode: -1, replyCode: 0, replyLines: [],
+                    errorText: multi == nil ? "libcurl could not create a multi handle" : "the SMTP gateway is shut down",
+                    newConnection: false))
+            case .start:
+                startThread()
+            case .wake, .none:
+                break
             }
-            state.jobs.append(Job(transfer: transfer, continuation: continuation))
-            let pending = state.jobs.count - state.head
-            let startThread = pending > state.idle && state.sessions < maxSessions
-            if startThread {
-                state.sessions += 1
-                state.idle += 1  // it takes the job as soon as it runs
-            }
-            condition.signal()
-            condition.unlock()
-            if startThread { startSessionThread() }
         }
     }
 
     /// Connections the sessions have opened so far.
     var connectionsOpened: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return state.connections
+        inbox.withLock { $0.connections }
     }
 
-    /// Stops taking work; returns once every session has finished its queue
-    /// and closed its connection.
+    /// Stops taking work; returns once the queue is done and every
+    /// connection is closed.
     func shutdown() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            condition.lock()
-            state.closed = true
-            if state.sessions == 0 {
-                condition.unlock()
-                continuation.resume()
-                return
+            let done = inbox.withLock { inbox -> Bool in
+                inbox.closed = true
+                if !inbox.started || inbox.finished { return true }
+                inbox.waiters.append(continuation)
+                if !inbox.cleaning, let multi { curl_multi_wakeup(multi) }
+                return false
             }
-            state.finished.append(continuation)
-            condition.broadcast()
-            condition.unlock()
+            if done { continuation.resume() }
         }
     }
 
     /// Like `shutdown()` without waiting: for `deinit`, which cannot await.
     func close() {
-        condition.lock()
-        state.closed = true
-        condition.broadcast()
-        condition.unlock()
+        inbox.withLock { inbox in
+            inbox.closed = true
+            if inbox.started && !inbox.cleaning, let multi { curl_multi_wakeup(multi) }
+        }
     }
 
-    private func startSessionThread() {
-        let thread = Thread { [self] in runSession() }
+    private func startThread() {
+        let thread = Thread { [self] in run() }
         thread.name = threadName
         thread.stackSize = 1 << 20
         thread.start()
     }
 
-    /// The body of one session thread. Threads hold the pool strongly
-    /// while they run.
-    private func runSession() {
-        do {
-            let session = SMTPSession()
-            while let job = nextJob() {
-                let result = session?.perform(job.transfer) ?? SMTPTransferResult(
-                    curlCode: -1, replyCode: 0, replyLines: [], errorText: "libcurl could not create a handle",
-                    newConnection: false)
-                condition.lock()
-                if result.newConnection { state.connections += 1 }
-                state.idle += 1
-                condition.unlock()
-                job.continuation.resume(returning: result)
+    /// Results waiting to be handed back, and connections opened meanwhile.
+    private var results: [(UnsafeContinuation<SMTPTransferResult, Never>, SMTPTransferResult)] = []
+
+    /// The body of the thread. It holds the pool strongly while it runs.
+    private func run() {
+        guard let multi else { return }
+        while true {
+            if takeJobs(multi: multi) { break }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            if collectFinished(multi: multi) > 0 {
+                // Start the freed sessions' next transactions (their
+                // MAIL FROM goes out now) before waking the callers.
+                _ = takeJobs(multi: multi)
+                curl_multi_perform(multi, &running)
+                _ = collectFinished(multi: multi)
             }
-            // Leaving this scope cleans the handle up (QUIT) before we report done.
+            if !results.isEmpty {
+                for (continuation, result) in results { continuation.resume(returning: result) }
+                results.removeAll(keepingCapacity: true)
+            }
+
+            let free = maxSessions - active.count
+            let sleep = inbox.withLock { inbox -> Bool in
+                inbox.running = active.count
+                if (inbox.pending > 0 && free > 0) || (inbox.closed && inbox.pending == 0 && active.isEmpty) {
+                    return false
+                }
+                inbox.polling = true
+                inbox.wakeSent = false
+                return true
+            }
+            if sleep {
+                var ready: Int32 = 0
+                curl_multi_poll(multi, nil, 0, 1_000, &ready)
+                inbox.withLock { $0.polling = false }
+            }
         }
-        condition.lock()
-        state.sessions -= 1
-        var waiting: [CheckedContinuation<Void, Never>] = []
-        if state.sessions == 0 {
-            waiting = state.finished
-            state.finished = []
+
+        // Cleaning the multi handle up closes the cached connections, each
+        // with QUIT; the sessions go first (none is in the multi handle).
+        idle.removeAll()
+        inbox.withLock { $0.cleaning = true }
+        curl_multi_cleanup(multi)
+        let waiters = inbox.withLock { inbox -> [CheckedContinuation<Void, Never>] in
+            inbox.finished = true
+            let waiters = inbox.waiters
+            inbox.waiters = []
+            return waiters
         }
-        condition.unlock()
-        for continuation in waiting { continuation.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
-    /// Waits for the next job; nil once the pool is closed and drained.
-    private func nextJob() -> Job? {
-        condition.lock()
-        defer { condition.unlock() }
-        while state.head == state.jobs.count {
-            if state.closed {
-                state.idle -= 1
+    /// Takes as many queued jobs as there are free sessions and starts
+    /// them. True when the pool is closed and everything is done.
+    private func takeJobs(multi: UnsafeMutableRawPointer) -> Bool {
+        let room = maxSessions - active.count
+        let (taken, stop) = inbox.withLock { inbox -> ([Job], Bool) in
+            let n = min(room, inbox.pending)
+            let taken = Array(inbox.jobs[inbox.head..<inbox.head + n])
+            inbox.head += n
+            if inbox.head == inbox.jobs.count {
+                inbox.jobs.removeAll(keepingCapacity: true)
+                inbox.head = 0
+            }
+            inbox.running = active.count + n
+            return (taken, inbox.closed && inbox.pending == 0 && inbox.running == 0)
+        }
+        for job in taken {
+            if let failure = start(job, multi: multi) { results.append(failure) }
+        }
+        return stop && results.isEmpty
+    }
+
+    /// Moves the transactions libcurl has finished out of the multi handle
+    /// into `results`; returns how many.
+    private func collectFinished(multi: UnsafeMutableRawPointer) -> Int {
+        var finished = 0
+        var opened = 0
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let index = active.firstIndex(where: { $0.session.handle == UnsafeMutableRawPointer(easy) }) else {
+                continue
+            }
+            let code = message.pointee.data.result
+            let (session, continuation) = active.remove(at: index)
+            curl_multi_remove_handle(multi, session.handle)
+            let result = session.finish(code: code)
+            if result.newConnection { opened += 1 }
+            idle.append(session)
+            results.append((continuation, result))
+            finished += 1
+        }
+        if opened > 0 { inbox.withLock { $0.connections += opened } }
+        return finished
+    }
+
+    /// Puts a job on a free session (made if needed) in the multi handle;
+    /// returns the job's result instead when it cannot even start.
+    private func start(_ job: Job, multi: UnsafeMutableRawPointer)
+        -> (UnsafeContinuation<SMTPTransferResult, Never>, SMTPTransferResult)? {
+        guard let session = idle.popLast() ?? SMTPSession(endpoint: endpoint) else {
+            return (job.continuation, SMTPTransferResult(curlCode: -1, replyCode: 0, replyLines: [],
+                                                         errorText: "libcurl could not create a handle", newConnection: false))
+        }
+        var code = session.begin(job.transfer)
+        if code == CURLE_OK {
+            let added = curl_multi_add_handle(multi, session.handle)
+            if added == CURLM_OK {
+                active.append((session, job.continuation))
                 return nil
             }
-            condition.wait()
+            code = CURLE_FAILED_INIT
         }
-        let job = state.jobs[state.head]
-        state.head += 1
-        if state.head == state.jobs.count {
-            state.jobs.removeAll(keepingCapacity: true)
-            state.head = 0
-        }
-        state.idle -= 1
-        return job
+        let result = session.finish(code: code)
+        idle.append(session)
+        return (job.continuation, result)
     }
 }

@@ -1,6 +1,6 @@
-/// One SMTP transaction for a session to run: envelope and DATA bytes, plus
-/// where and how to connect. A plain value, handed to a session thread.
-struct SMTPTransfer: Sendable {
+/// Where and how a gateway's sessions connect: the same for every message
+/// of the gateway, so each session's easy handle is configured with it once.
+struct SMTPEndpoint: Sendable {
     /// `smtp://host:port[/ehlo-name]` or `smtps://…`.
     var url: String
     var startTLS: SMTPStartTLS
@@ -8,13 +8,18 @@ struct SMTPTransfer: Sendable {
     var password: String?
     /// CA bundle replacing the system's, for a private certificate authority.
     var caFile: String?
+    var timeoutMilliseconds: Int
+    var connectTimeoutMilliseconds: Int
+}
+
+/// One SMTP transaction for a session to run: the envelope and the DATA
+/// bytes. A plain value, handed to the sessions' thread.
+struct SMTPTransfer: Sendable {
     /// Bare addresses (`a@b.example`); the session adds the angle brackets.
     var sender: String
     var recipients: [String]
     /// The whole message, CRLF line endings, not dot-stuffed (libcurl does it).
     var payload: [UInt8]
-    var timeoutMilliseconds: Int
-    var connectTimeoutMilliseconds: Int
 }
 
 /// What `STARTTLS` policy a transfer asks of libcurl (`CURLOPT_USE_SSL`).
@@ -47,11 +52,16 @@ struct SMTPTransferResult: Sendable, Equatable {
         var replies: [(code: Int, text: String)] = []
         var pending: [String] = []
         for line in replyLines {
-            let bytes = Array(line.utf8)
-            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let code = Int(String(decoding: bytes[0...2], as: UTF8.self)) else { continue }
+            var bytes = line.utf8.makeIterator()
+            var code = 0
+            var digits = 0
+            while digits < 3, let byte = bytes.next(), byte >= 0x30 && byte <= 0x39 {
+                code = code * 10 + Int(byte - 0x30)
+                digits += 1
+            }
+            guard digits == 3 else { continue }
             pending.append(line)
-            if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
+            if bytes.next() != UInt8(ascii: "-") {
                 replies.append((code, pending.joined(separator: " ")))
                 pending = []
             }

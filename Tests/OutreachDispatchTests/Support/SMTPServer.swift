@@ -48,8 +48,9 @@ final class SMTPTestServer {
     ///   - auth: `user:password`: offer AUTH and accept only these credentials.
     ///   - tls: certificate and key files (PEM) to offer STARTTLS with.
     ///   - implicitTLS: with `tls`, TLS from the first byte (`smtps://`) instead of STARTTLS.
+    ///   - closeAfterMessage: hang up after answering each message's DATA.
     init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil,
-         implicitTLS: Bool = false) throws {
+         implicitTLS: Bool = false, closeAfterMessage: Bool = false) throws {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw StartError(description: "\(python) is missing; run `make test-deps` (python3-aiosmtpd)")
@@ -65,6 +66,7 @@ final class SMTPTestServer {
         for (address, reply) in reject.sorted(by: { $0.key < $1.key }) { arguments += ["--reject", "\(address)=\(reply)"] }
         if let auth { arguments += ["--auth", auth] }
         if let tls { arguments += ["--tls", tls.certificate, tls.key] + (implicitTLS ? ["--implicit-tls"] : []) }
+        if closeAfterMessage { arguments.append("--close-after-message") }
         self.implicitTLS = implicitTLS
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)

@@ -29,6 +29,7 @@ parser.add_argument("--reject", action="append", default=[])
 parser.add_argument("--auth")
 parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
 parser.add_argument("--implicit-tls", action="store_true")
+parser.add_argument("--close-after-message", action="store_true")
 args = parser.parse_args()
 
 # The test process may have SIGTERM blocked in the thread that spawned us,
@@ -95,6 +96,9 @@ class Handler:
             "html": part("html"),
             "headers": [[k, v] for k, v in message.raw_items()],
         })
+        if args.close_after_message:
+            # Hang up right after the reply (as a relay with a per-connection limit does).
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 2.0.0 OK queued as Q%d" % len(envelope.rcpt_tos)
 
 class RecordingSMTP(SMTP):
