@@ -32,6 +32,8 @@ public enum PopulationFile {
         }
         defer { fclose(handle) }
         var importer = PopulationImporter(schema: schema, format: format, fileName: path, fields: fields)
+        var info = stat()
+        if fstat(fileno(handle), &info) == 0, info.st_size > 0 { importer.expectedBytes = Int(info.st_size) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {

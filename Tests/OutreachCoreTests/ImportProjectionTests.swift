@@ -117,6 +117,29 @@ struct ImportProjectionTests {
         #expect(Self.column(population, "kids").allSatisfy { $0 != "9" })
     }
 
+    /// The size hint only sizes the columns: right, wrong or absent, the
+    /// import is the same.
+    @Test(arguments: [nil, 1, 50_000, 1 << 30] as [Int?])
+    func sizeHintChangesNothing(hint: Int?) throws {
+        var csv = "id,kids,city\n"
+        for i in 0..<3_000 { csv += "n\(i % 2_900),\(i % 5),c\(i % 7)\n" }
+        let bytes = Array(csv.utf8)
+        for fields in [nil, ["kids"]] as [Set<String>?] {
+            var importer = PopulationImporter(schema: Self.schema, format: .csv, fileName: "people", fields: fields)
+            importer.expectedBytes = hint ?? bytes.count
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + 4_000)
+                try bytes[offset..<end].withUnsafeBytes { try importer.consume($0) }
+                offset = end
+            }
+            let (population, report) = try importer.finish()
+            let (plain, plainReport) = try Self.imported(csv, fields: fields)
+            #expect(population.count == 2_900 && report == plainReport)
+            for field in plain.fieldNames { #expect(Self.column(population, field) == Self.column(plain, field)) }
+        }
+    }
+
     @Test func invalidUTF8TextIsStoredRepairedOnce() throws {
         var bytes = Array("id,name\n1,a".utf8) + [0xFF] + Array("b\n2,a\u{FFFD}b\n3,a".utf8) + [0xFF] + Array("b\n".utf8)
         bytes += Array("4,ok\n".utf8)

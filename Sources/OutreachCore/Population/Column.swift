@@ -73,6 +73,36 @@ public enum Column: Sendable {
         self = .text(c)
     }
 
+    /// Room for `rows` rows (and as many distinct text values if `distinct`).
+    mutating func reserveCapacity(_ rows: Int, distinct: Bool) {
+        switch self {
+        case .text(var c):
+            self = .int([])
+            c.reserveCapacity(rows, distinct: distinct)
+            self = .text(c)
+        case .int(var a):
+            self = .bool([])
+            a.reserveCapacity(rows)
+            self = .int(a)
+        case .decimal(var a):
+            self = .bool([])
+            a.reserveCapacity(rows)
+            self = .decimal(a)
+        case .bool(var a):
+            self = .int([])
+            a.reserveCapacity(rows)
+            self = .bool(a)
+        case .date(var a):
+            self = .int([])
+            a.reserveCapacity(rows)
+            self = .date(a)
+        case .gender(var a):
+            self = .int([])
+            a.reserveCapacity(rows)
+            self = .gender(a)
+        }
+    }
+
     /// As `appendText(utf8:)` when the value is not in the column yet;
     /// otherwise nothing is appended and the result is false.
     mutating func appendTextIfNew(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -139,6 +169,14 @@ public struct TextColumn: Sendable {
     /// `String` is made only for a value not seen before.
     mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         codes.append(intern(bytes, nil))
+    }
+
+    mutating func reserveCapacity(_ rows: Int, distinct: Bool) {
+        codes.reserveCapacity(rows)
+        if distinct {
+            dictionary.reserveCapacity(rows + 1)
+            hashes.reserveCapacity(rows + 1)
+        }
     }
 
     /// Appends the value only if it is not in the dictionary yet.

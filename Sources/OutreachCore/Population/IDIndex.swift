@@ -15,6 +15,11 @@ struct IDIndex {
 
     var count: Int { ends.count }
 
+    /// Room for `ids` ids (the arena grows as it must).
+    mutating func reserveCapacity(_ ids: Int) {
+        ends.reserveCapacity(ids)
+    }
+
     /// Adds `id`; false when it was added before.
     mutating func insert(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
         if (ends.count + 1) * 10 > slots.count * 7 { grow() }

@@ -89,6 +89,14 @@ public struct Population: Sendable {
         count += 1
     }
 
+    /// Room for `rows` rows in every column; the text column at `distinct`
+    /// (the id) also for that many distinct values.
+    mutating func reserveCapacity(_ rows: Int, distinct: Int?) {
+        for i in storage.indices {
+            storage[i].reserveCapacity(rows, distinct: i == distinct)
+        }
+    }
+
     /// Appends a text value to the text column at `position` for the row
     /// about to be appended, unless the column holds it already (then
     /// nothing changes and the result is false). The importer finds

@@ -31,11 +31,17 @@ public struct PopulationImporter: Sendable {
     public let fileName: String?
     /// The columns kept (nil: all).
     public let fields: Set<String>?
+    /// The size of the whole input, when known (a file's size): once 1,000
+    /// rows are read the columns are sized for the rows the input probably
+    /// holds, so they do not grow by copying. Only a hint.
+    public var expectedBytes: Int?
+    private var sized = false
 
     private var csv = CSVParser()
     private var json = JSONLinesParser()
     /// The first bytes, held until it is known whether they are a BOM.
     private var prefix: [UInt8] = []
+    private var fedBytes = 0
     private var startSeen = false
     private var fatal: OutreachError?
 
@@ -74,12 +80,26 @@ public struct PopulationImporter: Sendable {
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(OutreachError) {
         if let fatal { throw fatal }
         let buffer = bytes.assumingMemoryBound(to: UInt8.self)
+        fedBytes += buffer.count
         if !startSeen {
             prefix.append(contentsOf: buffer)
             if prefix.count >= 3 { try feedPrefix() }
             return
         }
         try feed(buffer)
+        if !sized, let expectedBytes { reserve(expectedBytes: expectedBytes) }
+    }
+
+    /// Sizes the columns from the rows read out of the bytes fed so far,
+    /// with a tenth to spare.
+    private mutating func reserve(expectedBytes: Int) {
+        guard report.rowsRead >= 1_000, population != nil else { return }
+        sized = true
+        let bytesPerRow = Swift.max(2, fedBytes / (report.rowsRead + 1))
+        let rows = Swift.min(expectedBytes / bytesPerRow * 11 / 10 + 1_000, expectedBytes / 2, Int(Int32.max))
+        guard rows > report.rowsRead * 2 else { return }
+        population!.reserveCapacity(rows, distinct: idPosition)
+        if idPosition == nil { ids.reserveCapacity(rows) }
     }
 
     /// Ends the input and hands over the population and the report.
