@@ -442,7 +442,11 @@ def measure_http(ctx, records):
     seconds = 2 if ctx.smoke else ctx.args.wrk_seconds
     count = ctx.args.http_count or (5_000 if ctx.smoke else 300_000)
     rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
-    wrks, ours = [], {"kannel": [], "GET": []}
+    wrks, ours = [], {"kannel": [], "dispatcher": [], "GET": []}
+    floor_bin = curl_floor()
+    # (shape, threads): bare GETs like wrk's, and the URL bench-http's Kannel
+    # requests carry (same fields, same Arabic text), built once.
+    floors = {("GET", 1): [], ("GET", 2): [], ("kannel", 2): []} if floor_bin else {}
     with Nginx() as nginx:
         url = nginx.url()
         # The machine is shared: each program runs `rounds` times, taking
@@ -451,10 +455,15 @@ def measure_http(ctx, records):
             log(f"HTTP dispatch ({round_ + 1}/{rounds}): wrk -t1 -c{c} -d{seconds}s against nginx (1 worker)")
             w = run([WRK, "-t1", f"-c{c}", f"-d{seconds}s", url])
             wrks.append((w, wrk_figure(w)))
-            for shape, extra in (("kannel", []), ("GET", ["--raw"])):
+            for shape, extra in (("kannel", []), ("dispatcher", ["--dispatcher"]), ("GET", ["--raw"])):
                 log(f"HTTP dispatch ({round_ + 1}/{rounds}): outreach bench-http {' '.join(extra)} --count {count:,} --connections {c}")
                 r = ctx.outreach("bench-http", "--url", url, "--count", str(count), "--connections", str(c), "--json", *extra)
                 ours[shape].append((r, r.json()))
+            for shape, threads in floors:
+                log(f"HTTP dispatch ({round_ + 1}/{rounds}): libcurl's floor in C, {shape}, {threads} thread(s), --count {count:,}")
+                target = url if shape == "GET" else kannel_url(url)
+                f = run([floor_bin, target, str(count), str(c), str(threads)])
+                floors[(shape, threads)].append((f, f.json()))
     wrk, wrk_rate = max(wrks, key=lambda x: x[1]["rate"])
     wrk_rate = dict(wrk_rate, errors="; ".join(x[1]["errors"] for x in wrks if x[1]["errors"]),
                     rounds=[round(x[1]["rate"]) for x in wrks])
@@ -463,7 +472,9 @@ def measure_http(ctx, records):
                      "rounds": wrk_rate["rounds"],
                      "cpuMicrosecondsPerRequest": 1e6 * wrk.cpu / max(wrk_rate["requests"], 1)}, wrk.cpu)
     rows = []
-    for shape, label in (("kannel", "Kannel-shaped (Arabic text, KannelGateway)"), ("GET", "bare GETs (--raw)")):
+    for shape, label in (("kannel", "Kannel-shaped (Arabic text, KannelGateway)"),
+                         ("dispatcher", "Kannel-shaped through the Dispatcher (--dispatcher)"),
+                         ("GET", "bare GETs (--raw)")):
         r, figures = max(ours[shape], key=lambda x: x[1]["requestsPerSecond"])
         figures = dict(figures, rounds=[round(x[1]["requestsPerSecond"]) for x in ours[shape]],
                        acceptedEveryRound=all(x[1]["accepted"] == count for x in ours[shape]))
@@ -481,7 +492,53 @@ def measure_http(ctx, records):
                         f"(ours {', '.join(f'{x:,}' for x in figures['rounds'])}; wrk "
                         f"{', '.join(f'{x:,}' for x in wrk_rate['rounds'])}); CPU per request: ours "
                         f"{1e6 * r.cpu / count:.0f} µs, wrk {1e6 * wrk.cpu / max(wrk_rate['requests'], 1):.0f} µs"))
+    for (shape, threads), results in floors.items():
+        f, figures = max(results, key=lambda x: x[1]["requestsPerSecond"])
+        rate = figures["requestsPerSecond"]
+        what = "bare GETs" if shape == "GET" else "Kannel-shaped URL"
+        rows.append(Row(f"HTTP dispatch: libcurl's own floor (C loop, {what}, {threads} thread{'s' if threads > 1 else ''})",
+                        count, "msg/s",
+                        Side(rate, f.wall, mib(f.rss_kib),
+                             dict(figures, rounds=[round(x[1]["requestsPerSecond"]) for x in results],
+                                  cpuMicrosecondsPerRequest=1e6 * f.cpu / count), f.cpu),
+                        wrk_side, f"wrk -t1 -c{c}", "reference: what any libcurl client can reach", None,
+                        f"{figures['accepted']:,}/{count:,} answered 2xx", figures["accepted"] == count,
+                        f"bench/curl_floor.c: curl_multi_perform/poll, no Swift, nothing built per request; "
+                        f"C={c} connections over {threads} multi handle(s); CPU per request "
+                        f"{1e6 * f.cpu / count:.0f} µs"))
     return rows
+
+
+def kannel_url(base):
+    """The URL of one of bench-http's Kannel requests (KannelGateway's fields
+    and order, the same Arabic text, RFC 3986 percent-encoding)."""
+    from urllib.parse import quote
+    index = 12345
+    fields = [("username", "bench"), ("password", "bench"), ("from", "Bench"),
+              ("to", f"+9665{10_000_000 + index}"), ("text", f"مرحباً، موعد التطعيم رقم {index} غداً الساعة ٩:٣٠"),
+              ("charset", "UTF-8"), ("coding", "2")]
+    return base + "?" + "&".join(f"{k}={quote(v, safe='-._~')}" for k, v in fields)
+
+
+def curl_floor():
+    """bench/curl_floor.c compiled into bench/data (None, with a note, when
+    there is no C compiler or libcurl's headers are missing)."""
+    source = os.path.join(HERE, "curl_floor.c")
+    binary = os.path.join(DATA, "curl_floor")
+    if os.path.exists(binary) and os.path.getmtime(binary) >= os.path.getmtime(source):
+        return binary
+    os.makedirs(DATA, exist_ok=True)
+    for cc in ("cc", "gcc", "clang"):
+        try:
+            built = subprocess.run([cc, "-O2", "-o", binary, source, "-lcurl", "-lpthread"], capture_output=True, text=True)
+        except FileNotFoundError:
+            continue
+        if built.returncode == 0:
+            return binary
+        log(f"libcurl floor skipped: {cc} could not build bench/curl_floor.c: {built.stderr.strip()[:300]}")
+        return None
+    log("libcurl floor skipped: no C compiler (cc, gcc or clang)")
+    return None
 
 
 def wrk_figure(result):

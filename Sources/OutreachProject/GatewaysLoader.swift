@@ -87,7 +87,7 @@ public struct GatewaysLoader {
     // MARK: - One gateway
 
     static let commonKeys = ["type", "rate", "burst", "concurrency", "timeout", "connect_timeout", "retry",
-                             "smart_encoding", "sender"]
+                             "breaker", "smart_encoding", "sender"]
     static let typeKeys: [(type: String, keys: [String])] = [
         ("kannel", ["url", "username", "password", "dlr_mask", "dlr_url"]),
         ("twilio", ["base_url", "account_sid", "auth_token", "messaging_service_sid", "status_callback"]),
@@ -96,6 +96,7 @@ public struct GatewaysLoader {
         ("file", ["path", "channel"]),
     ]
     static let retryKeys = ["attempts", "backoff", "max_backoff", "deadline"]
+    static let breakerKeys = ["failures", "open_for", "max_open_for"]
 
     func readGateway(_ file: YAMLFile, name: String, keyNode: Node, node: Node) throws(OutreachError) -> GatewayConfiguration {
         guard Self.isGatewayName(name) else {
@@ -152,6 +153,7 @@ public struct GatewaysLoader {
         if let timeout = try reader.seconds("timeout") { configuration.timeoutSeconds = timeout }
         if let timeout = try reader.seconds("connect_timeout") { configuration.connectTimeoutSeconds = timeout }
         if let retryNode = map.value("retry") { configuration.retry = try readRetry(file, retryNode, what: what) }
+        if let breakerNode = map.value("breaker") { configuration.breaker = try readBreaker(file, breakerNode, what: what) }
         if let smart = try reader.bool("smart_encoding") { configuration.smartEncoding = smart }
         if let sender = try reader.string("sender") {
             try checkSender(sender, settings: settings, file: file, node: map.value("sender")!, what: what)
@@ -189,6 +191,25 @@ public struct GatewaysLoader {
         if let deadline = try reader.seconds("deadline") { policy.deadlineSeconds = deadline }
         if policy.maxBackoffSeconds < policy.initialBackoffSeconds {
             throw file.error(.invalidValue, "\(what): retry max_backoff is shorter than backoff", at: map.value("max_backoff") ?? node)
+        }
+        return policy
+    }
+
+    private func readBreaker(_ file: YAMLFile, _ node: Node, what: String) throws(OutreachError) -> BreakerPolicy {
+        let map = try MappingReader(file, node, what: "\(what)'s breaker")
+        try map.rejectUnknownKeys(Self.breakerKeys, what: "breaker")
+        var reader = GatewayValueReader(map, environment: environment)
+        var policy = BreakerPolicy()
+        if let failures = try reader.int("failures", range: 1...10_000) { policy.failures = failures }
+        if let open = try reader.seconds("open_for") {
+            policy.openSeconds = open
+            policy.maxOpenSeconds = max(policy.maxOpenSeconds, open)
+        }
+        if let maxOpen = try reader.seconds("max_open_for") {
+            guard maxOpen >= policy.openSeconds else {
+                throw file.error(.invalidValue, "\(what): breaker max_open_for is shorter than open_for", at: map.value("max_open_for")!)
+            }
+            policy.maxOpenSeconds = maxOpen
         }
         return policy
     }

@@ -11,8 +11,11 @@ public enum PopulationFile {
     }
 
     /// As `load(_:schema:)`; a snapshot (`.snap`, see `SnapshotFile`) is
-    /// read instead of imported, and then `fields`, when given, limits the
-    /// columns loaded to those (a CSV or JSON Lines file is always read whole).
+    /// read instead of imported. `fields`, when given, limits the columns
+    /// loaded to those: a snapshot reads only their sections, a CSV or JSON
+    /// Lines import parses and stores only them (rows are accepted and
+    /// rejected as in a full import; the report's rejected values cover the
+    /// kept columns only).
     public static func load(_ path: String, schema: PopulationSchema, fields: Set<String>?) throws(OutreachError) -> (Population, ImportReport) {
         if SnapshotFile.isSnapshot(path) {
             let population = try SnapshotFile.load(path, schema: schema, fields: fields)
@@ -28,7 +31,7 @@ public enum PopulationFile {
             throw OutreachError(.missingFile, "cannot open population file \(path): \(String(cString: strerror(errno)))")
         }
         defer { fclose(handle) }
-        var importer = PopulationImporter(schema: schema, format: format, fileName: path)
+        var importer = PopulationImporter(schema: schema, format: format, fileName: path, fields: fields)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {

@@ -257,4 +257,92 @@ struct CurlTransportFaultTests {
         #expect(server.requests.count == 500)
         #expect(server.connectionsAccepted <= 8)
     }
+
+    @Test("engine threads share the per-host connections: never more in flight or open than the cap in all")
+    func enginesShareTheCap() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 5, engineThreads: 3))
+        defer { transport.shutdown() }
+        #expect(transport.engineCount == 3)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<30 {
+                group.addTask {
+                    try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/slow")).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 202, count: 30))
+        #expect(server.maxInFlight <= 5)
+        #expect(server.maxInFlight >= 3, "every engine works: \(server.maxInFlight) at most in flight")
+        #expect(server.connectionsAccepted <= 5)
+
+        // Never more engines than connections.
+        let narrow = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 2, engineThreads: 4))
+        defer { narrow.shutdown() }
+        #expect(narrow.engineCount == 2)
+    }
+
+    @Test("a task preferring the transport's executor runs on an engine thread; its requests are answered there")
+    func tasksOnTheEngine() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 4, engineThreads: 2))
+        defer { transport.shutdown() }
+        let executor = try #require(transport.preferredExecutor)
+        let results = try await withThrowingTaskGroup(of: (Bool, Bool, String).self) { group in
+            for index in 0..<40 {
+                group.addTask(executorPreference: executor) {
+                    let before = transport.isOnEngineThread
+                    let response = try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/ok?echo=\(index)"))
+                    return (before, transport.isOnEngineThread, response.header("X-Echo") ?? "")
+                }
+            }
+            return try await group.reduce(into: [(Bool, Bool, String)]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0.0 && $0.1 })
+        #expect(Set(results.map(\.2)) == Set((0..<40).map(String.init)))
+        #expect(!transport.isOnEngineThread)
+    }
+
+    @Test("shutdown strands no task that prefers an engine: it gets its error and goes on elsewhere")
+    func shutdownWithTasksOnTheEngine() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: 2, engineThreads: 2))
+        let executor = try #require(transport.preferredExecutor)
+        let task = Task(executorPreference: executor) { () -> (TransportError?, Bool) in
+            let error = await Self.failure(transport, HTTPRequest(method: .get, url: server.baseURL + "/hang", timeout: .seconds(30)))
+            // Still able to await after the engine is gone.
+            try? await Task.sleep(for: .milliseconds(10))
+            return (error, transport.isOnEngineThread)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        transport.shutdown()
+        let (error, onEngine) = await task.value
+        #expect(error?.detail == CurlEngine.shutDownError.detail)
+        #expect(!onEngine)
+    }
+
+    @Test("each request's own URL goes out: query set or cleared, another base, a fragment, percent-encoding kept")
+    func urlsOnAReusedHandle() async throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let transport = try Self.transport(connections: 1)
+        defer { transport.shutdown() }
+        let targets = ["/ok?echo=1&text=%D9%85%D8%B1%D8%AD%D8%A8%D8%A7", "/ok", "/ok?echo=2", "/post?a=b", "/ok?echo=3#part", "/ok?"]
+        for target in targets {
+            _ = try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + target))
+        }
+        #expect(server.requests.map(\.target) == ["/ok?echo=1&text=%D9%85%D8%B1%D8%AD%D8%A8%D8%A7", "/ok", "/ok?echo=2",
+                                                  "/post?a=b", "/ok?echo=3", "/ok?"])
+        // Another host on the same handle: the kept base is replaced.
+        let other = try Self.server()
+        defer { other.stop() }
+        _ = try await transport.perform(HTTPRequest(method: .get, url: other.baseURL + "/ok?echo=4"))
+        _ = try await transport.perform(HTTPRequest(method: .get, url: server.baseURL + "/ok?echo=5"))
+        #expect(other.requests.map(\.target) == ["/ok?echo=4"])
+        #expect(server.requests.last?.target == "/ok?echo=5")
+    }
 }

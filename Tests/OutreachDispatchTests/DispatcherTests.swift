@@ -5,6 +5,18 @@ import Testing
 
 @Suite("Dispatcher")
 struct DispatcherTests {
+    @Test("a lane built from gateways.yaml takes its breaker: settings (and the defaults without them)")
+    func breakerFromConfiguration() {
+        let gateway = ScriptedGateway(clock: VirtualClock()) { m, _, _ in ScriptedGateway.accepted(m) }
+        var configuration = GatewayConfiguration(name: "g", settings: .file(FileOutboxSettings(path: "x.jsonl", channel: .sms)))
+        #expect(DispatchLane(gateway: gateway, configuration: configuration).breaker == CircuitBreaker.Policy())
+        configuration.breaker = BreakerPolicy(failures: 2, openSeconds: 7, maxOpenSeconds: 70)
+        #expect(DispatchLane(gateway: gateway, configuration: configuration).breaker
+                == CircuitBreaker.Policy(threshold: 2, coolDownSeconds: 7, maxCoolDownSeconds: 70))
+        let explicit = CircuitBreaker.Policy(threshold: 9)
+        #expect(DispatchLane(gateway: gateway, configuration: configuration, breaker: explicit).breaker == explicit)
+    }
+
     @Test("back-off doubles from the initial delay (jitter at its ceiling)")
     func backOffTiming() async throws {
         let clock = VirtualClock()

@@ -46,6 +46,7 @@ struct GatewaysLoaderTests {
             timeout: 45s
             connect_timeout: 500ms
             retry: {attempts: 7, backoff: 2s, max_backoff: 2m, deadline: 1h}
+            breaker: {failures: 3, open_for: 10s, max_open_for: 2m}
             smart_encoding: true
             sender: MOH
         """, environment: ["KANNEL_PASSWORD": "s3cret-pass"])
@@ -58,6 +59,7 @@ struct GatewaysLoaderTests {
         #expect(g.timeoutSeconds == 45)
         #expect(g.connectTimeoutSeconds == 0.5)
         #expect(g.retry == RetryPolicy(maxAttempts: 7, initialBackoffSeconds: 2, maxBackoffSeconds: 120, deadlineSeconds: 3600))
+        #expect(g.breaker == BreakerPolicy(failures: 3, openSeconds: 10, maxOpenSeconds: 120))
         #expect(g.smartEncoding)
         #expect(g.sender == "MOH")
         #expect(g.channel == .sms)
@@ -73,6 +75,7 @@ struct GatewaysLoaderTests {
         #expect(g.concurrency == 8)
         #expect(g.timeoutSeconds == 30)
         #expect(g.retry == RetryPolicy())
+        #expect(g.breaker == BreakerPolicy(failures: 5, openSeconds: 30, maxOpenSeconds: 300))
         #expect(!g.smartEncoding)
         #expect(g.sender == nil)
         #expect(g.secrets.isEmpty)
@@ -412,6 +415,9 @@ struct GatewaysLoaderTests {
         ("gateways:\n  o: {type: file, smart_encoding: maybe}\n", "'smart_encoding' must be true or false"),
         ("gateways:\n  o: {type: file, burst: 5}\n", "gateway 'o': 'burst' needs a 'rate'"),
         ("gateways:\n  o: {type: file, retry: {backoff: 10s, max_backoff: 1s}}\n", "gateway 'o': retry max_backoff is shorter than backoff"),
+        ("gateways:\n  o: {type: file, breaker: {open_for: 10m, max_open_for: 1m}}\n", "gateway 'o': breaker max_open_for is shorter than open_for"),
+        ("gateways:\n  o: {type: file, breaker: {failures: 0}}\n", "'failures' must be a whole number from 1 to 10000"),
+        ("gateways:\n  o: {type: file, breaker: {failure: 3}}\n", "unknown key 'failure' in breaker"),
         ("gateways:\n  o: {type: file, channel: fax}\n", "unknown channel 'fax'"),
         ("gateways:\n  h: {type: http, url: 'ftp://x.example'}\n", "gateway 'h': 'url' must be an absolute http:// or https:// URL"),
         ("gateways:\n  h: {type: http, url: 'https://x.example', method: DELETE}\n", "gateway 'h': method must be GET, POST or PUT"),

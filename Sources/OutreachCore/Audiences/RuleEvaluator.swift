@@ -43,18 +43,13 @@ struct RuleEvaluator {
             guard case .int(let values)? = population.column(field) else { throw wrongColumn(field, "an int") }
             let low = range.low, high = range.high
             return values.withUnsafeBufferPointer { p in
-                TruthBitmap.build(count: Swift.min(count, p.count)) { row in
-                    let x = p[row]
-                    return x == Column.missingInt ? 2 : (x >= low && x <= high ? 1 : 0)
-                }
+                TruthBitmap.build(count: Swift.min(count, p.count),
+                                  RangeState(values: p, low: low, high: high, missing: Column.missingInt))
             }.padded(to: count)
         case .decimalRange(let field, let low, let high):
             guard case .decimal(let values)? = population.column(field) else { throw wrongColumn(field, "a decimal") }
             return values.withUnsafeBufferPointer { p in
-                TruthBitmap.build(count: Swift.min(count, p.count)) { row in
-                    let x = p[row]
-                    return x.isNaN ? 2 : (x >= low && x <= high ? 1 : 0)
-                }
+                TruthBitmap.build(count: Swift.min(count, p.count), DecimalRangeState(values: p, low: low, high: high))
             }.padded(to: count)
         case .dayRange(let field, let function, let range):
             guard case .date(let days)? = population.column(field) else { throw wrongColumn(field, "a date") }
@@ -65,10 +60,8 @@ struct RuleEvaluator {
             let high = Int32(clamping: dayRange.high)
             let empty = dayRange.isEmpty || dayRange.high <= Int64(Int32.min)
             return days.withUnsafeBufferPointer { p in
-                TruthBitmap.build(count: Swift.min(count, p.count)) { row in
-                    let x = p[row]
-                    return x == Column.missingDate ? 2 : (!empty && x >= low && x <= high ? 1 : 0)
-                }
+                TruthBitmap.build(count: Swift.min(count, p.count),
+                                  RangeState(values: p, low: low, high: high, missing: Column.missingDate, empty: empty))
             }.padded(to: count)
         case .isMissing(let field):
             return try missing(field)

@@ -12,6 +12,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var timeoutSeconds: Double
     public var connectTimeoutSeconds: Double
     public var retry: RetryPolicy
+    /// When repeated failures stop sending to the gateway for a while.
+    public var breaker = BreakerPolicy()
     /// Replace typographic characters with GSM equivalents before counting
     /// and sending (off by default; a campaign may turn it on too).
     public var smartEncoding: Bool

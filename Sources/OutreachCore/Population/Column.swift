@@ -64,6 +64,28 @@ public enum Column: Sendable {
         }
     }
 
+    /// Appends a text value given as UTF-8 (trimmed, not empty); any other
+    /// kind of column takes it as a `.text` value.
+    mutating func appendText(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard case .text(var c) = self else { return append(.text(String(decoding: bytes, as: UTF8.self))) }
+        self = .int([]) // release the payload so the append does not copy
+        c.append(utf8: bytes)
+        self = .text(c)
+    }
+
+    /// As `appendText(utf8:)` when the value is not in the column yet;
+    /// otherwise nothing is appended and the result is false.
+    mutating func appendTextIfNew(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard case .text(var c) = self else {
+            append(.text(String(decoding: bytes, as: UTF8.self)))
+            return true
+        }
+        self = .int([]) // release the payload so the append does not copy
+        let isNew = c.appendIfNew(utf8: bytes)
+        self = .text(c)
+        return isNew
+    }
+
     public func value(at row: Int) -> Value? {
         switch self {
         case .text(let c):
@@ -113,7 +135,24 @@ public struct TextColumn: Sendable {
         codes.append(code)
     }
 
-    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String) -> UInt32 {
+    /// Appends a value given as UTF-8 bytes (the importer's path): a
+    /// `String` is made only for a value not seen before.
+    mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        codes.append(intern(bytes, nil))
+    }
+
+    /// Appends the value only if it is not in the dictionary yet.
+    mutating func appendIfNew(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let entries = dictionary.count
+        let code = intern(bytes, nil)
+        guard dictionary.count > entries else { return false }
+        codes.append(code)
+        return true
+    }
+
+    /// The code of `bytes`, adding the value when new (`s`: its `String`
+    /// when the caller has one).
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String?) -> UInt32 {
         if hashes.count < dictionary.count { rebuild() }
         if (dictionary.count + 1) * 2 > slots.count { grow() }
         let hash = Self.hash(bytes)
@@ -125,8 +164,15 @@ public struct TextColumn: Sendable {
             if hashes[Int(code)] == hash, Self.equal(dictionary[Int(code)], bytes) { return code }
             i = (i + 1) & mask
         }
+        let value = s ?? String(decoding: bytes, as: UTF8.self)
+        if s == nil, !Self.equal(value, bytes) {
+            // Invalid UTF-8, repaired: the entry is keyed by the repaired
+            // bytes, as when the caller makes the `String` itself.
+            var repaired = value
+            return repaired.withUTF8 { intern($0, value) }
+        }
         let code = UInt32(dictionary.count)
-        dictionary.append(s)
+        dictionary.append(value)
         hashes.append(hash)
         slots[i] = code
         return code

@@ -29,6 +29,26 @@ enum FieldBytes {
         return 0
     }
 
+    /// Every byte is ASCII (then the bytes are their own `String`'s UTF-8).
+    static func isASCII(_ b: Bytes) -> Bool {
+        var i = 0
+        let n = b.count
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var any: UInt64 = 0
+            while i + 8 <= n {
+                any |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            if any & 0x8080_8080_8080_8080 != 0 { return false }
+        }
+        while i < n {
+            if b[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
     static func trimmed(_ b: Bytes) -> Bytes {
         var start = 0, end = b.count
         while start < end {

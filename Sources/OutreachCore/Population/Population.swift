@@ -14,17 +14,20 @@ public struct Population: Sendable {
     private var fieldIndex: [String: Int]
     public private(set) var count: Int
 
-    public init(schema: PopulationSchema, fieldNames: [String]) {
+    /// `keeping`, when given, limits the fields to those names (an import
+    /// of only the columns some work reads; see `PopulationImporter`).
+    public init(schema: PopulationSchema, fieldNames: [String], keeping: Set<String>? = nil) {
         self.idField = schema.idField
         var names: [String] = []
         var types: [String: FieldType] = [:]
-        for name in fieldNames where types[name] == nil {
+        for name in fieldNames where types[name] == nil && keeping?.contains(name) ?? true {
             types[name] = schema.type(of: name)
             names.append(name)
         }
         // Schema fields absent from the file still exist (all missing), so
         // rules naming them compile and see missing values.
-        for (name, type) in schema.fields.sorted(by: { $0.key < $1.key }) where types[name] == nil {
+        for (name, type) in schema.fields.sorted(by: { $0.key < $1.key })
+        where types[name] == nil && keeping?.contains(name) ?? true {
             types[name] = type
             names.append(name)
         }
@@ -73,6 +76,25 @@ public struct Population: Sendable {
             storage[i].append(i < values.count ? values[i] : nil)
         }
         count += 1
+    }
+
+    /// Appends one row column by column: `fill(position, &column)` must
+    /// append exactly one value to each column but `skipping`, which holds
+    /// the row's value already (the importers' path, which writes parsed
+    /// bytes straight into the columns).
+    mutating func appendRow(skipping: Int? = nil, _ fill: (Int, inout Column) -> Void) {
+        for i in storage.indices where i != skipping {
+            fill(i, &storage[i])
+        }
+        count += 1
+    }
+
+    /// Appends a text value to the text column at `position` for the row
+    /// about to be appended, unless the column holds it already (then
+    /// nothing changes and the result is false). The importer finds
+    /// repeated ids this way when it keeps the id column.
+    mutating func appendTextIfNew(at position: Int, utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        storage[position].appendTextIfNew(utf8: bytes)
     }
 
     public func value(row: Int, field: String) -> Value? {

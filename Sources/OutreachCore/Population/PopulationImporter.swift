@@ -5,13 +5,21 @@
 /// The core does no I/O: the caller reads the file (e.g. 1 MiB at a time)
 /// and calls `consume(_:)` for each chunk, then `finish()`. Chunks may split
 /// anything (a field, a quoted newline, a UTF-8 sequence, a CRLF, the BOM).
-/// Memory is the population itself plus the longest record and a 64-bit
-/// hash per id for duplicate detection.
+/// Memory is the population itself plus the longest record; repeated ids
+/// are found through the id column's own dictionary when it is kept as
+/// text, else through an `IDIndex` of the ids' bytes.
 ///
 /// CSV: the first record is the header; a UTF-8 BOM is skipped. JSON Lines:
 /// the columns are the keys of the first valid object, then the schema's
 /// fields; a key seen later that is neither is counted as a rejected value
 /// of that key (it has no column to go to). A JSON `null` is missing.
+///
+/// `fields`, when given, keeps only those columns: the others are read past
+/// without being parsed or stored (counting audiences reads a handful of a
+/// file's columns). Rows are accepted and rejected exactly as in a full
+/// import — the id column is always read, to find blank, invalid and
+/// repeated ids — but the report then lists rejected values only for the
+/// kept columns.
 ///
 /// Only fatal problems throw: an empty file, a CSV header that lacks the id
 /// column, repeats a name or has an empty name, and a record or line longer
@@ -21,6 +29,8 @@ public struct PopulationImporter: Sendable {
     public let schema: PopulationSchema
     public let format: PopulationFormat
     public let fileName: String?
+    /// The columns kept (nil: all).
+    public let fields: Set<String>?
 
     private var csv = CSVParser()
     private var json = JSONLinesParser()
@@ -33,24 +43,30 @@ public struct PopulationImporter: Sendable {
     private var columns: [String] = []
     private var types: [FieldType] = []
     private var idColumn = 0
-    /// Per row, reused: the value of each column, and where its raw bytes are.
-    private var values: [Value?] = []
+    /// Per position of the population's fields, the column it is read from
+    /// (-1: a schema field absent from the file, always missing).
+    private var sources: [Int] = []
+    /// Per row, reused: where each column's raw bytes are.
     private var fieldRanges: [Range<Int>?] = []
     private var fieldNested: [Bool] = []
     private var report: ImportReport
-    /// FNV-1a hash of each imported id → its row; ids whose hash collides
-    /// with a different id go to `collidingIDs`.
-    private var idRows: [UInt64: Int32] = [:]
-    private var collidingIDs: Set<String> = []
+    /// Every id imported so far, when the population does not keep them
+    /// as text (otherwise the id column's own dictionary finds repeats).
+    private var ids = IDIndex()
+    /// Position of the id column in the population when it is kept as text.
+    private var idPosition: Int?
+    /// The id of the current row as UTF-8, when it is not the file's bytes.
+    private var idScratch: [UInt8] = []
     /// JSON Lines: column of each key, and the key bytes for the quick
     /// positional match.
     private var keyColumns: [String: Int] = [:]
     private var keyBytes: [[UInt8]] = []
 
-    public init(schema: PopulationSchema, format: PopulationFormat, fileName: String?) {
+    public init(schema: PopulationSchema, format: PopulationFormat, fileName: String?, fields: Set<String>? = nil) {
         self.schema = schema
         self.format = format
         self.fileName = fileName
+        self.fields = fields
         self.report = ImportReport(file: fileName)
     }
 
@@ -89,7 +105,7 @@ public struct PopulationImporter: Sendable {
             }
             var names = [schema.idField]
             names += schema.fields.keys.sorted().filter { $0 != schema.idField }
-            return (Population(schema: schema, fieldNames: names), report)
+            return (Population(schema: schema, fieldNames: names, keeping: fields), report)
         }
         return (population, report)
     }
@@ -190,11 +206,14 @@ public struct PopulationImporter: Sendable {
     }
 
     private mutating func setColumns(_ names: [String], id: Int) {
-        let population = Population(schema: schema, fieldNames: names)
-        columns = format == .csv ? names : population.fieldNames
+        let population = Population(schema: schema, fieldNames: names, keeping: fields)
+        columns = format == .csv ? names : Population(schema: schema, fieldNames: names).fieldNames
         types = columns.map { schema.type(of: $0) }
         idColumn = id
-        values = Array(repeating: nil, count: columns.count)
+        var columnOf: [String: Int] = [:]
+        for (k, name) in columns.enumerated() where columnOf[name] == nil { columnOf[name] = k }
+        sources = population.fieldNames.map { columnOf[$0] ?? -1 }
+        idPosition = types[id].isTextLike ? population.fieldNames.firstIndex(of: columns[id]) : nil
         fieldRanges = Array(repeating: nil, count: columns.count)
         fieldNested = Array(repeating: false, count: columns.count)
         self.population = population
@@ -256,55 +275,63 @@ public struct PopulationImporter: Sendable {
         func raw(_ k: Int) -> UnsafeBufferPointer<UInt8> {
             fieldRanges[k].map { UnsafeBufferPointer(rebasing: buffer[$0]) } ?? UnsafeBufferPointer(start: nil, count: 0)
         }
-        let idResult = fieldNested[idColumn] ? .rejected : FieldParser.parse(utf8: raw(idColumn), as: types[idColumn])
-        let id: Value
-        switch idResult {
-        case .missing:
+        // The id: its canonical text (what `Value.description` gives) is
+        // what duplicates are found by.
+        let idType = types[idColumn]
+        let idRaw = FieldBytes.trimmed(raw(idColumn))
+        var idValue: Value?
+        if idRaw.isEmpty, !fieldNested[idColumn] {
             return report.rejectRow(.missingID, line: line, detail: "the id \"\(schema.idField)\" is blank")
-        case .rejected:
-            return report.rejectRow(.invalidID, line: line,
-                                    detail: "\"\(String(decoding: raw(idColumn), as: UTF8.self))\" is not a valid \(types[idColumn])")
-        case .value(let v):
-            id = v
         }
-        let idText = id.description
-        if isDuplicate(idText) {
+        let textID = idType == .text && !fieldNested[idColumn] && FieldBytes.isASCII(idRaw)
+        if !textID {
+            let result = fieldNested[idColumn] ? .rejected : FieldParser.parse(utf8: idRaw, as: idType)
+            guard case .value(let v) = result else {
+                return report.rejectRow(.invalidID, line: line,
+                                        detail: "\"\(String(decoding: raw(idColumn), as: UTF8.self))\" is not a valid \(idType)")
+            }
+            idValue = v
+            idScratch.removeAll(keepingCapacity: true)
+            idScratch.append(contentsOf: v.description.utf8)
+        }
+        var population = self.population.take()!
+        defer { self.population = population }
+        let isNew: Bool
+        if let idPosition {
+            // Appended now when new; the row below skips the id column.
+            isNew = textID ? population.appendTextIfNew(at: idPosition, utf8: idRaw)
+                           : idScratch.withUnsafeBufferPointer { population.appendTextIfNew(at: idPosition, utf8: $0) }
+        } else {
+            isNew = textID ? ids.insert(idRaw) : idScratch.withUnsafeBufferPointer { ids.insert($0) }
+        }
+        if !isNew {
+            let idText = idValue?.description ?? String(decoding: idRaw, as: UTF8.self)
             return report.rejectRow(.duplicateID, line: line, detail: "id \(idText) was already imported")
         }
-        values[idColumn] = id
-        for k in 0..<columns.count where k != idColumn {
-            guard fieldRanges[k] != nil else {
-                values[k] = nil
-                continue
+        let idColumn = self.idColumn
+        population.appendRow(skipping: idPosition) { position, column in
+            let k = sources[position]
+            if k < 0 || fieldRanges[k] == nil { return column.append(nil) }
+            if k == idColumn {
+                if let idValue { return column.append(idValue) }
+                return column.appendText(utf8: idRaw)
             }
             let bytes = raw(k)
+            if types[k] == .text, !fieldNested[k] {
+                let trimmed = FieldBytes.trimmed(bytes)
+                return trimmed.isEmpty ? column.append(nil) : column.appendText(utf8: trimmed)
+            }
             let result = fieldNested[k] ? .rejected : FieldParser.parse(utf8: bytes, as: types[k])
             switch result {
             case .value(let v):
-                values[k] = v
+                column.append(v)
             case .missing:
-                values[k] = nil
+                column.append(nil)
             case .rejected:
-                values[k] = nil
+                column.append(nil)
                 report.rejectValue(field: columns[k], type: types[k], line: line, raw: String(decoding: bytes, as: UTF8.self))
             }
         }
-        population!.append(ordered: values)
         report.rowsImported += 1
-    }
-
-    /// Whether `id` was imported before; if not, records it for the row
-    /// about to be appended.
-    private mutating func isDuplicate(_ id: String) -> Bool {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in id.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100000001b3
-        }
-        if let row = idRows[hash] {
-            if population!.id(row: Int(row)) == id { return true }
-            return !collidingIDs.insert(id).inserted
-        }
-        idRows[hash] = Int32(truncatingIfNeeded: population!.count)
-        return false
     }
 }

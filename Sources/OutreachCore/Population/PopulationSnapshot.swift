@@ -234,7 +234,9 @@ public enum PopulationSnapshot {
 
     /// Decodes the population described by a checked `header`; `load(offset,
     /// destination)` fills `destination` with the file's bytes at `offset`
-    /// (the reader uses `pread` straight into each column's storage).
+    /// (the reader uses `pread` straight into each column's storage); it is
+    /// called from several threads at once for disjoint parts of a large
+    /// column.
     public static func read(_ header: Header, fields wanted: Set<String>? = nil, file: String?,
                             load: (Int, UnsafeMutableRawBufferPointer) throws(OutreachError) -> Void) throws(OutreachError) -> Population {
         func bad(_ what: String) -> OutreachError {
@@ -293,17 +295,39 @@ public enum PopulationSnapshot {
         return Population(idField: header.idField, fieldNames: names, fieldTypes: types, columns: columns, count: rows)
     }
 
-    /// `count` values of `T` loaded from `offset`, straight into the array.
+    /// `count` values of `T` loaded from `offset`, straight into the array;
+    /// a large column in pieces of at least `minimumPiece` bytes on all
+    /// cores at once (the copy and the page faults of fresh memory are most
+    /// of a warm count's time).
     private static func array<T>(count: Int, at offset: Int,
                                  _ load: (Int, UnsafeMutableRawBufferPointer) throws(OutreachError) -> Void) throws(OutreachError) -> [T] {
         var failure: OutreachError?
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 {
-                do throws(OutreachError) { try load(offset, UnsafeMutableRawBufferPointer(buffer)) } catch { failure = error }
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let pieces = Swift.max(1, Swift.min(cores, bytes.count / minimumPiece))
+            var failures = [OutreachError?](repeating: nil, count: pieces)
+            failures.withUnsafeMutableBufferPointer { failed in
+                let shared = Unchecked((failed, bytes))
+                RowRanges.perform(pieces) { k in
+                    let (failed, bytes) = shared.value
+                    // Piece boundaries on 4 KiB, so no page is shared.
+                    let start = k == 0 ? 0 : (bytes.count * k / pieces) & ~4095
+                    let end = k == pieces - 1 ? bytes.count : (bytes.count * (k + 1) / pieces) & ~4095
+                    guard end > start else { return }
+                    do throws(OutreachError) {
+                        try load(offset + start, UnsafeMutableRawBufferPointer(rebasing: bytes[start..<end]))
+                    } catch {
+                        failed[k] = error
+                    }
+                }
             }
+            failure = failures.lazy.compactMap { $0 }.first
             initialized = failure == nil ? count : 0
         }
         if let failure { throw failure }
         return values
     }
+
+    static let minimumPiece = 4 << 20
 }

@@ -11,6 +11,24 @@ extension AudienceCatalog {
     }
 }
 
+extension AudienceCatalog {
+    /// Every field the rules of `audiences` read, following `IN AUDIENCE`
+    /// to the audiences they include (a campaign's segments: what its
+    /// import must keep, with the fields its templates, contacts and
+    /// sending read, and the id). Unknown names add nothing; cycles end.
+    public func referencedFields(of audiences: some Sequence<String>) -> Set<String> {
+        var fields = Set<String>()
+        var seen = Set<String>()
+        var pending = Array(audiences)
+        while let name = pending.popLast() {
+            guard seen.insert(name).inserted, let rule = rule(name) else { continue }
+            rule.expression.collectFields(into: &fields)
+            pending += rule.expression.audienceReferences.map(\.name)
+        }
+        return fields
+    }
+}
+
 extension AudienceRule {
     /// Fields the rule reads (not those of the audiences it includes).
     public var referencedFields: Set<String> {

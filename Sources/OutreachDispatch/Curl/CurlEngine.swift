@@ -11,7 +11,14 @@ import Synchronization
 /// `multi.wakeup()`, which libcurl allows from any thread. Everything else —
 /// the easy handles, the per-host queues — belongs to the engine thread,
 /// which is why the class is `@unchecked Sendable`.
-final class CurlEngine: @unchecked Sendable {
+///
+/// The engine is also a `TaskExecutor`: a task that prefers it (the
+/// dispatcher runs each attempt so) runs on the engine thread between two
+/// rounds of libcurl work. Such a task builds its request, hands it over
+/// and, when the answer comes, is resumed on the same thread — no thread
+/// is woken and nothing changes hands across cores, as in a single-threaded
+/// event loop. Tasks that do not prefer it work as before.
+final class CurlEngine: TaskExecutor, @unchecked Sendable {
     struct Limits: Sendable {
         var transfersPerHost: Int
         var userAgent: String
@@ -21,6 +28,8 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     private struct Inbox {
+        /// Jobs of tasks that prefer this engine as their executor.
+        var jobs: [UnownedJob] = []
         var submissions: [CurlSubmission] = []
         var cancellations: [UInt64] = []
         var stopping = false
@@ -41,6 +50,9 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     private let inbox = Mutex(Inbox())
+    /// Requests handed to this engine and not yet answered (kept by the
+    /// transport, which sends a request to the least busy engine).
+    let outstanding = Atomic<Int>(0)
     private let multi: CurlMultiHandle
     private let limits: Limits
     private let logger: Logger
@@ -49,6 +61,8 @@ final class CurlEngine: @unchecked Sendable {
     private let joined = Mutex(false)
     /// The engine thread, so `shutdown` called from it does not wait for itself.
     private let engineThread = Mutex<pthread_t?>(nil)
+    /// The engine thread's id (0 until it starts), readable without a lock.
+    private let threadID = Atomic<UInt>(0)
 
     // MARK: Engine-thread state
     private var waiting: [String: CurlFIFO<CurlSubmission>] = [:]
@@ -56,6 +70,8 @@ final class CurlEngine: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: CurlEasyHandle] = [:]
     private var activeByID: [UInt64: CurlEasyHandle] = [:]
     private var idle: [CurlEasyHandle] = []
+    /// Answers of this round, handed over once the round's work is done.
+    private var answered: [(CurlSubmission, Result<HTTPResponse, TransportError>)] = []
     /// Cancellations that arrived before their submission did.
     private var earlyCancellations: Set<UInt64> = []
 
@@ -69,10 +85,11 @@ final class CurlEngine: @unchecked Sendable {
         self.logger = logger
     }
 
-    func start() {
+    func start(name: String = "outreach-curl") {
         let thread = Thread { [self] in
-            Thread.current.name = "outreach-curl" // also names the OS thread (top, perf)
+            Thread.current.name = name // also names the OS thread (top, perf)
             engineThread.withLock { $0 = pthread_self() }
+            threadID.store(UInt(pthread_self()), ordering: .releasing)
             run()
             finished.signal()
         }
@@ -81,6 +98,11 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     // MARK: Any thread
+
+    /// Whether the caller runs on this engine's thread (a task preferring it).
+    var isCurrentThread: Bool {
+        threadID.load(ordering: .acquiring) == UInt(pthread_self())
+    }
 
     func makeID() -> UInt64 {
         inbox.withLock { box in
@@ -97,6 +119,23 @@ final class CurlEngine: @unchecked Sendable {
         }
         if !accepted {
             submission.resume(.failure(Self.shutDownError))
+        } else if wake {
+            multi.wakeup()
+        }
+    }
+
+    /// `TaskExecutor`: runs the job on the engine thread (from the engine
+    /// thread itself, without waking anything). After shutdown, jobs go to
+    /// the global executor, so no task is ever stranded.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let (accepted, wake) = inbox.withLock { box -> (Bool, Bool) in
+            guard !box.stopping else { return (false, false) }
+            box.jobs.append(unowned)
+            return (true, box.needsWakeup())
+        }
+        if !accepted {
+            globalConcurrentExecutor.enqueue(ExecutorJob(unowned))
         } else if wake {
             multi.wakeup()
         }
@@ -130,33 +169,40 @@ final class CurlEngine: @unchecked Sendable {
     // MARK: Engine thread
 
     private func run() {
+        let executor = asUnownedTaskExecutor()
         while true {
-            let (submissions, cancellations, stopping) = inbox.withLock { box in
-                defer {
-                    box.submissions = []
-                    box.cancellations = []
-                }
-                return (box.submissions, box.cancellations, box.stopping)
-            }
-            for submission in submissions {
-                if earlyCancellations.remove(submission.id) != nil {
-                    submission.resume(.failure(Self.cancelledError))
-                } else {
-                    enqueue(submission)
-                }
-            }
-            for id in cancellations { cancelOnThread(id) }
+            var (jobs, stopping) = takeInbox()
             if stopping {
                 failEverything()
+                forwardJobs(jobs)
                 return
             }
+            if !jobs.isEmpty {
+                // Tasks running here: they hand over requests (and finish
+                // what the last answers started) without waking anyone.
+                for job in jobs { job.runSynchronously(on: executor) }
+                (jobs, stopping) = takeInbox()
+                if stopping || !jobs.isEmpty {
+                    // Run next round (a job that resumed another, or shutdown).
+                    inbox.withLock { $0.jobs.insert(contentsOf: jobs, at: 0) }
+                }
+            }
             multi.perform()
-            for done in multi.completed() { complete(done.handle, done.result) }
+            let completed = multi.completed()
+            if !completed.isEmpty {
+                for done in completed { complete(done.handle, done.result) }
+                // Put the transfers that took the freed connections on the
+                // wire before waking the callers.
+                multi.perform()
+                resumeAnswered()
+            }
             // Sleep only when nothing arrived meanwhile; submitters see
             // `polling` and wake us. curl_multi_poll also honours libcurl's
             // own timers (timeouts), so one second is only an upper bound.
             let idle = inbox.withLock { box -> Bool in
-                guard box.submissions.isEmpty, box.cancellations.isEmpty, !box.stopping else { return false }
+                guard box.jobs.isEmpty, box.submissions.isEmpty, box.cancellations.isEmpty, !box.stopping else {
+                    return false
+                }
                 box.polling = true
                 return true
             }
@@ -168,6 +214,37 @@ final class CurlEngine: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Takes what other threads (and this thread's tasks) left in the inbox:
+    /// starts the submissions, applies the cancellations, returns the jobs.
+    private func takeInbox() -> (jobs: [UnownedJob], stopping: Bool) {
+        let (jobs, submissions, cancellations, stopping) = inbox.withLock { box in
+            defer {
+                box.jobs = []
+                box.submissions = []
+                box.cancellations = []
+            }
+            return (box.jobs, box.submissions, box.cancellations, box.stopping)
+        }
+        for submission in submissions {
+            if earlyCancellations.remove(submission.id) != nil {
+                submission.resume(.failure(Self.cancelledError))
+            } else {
+                enqueue(submission)
+            }
+        }
+        for id in cancellations { cancelOnThread(id) }
+        return (jobs, stopping)
+    }
+
+    /// After shutdown: jobs left here run on the global executor.
+    private func forwardJobs(_ jobs: [UnownedJob]) {
+        let late = inbox.withLock { box in
+            defer { box.jobs = [] }
+            return box.jobs
+        }
+        for job in jobs + late { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
     }
 
     private func enqueue(_ submission: CurlSubmission) {
@@ -218,7 +295,13 @@ final class CurlEngine: @unchecked Sendable {
             outcome = .failure(error)
         }
         finish(easy, submission)
-        submission.resume(outcome)
+        answered.append((submission, outcome))
+    }
+
+    /// Hands the answers of one round to their callers together.
+    private func resumeAnswered() {
+        for (submission, outcome) in answered { submission.resume(outcome) }
+        answered.removeAll(keepingCapacity: true)
     }
 
     /// Takes a finished or cancelled transfer off the multi handle and lets

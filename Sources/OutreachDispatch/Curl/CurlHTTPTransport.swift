@@ -1,4 +1,6 @@
 import CCurl
+import Foundation
+import Synchronization
 public import Logging
 
 /// The production `HTTPTransport`: libcurl's multi interface on one
@@ -16,6 +18,13 @@ public import Logging
 /// `CURLMOPT_MAX_HOST_CONNECTIONS`, so queueing inside libcurl would make
 /// queued requests time out; queued here, `HTTPRequest.timeout` starts when
 /// the transfer really starts.
+///
+/// The work is spread over `Configuration.engineThreads` engines, each a
+/// thread with its own multi handle and its share of the per-host
+/// connections (8 connections over 2 engines: 4 each, never more in all).
+/// libcurl spends some 5 µs of CPU per request on its own, so one thread
+/// cannot keep a fast gateway's connections busy; a request goes to the
+/// engine with the fewest requests outstanding.
 ///
 /// Call `shutdown()` when done (the deinitialiser does it too): it fails
 /// whatever is queued or in flight and joins the thread.
@@ -37,9 +46,15 @@ public final class CurlHTTPTransport: HTTPTransport {
         /// PEM file of CA certificates to trust instead of the system's
         /// (`CURLOPT_CAINFO`), for a gateway behind a private CA.
         public var caBundlePath: String?
+        /// Engine threads (each one multi handle) the connections are shared
+        /// over; nil: one per core, at most 4, never more than
+        /// `maxConnectionsPerHost`.
+        public var engineThreads: Int?
 
         public init(maxConnectionsPerHost: Int = 8, streamsPerConnection: Int = 1, connectionCacheSize: Int? = nil,
-                    userAgent: String = "Outreach", maxResponseBytes: Int = 1 << 20, caBundlePath: String? = nil) {
+                    userAgent: String = "Outreach", maxResponseBytes: Int = 1 << 20, caBundlePath: String? = nil,
+                    engineThreads: Int? = nil) {
+            self.engineThreads = engineThreads
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.streamsPerConnection = streamsPerConnection
             self.connectionCacheSize = connectionCacheSize
@@ -50,45 +65,67 @@ public final class CurlHTTPTransport: HTTPTransport {
     }
 
     public let configuration: Configuration
-    private let engine: CurlEngine
+    private let engines: [CurlEngine]
+    /// Whose turn it is to take the next task (`preferredExecutor`).
+    private let turn = Atomic<Int>(0)
 
-    /// Starts the engine thread. Fails only when libcurl cannot initialise.
+    /// Starts the engine threads. Fails only when libcurl cannot initialise.
     public init(configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "outreach.curl")) throws(TransportError) {
         guard CurlGlobal.initialize() else {
             throw TransportError(kind: .other, detail: "curl_global_init failed")
         }
-        guard let multi = CurlMultiHandle() else {
-            throw TransportError(kind: .other, detail: "curl_multi_init failed")
-        }
         let connections = max(1, configuration.maxConnectionsPerHost)
         let streams = max(1, configuration.streamsPerConnection)
-        multi.set(CURLMOPT_MAX_HOST_CONNECTIONS, connections)
-        multi.set(CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        // libcurl's default cache is 4 × the handles added at the moment, so
-        // a lull with one transfer in flight would close warm connections.
-        multi.set(CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize ?? max(64, connections * 4)))
+        let threads = max(1, min(configuration.engineThreads ?? min(4, ProcessInfo.processInfo.activeProcessorCount),
+                                 connections))
+        var engines: [CurlEngine] = []
+        for index in 0..<threads {
+            // This engine's share of the connections: together exactly `connections`.
+            let share = connections / threads + (index < connections % threads ? 1 : 0)
+            guard let multi = CurlMultiHandle() else {
+                for engine in engines { engine.shutdown() }
+                throw TransportError(kind: .other, detail: "curl_multi_init failed")
+            }
+            multi.set(CURLMOPT_MAX_HOST_CONNECTIONS, share)
+            multi.set(CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+            // libcurl's default cache is 4 × the handles added at the moment, so
+            // a lull with one transfer in flight would close warm connections.
+            multi.set(CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize ?? max(64, connections * 4)))
+            let engine = CurlEngine(
+                multi: multi,
+                limits: CurlEngine.Limits(transfersPerHost: share * streams,
+                                          userAgent: configuration.userAgent,
+                                          maxBodyBytes: configuration.maxResponseBytes,
+                                          caBundlePath: configuration.caBundlePath,
+                                          idleHandles: max(16, share * streams * 2)),
+                logger: logger)
+            engine.start(name: threads == 1 ? "outreach-curl" : "outreach-curl-\(index + 1)")
+            engines.append(engine)
+        }
         self.configuration = configuration
-        engine = CurlEngine(
-            multi: multi,
-            limits: CurlEngine.Limits(transfersPerHost: connections * streams,
-                                      userAgent: configuration.userAgent,
-                                      maxBodyBytes: configuration.maxResponseBytes,
-                                      caBundlePath: configuration.caBundlePath,
-                                      idleHandles: max(16, connections * streams * 2)),
-            logger: logger)
-        engine.start()
+        self.engines = engines
     }
 
     deinit {
-        engine.shutdown()
+        for engine in engines { engine.shutdown() }
     }
+
+    /// Whether the caller runs on one of the engine threads.
+    var isOnEngineThread: Bool { engines.contains(where: \.isCurrentThread) }
+
+    /// How many engine threads share the work.
+    public var engineCount: Int { engines.count }
 
     public func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         if Task.isCancelled { throw CurlEngine.cancelledError }
-        let engine = engine
+        // A task running on an engine (it prefers it) hands over to that
+        // engine: same thread, nothing to wake.
+        let engine = engines.first(where: \.isCurrentThread) ?? engines[leastBusyEngine()]
         let id = engine.makeID()
         let hostKey = CurlSubmission.hostKey(of: request.url)
+        engine.outstanding.wrappingAdd(1, ordering: .relaxed)
+        defer { engine.outstanding.wrappingSubtract(1, ordering: .relaxed) }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) in
                 engine.submit(CurlSubmission(id: id, request: request, hostKey: hostKey, continuation: continuation))
@@ -99,11 +136,32 @@ public final class CurlHTTPTransport: HTTPTransport {
         return try result.get()
     }
 
+    /// An engine thread, as the executor for a task that will make
+    /// requests (the dispatcher runs each attempt on one): the engines take
+    /// turns, so tasks started together spread over all of them.
+    public var preferredExecutor: (any TaskExecutor)? {
+        engines.count == 1 ? engines[0] : engines[turn.wrappingAdd(1, ordering: .relaxed).oldValue % engines.count]
+    }
+
+    private func leastBusyEngine() -> Int {
+        guard engines.count > 1 else { return 0 }
+        var best = 0
+        var fewest = Int.max
+        for index in engines.indices {
+            let load = engines[index].outstanding.load(ordering: .relaxed)
+            if load < fewest {
+                best = index
+                fewest = load
+            }
+        }
+        return best
+    }
+
     /// Fails queued and in-flight transfers (`kind: .other`, "shut down"),
     /// stops the engine thread and waits for it. Later `perform` calls fail
     /// at once. Safe to call more than once.
     public func shutdown() {
-        engine.shutdown()
+        for engine in engines { engine.shutdown() }
     }
 
     /// libcurl's version, e.g. `7.88.1`.

@@ -14,26 +14,46 @@ struct CurlSubmission: Sendable {
     /// `CURLMOPT_MAX_HOST_CONNECTIONS` counts connections by. Scans bytes:
     /// it runs for every request.
     static func hostKey(of url: String) -> String {
-        let bytes = Array(url.utf8.prefix(512))
-        var index = 0
-        var scheme: [UInt8] = Array("http".utf8)
-        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon + 2 < bytes.count,
-           bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/") {
-            scheme = bytes[..<colon].map { $0 | 0x20 }
-            index = colon + 3
+        var url = url
+        return url.withUTF8 { bytes in
+            // Only the authority matters; it is near the start.
+            let count = min(bytes.count, 512)
+            var index = 0
+            var https = false
+            var colon = 0
+            while colon < count, bytes[colon] != UInt8(ascii: ":"), bytes[colon] != UInt8(ascii: "/") { colon += 1 }
+            var key: [UInt8] = []
+            key.reserveCapacity(48)
+            if colon + 2 < count, bytes[colon] == UInt8(ascii: ":"), bytes[colon + 1] == UInt8(ascii: "/"),
+               bytes[colon + 2] == UInt8(ascii: "/") {
+                for i in 0..<colon { key.append(lower(bytes[i])) }
+                https = key.elementsEqual("https".utf8)
+                index = colon + 3
+            } else {
+                key.append(contentsOf: "http".utf8)
+            }
+            key.append(contentsOf: "://".utf8)
+            var authorityEnd = index
+            while authorityEnd < count, bytes[authorityEnd] != UInt8(ascii: "/"),
+                  bytes[authorityEnd] != UInt8(ascii: "?"), bytes[authorityEnd] != UInt8(ascii: "#") {
+                authorityEnd += 1
+            }
+            var hostStart = index
+            for i in index..<authorityEnd where bytes[i] == UInt8(ascii: "@") { hostStart = i + 1 }
+            var closing = -1, lastColon = -1
+            for i in hostStart..<authorityEnd {
+                key.append(lower(bytes[i]))
+                if bytes[i] == UInt8(ascii: "]") { closing = i }
+                if bytes[i] == UInt8(ascii: ":") { lastColon = i }
+            }
+            if lastColon <= closing { key.append(contentsOf: (https ? ":443" : ":80").utf8) }
+            return String(decoding: key, as: UTF8.self)
         }
-        var authorityEnd = index
-        while authorityEnd < bytes.count, bytes[authorityEnd] != UInt8(ascii: "/"),
-              bytes[authorityEnd] != UInt8(ascii: "?"), bytes[authorityEnd] != UInt8(ascii: "#") {
-            authorityEnd += 1
-        }
-        var authority = bytes[index..<authorityEnd]
-        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
-        var host = authority.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        let closing = host.lastIndex(of: UInt8(ascii: "]")) ?? -1
-        let hasPort = (host.lastIndex(of: UInt8(ascii: ":")) ?? -1) > closing
-        if !hasPort { host += Array((scheme == Array("https".utf8) ? ":443" : ":80").utf8) }
-        return String(decoding: scheme + Array("://".utf8) + host, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }
 

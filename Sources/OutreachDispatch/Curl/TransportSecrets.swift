@@ -5,9 +5,14 @@ enum TransportSecrets {
     /// `text` with every secret — raw and percent-encoded, as it appears in
     /// a query string — replaced by `***`.
     static func mask(_ text: String, _ secrets: [String]) -> String {
+        guard !text.isEmpty else { return text }
+        // Runs on every answer: the encoded forms (which hold `%` or `+`)
+        // are only worked out when the text could contain one.
+        let mayHoldEncoded = text.utf8.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
         var result = text
         for secret in secrets where !secret.isEmpty {
             result = replacingAll(secret, in: result)
+            guard mayHoldEncoded else { continue }
             let encoded = PercentEncoding.encode(secret)
             if encoded != secret { result = replacingAll(encoded, in: result) }
             let formEncoded = encoded.replacing("%20", with: "+")
@@ -24,7 +29,25 @@ enum TransportSecrets {
 
 
     private static func replacingAll(_ target: String, in text: String) -> String {
-        guard text.utf8.count >= target.utf8.count, text.firstRange(of: target) != nil else { return text }
+        guard contains(text, target) else { return text }
         return text.replacing(target, with: "***")
+    }
+
+    /// A plain byte search: cheaper than `firstRange(of:)` for the short
+    /// texts and secrets seen here.
+    private static func contains(_ text: String, _ target: String) -> Bool {
+        let haystack = Array(text.utf8), needle = Array(target.utf8)
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var matched = 1
+                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 }

@@ -20,10 +20,15 @@ public struct DispatchLane: Sendable {
         self.breaker = breaker
     }
 
-    /// The limits a project's `gateways.yaml` gives the gateway.
+    /// The limits a project's `gateways.yaml` gives the gateway (its
+    /// `breaker:` unless `breaker` is given).
     public init(gateway: any MessageGateway, configuration: GatewayConfiguration,
-                breaker: CircuitBreaker.Policy = CircuitBreaker.Policy()) {
+                breaker: CircuitBreaker.Policy? = nil) {
+        let configured = configuration.breaker
         self.init(gateway: gateway, rate: configuration.rate, concurrency: configuration.concurrency,
-                  retry: configuration.retry, breaker: breaker)
+                  retry: configuration.retry,
+                  breaker: breaker ?? CircuitBreaker.Policy(threshold: configured.failures,
+                                                            coolDownSeconds: configured.openSeconds,
+                                                            maxCoolDownSeconds: configured.maxOpenSeconds))
     }
 }

@@ -331,7 +331,9 @@ struct DispatchRun {
         for id in first { announced.remove(id) }
         for launch in launches {
             let (gateway, attempt, trial) = (launch.gateway, launch.item, launch.trial)
-            group.addTask {
+            // On the gateway's own executor when it has one (an HTTP
+            // gateway's libcurl engine thread): no thread hop per attempt.
+            group.addTask(executorPreference: gateway.preferredExecutor) {
                 let outcome = await gateway.send(attempt.message, attempt: attempt.attempts)
                 return .answered(attempt, outcome, trial: trial)
             }

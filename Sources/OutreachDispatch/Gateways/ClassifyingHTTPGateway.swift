@@ -12,6 +12,8 @@ protocol ClassifyingHTTPGateway: MessageGateway {
 }
 
 extension ClassifyingHTTPGateway {
+    public var preferredExecutor: (any TaskExecutor)? { transport.preferredExecutor }
+
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         let request: HTTPRequest
         do { request = try self.request(for: message) } catch {

@@ -17,11 +17,12 @@ extension KannelGateway {
     /// `detail` keeps Kannel's answer text, shortened, secrets masked.
     public static func outcome(for result: Result<HTTPResponse, TransportError>, message: OutboundMessage,
                                attempt: Int, secrets: [String]) -> DeliveryOutcome {
-        outcome(for: result, message: message, attempt: attempt, secrets: secrets, now: Date())
+        outcome(for: result, message: message, attempt: attempt, secrets: secrets, now: nil)
     }
 
+    /// `now` (for a `Retry-After` date) defaults to the clock, read only when needed.
     static func outcome(for result: Result<HTTPResponse, TransportError>, message: OutboundMessage,
-                        attempt: Int, secrets: [String], now: Date) -> DeliveryOutcome {
+                        attempt: Int, secrets: [String], now: Date?) -> DeliveryOutcome {
         switch result {
         case .success(let response):
             let answer = TransportSecrets.mask(Self.shortened(response.bodyText), secrets)
@@ -31,7 +32,7 @@ extension KannelGateway {
             case 429, 500...599: kind = .retryable
             default: kind = .rejected
             }
-            let retryAfter = kind == .retryable ? response.header("Retry-After").flatMap { HTTPResponseClassifier.retryAfterSeconds($0, now: now) } : nil
+            let retryAfter = kind == .retryable ? response.header("Retry-After").flatMap { HTTPResponseClassifier.retryAfterSeconds($0, now: now ?? Date()) } : nil
             return DeliveryOutcome(messageID: message.id, kind: kind, status: response.status,
                                    detail: answer.isEmpty ? "HTTP \(response.status)" : answer,
                                    attempts: attempt, retryAfterSeconds: retryAfter)

@@ -57,34 +57,43 @@ public struct KannelGateway: MessageGateway {
     /// so a delivery report can be matched to its message.
     public func request(for message: OutboundMessage) -> HTTPRequest {
         let encoding = SMSText.encoding(of: message.text)
-        var query: [(String, String)] = [
-            ("username", settings.username),
-            ("password", settings.password),
-        ]
-        if let sender = message.sender ?? defaultSender {
-            query.append(("from", sender))
+        // One buffer for the whole URL: this runs for every message.
+        var url = Array(settings.url.utf8)
+        url.reserveCapacity(url.count + 64 + message.text.utf8.count * 3)
+        if let last = url.last, url.contains(UInt8(ascii: "?")) {
+            if last != UInt8(ascii: "?") && last != UInt8(ascii: "&") { url.append(UInt8(ascii: "&")) }
+        } else {
+            url.append(UInt8(ascii: "?"))
         }
-        query.append(("to", message.to))
-        query.append(("text", message.text))
-        query.append(("charset", "UTF-8"))
-        query.append(("coding", encoding == .ucs2 ? "2" : "0"))
+        var first = true
+        func add(_ name: StaticString, _ value: String) {
+            if !first { url.append(UInt8(ascii: "&")) }
+            first = false
+            name.withUTF8Buffer { url.append(contentsOf: $0) }
+            url.append(UInt8(ascii: "="))
+            PercentEncoding.append(value, to: &url)
+        }
+        add("username", settings.username)
+        add("password", settings.password)
+        if let sender = message.sender ?? defaultSender {
+            add("from", sender)
+        }
+        add("to", message.to)
+        add("text", message.text)
+        add("charset", "UTF-8")
+        add("coding", encoding == .ucs2 ? "2" : "0")
         if let mask = settings.dlrMask {
-            query.append(("dlr-mask", String(mask)))
+            add("dlr-mask", String(mask))
         }
         if let dlrURL = settings.dlrURL {
-            query.append(("dlr-url", dlrURL.replacing("{message_id}", with: PercentEncoding.encode(message.id))))
+            add("dlr-url", dlrURL.replacing("{message_id}", with: PercentEncoding.encode(message.id)))
         }
-        let encoded = query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
-        let separator: String
-        if let last = settings.url.utf8.last, settings.url.utf8.contains(UInt8(ascii: "?")) {
-            separator = last == UInt8(ascii: "?") || last == UInt8(ascii: "&") ? "" : "&"
-        } else {
-            separator = "?"
-        }
-        return HTTPRequest(method: .get, url: settings.url + separator + encoded,
+        return HTTPRequest(method: .get, url: String(decoding: url, as: UTF8.self),
                            timeout: timeout, connectTimeout: connectTimeout,
                            secrets: secrets)
     }
+
+    public var preferredExecutor: (any TaskExecutor)? { transport.preferredExecutor }
 
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         let request = request(for: message)

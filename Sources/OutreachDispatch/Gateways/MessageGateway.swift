@@ -10,4 +10,14 @@ public protocol MessageGateway: Sendable {
     /// Makes one attempt and classifies the answer. Never throws: a network
     /// error is a `retryable` outcome, a refused number a `rejected` one.
     func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome
+
+    /// The executor an attempt (`send`) should run on, if the gateway has
+    /// one: HTTP gateways name their libcurl transport's engine thread, so
+    /// building the request and reading the answer happen where the
+    /// transfer runs. Nil: anywhere.
+    var preferredExecutor: (any TaskExecutor)? { get }
+}
+
+extension MessageGateway {
+    public var preferredExecutor: (any TaskExecutor)? { nil }
 }

@@ -3,4 +3,12 @@
 public protocol HTTPTransport: Sendable {
     /// Performs one request. Never blocks the cooperative thread pool.
     func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
+
+    /// Where a task that mostly waits on this transport runs best (the
+    /// libcurl transport: one of its engine threads), or nil for anywhere.
+    var preferredExecutor: (any TaskExecutor)? { get }
+}
+
+extension HTTPTransport {
+    public var preferredExecutor: (any TaskExecutor)? { nil }
 }

@@ -28,6 +28,9 @@ struct BenchHTTP: AsyncParsableCommand {
     @Flag(help: "Send bare GETs of --url instead of building Kannel requests through KannelGateway.")
     var raw = false
 
+    @Flag(help: "Send the Kannel messages through the Dispatcher (rate/concurrency/retry/breaker bookkeeping, outcomes to a counting sink), as a campaign does.")
+    var dispatcher = false
+
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
@@ -35,6 +38,7 @@ struct BenchHTTP: AsyncParsableCommand {
         guard count > 0 else { throw ValidationError("--count must be positive") }
         guard connections > 0 else { throw ValidationError("--connections must be positive") }
         if let window, window <= 0 { throw ValidationError("--window must be positive") }
+        if raw && dispatcher { throw ValidationError("--raw and --dispatcher do not go together") }
     }
 
     func run() async throws {
@@ -51,6 +55,12 @@ struct BenchHTTP: AsyncParsableCommand {
         let raw = raw, url = url, count = count
         let inFlight = min(count, window ?? connections * 4)
 
+        @Sendable func message(_ index: Int) -> OutboundMessage {
+            OutboundMessage(id: "bench-\(index)", channel: .sms, recipientID: "\(index)",
+                            to: "+9665\(10_000_000 + index % 90_000_000)",
+                            text: "مرحباً، موعد التطعيم رقم \(index) غداً الساعة ٩:٣٠")
+        }
+
         @Sendable func one(_ index: Int) async -> DeliveryOutcome.Kind {
             if raw {
                 do {
@@ -60,10 +70,7 @@ struct BenchHTTP: AsyncParsableCommand {
                     return .retryable
                 }
             }
-            let message = OutboundMessage(id: "bench-\(index)", channel: .sms, recipientID: "\(index)",
-                                          to: "+9665\(10_000_000 + index % 90_000_000)",
-                                          text: "مرحباً، موعد التطعيم رقم \(index) غداً الساعة ٩:٣٠")
-            return await gateway.send(message, attempt: 1).kind
+            return await gateway.send(message(index), attempt: 1).kind
         }
 
         // One warm-up request opens a connection and resolves the host.
@@ -73,9 +80,18 @@ struct BenchHTTP: AsyncParsableCommand {
         // left: the transport, not task creation, is what is measured.
         let next = BenchCounter()
         var tally: [DeliveryOutcome.Kind: Int] = [:]
+        if dispatcher {
+            // Messages made up front (as `send --now` renders them first).
+            let source = ArrayMessageSource((0..<count).map(message))
+            let sink = BenchSink()
+            let lane = DispatchLane(gateway: gateway, rate: nil, concurrency: inFlight)
+            let summary = try await Dispatcher(lanes: [lane]).run(source: source, sink: sink)
+            tally = [.accepted: summary.accepted, .rejected: summary.rejected, .retryable: summary.failed]
+        } else {
         await withTaskGroup(of: [DeliveryOutcome.Kind: Int].self) { group in
             for _ in 0..<inFlight {
-                group.addTask {
+                // As the dispatcher runs an attempt: on the transport's engine thread.
+                group.addTask(executorPreference: transport.preferredExecutor) {
                     var mine: [DeliveryOutcome.Kind: Int] = [:]
                     while true {
                         let index = next.take()
@@ -89,13 +105,14 @@ struct BenchHTTP: AsyncParsableCommand {
                 tally.merge(counts, uniquingKeysWith: +)
             }
         }
+        }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = Double(count) / seconds
         if json {
             let figures: [String: Any] = [
                 "requests": count, "seconds": seconds, "requestsPerSecond": rate, "connections": connections,
-                "window": inFlight, "shape": raw ? "GET" : "kannel", "accepted": tally[.accepted, default: 0],
+                "window": inFlight, "shape": raw ? "GET" : dispatcher ? "kannel via Dispatcher" : "kannel", "accepted": tally[.accepted, default: 0],
                 "retryable": tally[.retryable, default: 0], "rejected": tally[.rejected, default: 0],
                 "libcurl": CurlHTTPTransport.libcurlVersion,
             ]
@@ -108,6 +125,17 @@ struct BenchHTTP: AsyncParsableCommand {
                   + "rejected \(tally[.rejected, default: 0]); libcurl \(CurlHTTPTransport.libcurlVersion))")
         }
         if tally[.accepted, default: 0] != count { throw ExitCode(1) }
+    }
+}
+
+/// Counts outcomes and drops them (the bench measures dispatch, not a ledger).
+private final class BenchSink: OutcomeSink {
+    private let finished = Atomic<Int>(0)
+
+    func willSend(_ messages: [OutboundMessage]) async throws {}
+
+    func didFinish(_ outcomes: [DeliveryOutcome]) async throws {
+        finished.wrappingAdd(outcomes.count, ordering: .relaxed)
     }
 }
 

@@ -96,8 +96,9 @@ struct Send: AsyncParsableCommand {
             for configuration in configurations {
                 let gateway = try SendGateways.make(configuration, projectRoot: project.root)
                 gateways.append(gateway)
-                lanes.append(DispatchLane(gateway: gateway, rate: Self.stricter(configuration.rate, definition.throttle),
-                                          concurrency: configuration.concurrency, retry: configuration.retry))
+                var lane = DispatchLane(gateway: gateway, configuration: configuration)
+                lane.rate = Self.stricter(configuration.rate, definition.throttle)
+                lanes.append(lane)
             }
             var dispatchConfiguration = Dispatcher.Configuration()
             dispatchConfiguration.expectedTotal = messages.count
