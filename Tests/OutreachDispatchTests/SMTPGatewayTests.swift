@@ -178,6 +178,33 @@ struct SMTPGatewayTests {
         #expect((1...(3 + 8)).contains(try server.connections().count))
     }
 
+    @Test func attemptsRunOnTheGatewaysOwnThreadAsTheDispatcherRunsThem() async throws {
+        let server = try SMTPTestServer(reject: ["nobody@example.com": "550 5.1.1 No such user"])
+        defer { server.stop() }
+        let gateway = try Self.gateway(server, concurrency: 3)
+        let executor = try #require(gateway.preferredExecutor)
+        let outcomes = await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+            for index in 1...30 {
+                let to = index % 10 == 0 ? "nobody@example.com" : "e\(index)@example.com"
+                group.addTask(executorPreference: executor) {
+                    (index, await gateway.send(Self.message("e\(index)", to: to), attempt: 1))
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        // Shut down from a task on the gateway's thread: it must not wait for itself.
+        await Task(executorPreference: executor) { await gateway.shutdown() }.value
+        // A task that still prefers the stopped gateway's executor runs elsewhere, and is refused.
+        let late = await Task(executorPreference: executor) { await gateway.send(Self.message("late"), attempt: 1) }.value
+        #expect(outcomes.count == 30)
+        for (index, outcome) in outcomes {
+            #expect(outcome.messageID == "e\(index)")
+            #expect(outcome.kind == (index % 10 == 0 ? .rejected : .accepted), "\(index): \(outcome.detail)")
+        }
+        #expect(late.kind == .retryable && late.detail.contains("shut down"))
+        #expect(try server.messages().count == 27)
+    }
+
     @Test func lineBreakInRecipientIsRefusedAndNothingIsSent() async throws {
         let server = try SMTPTestServer()
         defer { server.stop() }

@@ -27,13 +27,15 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         guard trimmed.utf8.count <= 254 else {
             throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) is longer than 254 characters")
         }
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2 else {
+        // ASCII from here on: bytes are characters.
+        let bytes = trimmed.utf8
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")),
+              !bytes[bytes.index(after: at)...].contains(UInt8(ascii: "@")) else {
             throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) must have exactly one '@'",
                              hint: "write it as name@example.com")
         }
-        let local = String(parts[0])
-        let domain = String(parts[1])
+        let local = String(trimmed[..<at])
+        let domain = String(trimmed[bytes.index(after: at)...])
         guard Self.isDotAtom(local), local.utf8.count <= 64 else {
             throw EmailError(.invalidAddress, "the address \(EmailError.shown(trimmed)) has an invalid part before '@'",
                              hint: "letters, digits and !#$%&'*+-/=?^_`{|}~ separated by single dots, at most 64 characters")
@@ -130,7 +132,11 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
                              hint: "a sender or recipient is one line; a line break here would add headers or recipients")
         }
         let trimmed = text.trimmingASCIIWhitespace()
-        guard let open = trimmed.lastIndex(of: "<") else {
+        // In ASCII text a byte is a Character: find the brackets by byte.
+        let open = trimmed.utf8.allSatisfy { $0 < 0x80 }
+            ? trimmed.utf8.lastIndex(of: UInt8(ascii: "<"))
+            : trimmed.lastIndex(of: "<")
+        guard let open else {
             self.init(address: try EmailAddress(trimmed))
             return
         }

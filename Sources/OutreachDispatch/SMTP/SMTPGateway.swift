@@ -82,6 +82,11 @@ public final class SMTPGateway: MessageGateway {
         await pool.shutdown()
     }
 
+    /// The sessions' thread: an attempt that runs there builds its message
+    /// and is resumed with the answer without a thread hop (see
+    /// `SMTPSessionPool`).
+    public var preferredExecutor: (any TaskExecutor)? { pool }
+
     /// Connections opened so far (each session opens one, and another only
     /// when the server closed the previous one).
     public var connectionsOpened: Int { pool.connectionsOpened }

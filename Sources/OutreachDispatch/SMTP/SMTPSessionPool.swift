@@ -22,7 +22,15 @@ import Synchronization
 /// `maxSessions`. Sessions (and the thread) are made lazily. `shutdown()`
 /// lets the thread finish the queue, close the connections (libcurl sends
 /// `QUIT`) and exit.
-final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `inbox`; the rest is the thread's
+///
+/// The pool is also a `TaskExecutor` (the gateway's `preferredExecutor`): a
+/// task that prefers it — the dispatcher runs each attempt so — runs on the
+/// pool's thread between two rounds of libcurl work. It builds its message,
+/// hands it over and, when the server has answered, is resumed on the same
+/// thread: no thread is woken for it, as in a single-threaded event loop.
+/// Tasks that do not prefer it work as before. After shutdown, jobs go to
+/// the global executor, so no task is ever stranded.
+final class SMTPSessionPool: TaskExecutor, @unchecked Sendable {  // shared state is behind `inbox`; the rest is the thread's
     private struct Job {
         var transfer: SMTPTransfer
         var continuation: UnsafeContinuation<SMTPTransferResult, Never>
@@ -38,7 +46,10 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
         var running = 0
         var started = false
         var closed = false
-        /// The thread is cleaning the multi handle up: no more wakeups.
+        /// Tasks that prefer this executor, to run on the thread.
+        var tasks: [UnownedJob] = []
+        /// The thread has left its loop and is cleaning the multi handle
+        /// up: tasks go to the global executor from now on.
         var cleaning = false
         /// The thread has cleaned up and exited its loop.
         var finished = false
@@ -115,6 +126,32 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
         }
     }
 
+    /// `TaskExecutor`: runs the job on the pool's thread (from the thread
+    /// itself, without waking anything); starts the thread if needed.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        enum Action { case global, start, wake, none }
+        let action = inbox.withLock { inbox -> Action in
+            if inbox.cleaning || multi == nil { return .global }
+            inbox.tasks.append(unowned)
+            if !inbox.started {
+                inbox.started = true
+                return .start
+            }
+            if inbox.polling && !inbox.wakeSent {
+                inbox.wakeSent = true
+                if let multi { curl_multi_wakeup(multi) }  // under the lock: the thread has not cleaned up
+                return .wake
+            }
+            return .none
+        }
+        switch action {
+        case .global: globalConcurrentExecutor.enqueue(ExecutorJob(unowned))
+        case .start: startThread()
+        case .wake, .none: break
+        }
+    }
+
     /// Connections the sessions have opened so far.
     var connectionsOpened: Int {
         inbox.withLock { $0.connections }
@@ -156,7 +193,15 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
     /// The body of the thread. It holds the pool strongly while it runs.
     private func run() {
         guard let multi else { return }
+        let executor = asUnownedTaskExecutor()
         while true {
+            // Tasks that prefer this thread: each builds its message and
+            // hands it over (or finishes with the answer it was resumed for).
+            let tasks = inbox.withLock { inbox -> [UnownedJob] in
+                defer { inbox.tasks.removeAll(keepingCapacity: true) }
+                return inbox.tasks
+            }
+            for task in tasks { task.runSynchronously(on: executor) }
             if takeJobs(multi: multi) { break }
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
@@ -175,7 +220,8 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
             let free = maxSessions - active.count
             let sleep = inbox.withLock { inbox -> Bool in
                 inbox.running = active.count
-                if (inbox.pending > 0 && free > 0) || (inbox.closed && inbox.pending == 0 && active.isEmpty) {
+                if !inbox.tasks.isEmpty || (inbox.pending > 0 && free > 0)
+                    || (inbox.closed && inbox.pending == 0 && active.isEmpty) {
                     return false
                 }
                 inbox.polling = true
@@ -192,7 +238,6 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
         // Cleaning the multi handle up closes the cached connections, each
         // with QUIT; the sessions go first (none is in the multi handle).
         idle.removeAll()
-        inbox.withLock { $0.cleaning = true }
         curl_multi_cleanup(multi)
         let waiters = inbox.withLock { inbox -> [CheckedContinuation<Void, Never>] in
             inbox.finished = true
@@ -216,12 +261,18 @@ final class SMTPSessionPool: @unchecked Sendable {  // shared state is behind `i
                 inbox.head = 0
             }
             inbox.running = active.count + n
-            return (taken, inbox.closed && inbox.pending == 0 && inbox.running == 0)
+            // Done: closed, nothing queued or running, no task to run, no
+            // answer to hand back. Decided under the lock, so no task can
+            // slip in after it (they go to the global executor).
+            let stop = inbox.closed && inbox.pending == 0 && inbox.running == 0 && inbox.tasks.isEmpty
+                && results.isEmpty
+            if stop { inbox.cleaning = true }
+            return (taken, stop)
         }
         for job in taken {
             if let failure = start(job, multi: multi) { results.append(failure) }
         }
-        return stop && results.isEmpty
+        return stop
     }
 
     /// Moves the transactions libcurl has finished out of the multi handle

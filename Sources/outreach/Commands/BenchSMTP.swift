@@ -71,7 +71,8 @@ struct BenchSMTP: AsyncParsableCommand {
         var firstProblem: String?
         await withTaskGroup(of: ([DeliveryOutcome.Kind: Int], String?).self) { group in
             for _ in 0..<inFlight {
-                group.addTask {
+                // As the dispatcher runs attempts: on the gateway's own thread.
+                group.addTask(executorPreference: gateway.preferredExecutor) {
                     var mine: [DeliveryOutcome.Kind: Int] = [:]
                     var problem: String?
                     while true {
