@@ -119,6 +119,11 @@ final class KannelHarness: @unchecked Sendable {
         guard connected else { throw Failure(description: "fakesmsc never connected to bearerbox\n\(diagnostics)") }
         try launch(Self.smsbox, [config], output: "smsbox.out")
         try await waitUntil("smsbox to open its sendsms port", seconds: 15) { LoopbackPort.isListening(self.sendsmsPort) }
+        // Until smsbox is connected to bearerbox it answers "3: Queued for
+        // later delivery" (seen on a loaded machine); tests expect "0: Accepted".
+        try await waitUntil("smsbox to connect to bearerbox", seconds: 15) {
+            self.log(self.bearerboxLog).contains("Client connected from")
+        }
     }
 
     @discardableResult
