@@ -738,9 +738,17 @@ def versions(ctx):
     out["outreach"] = run([ctx.bin, "--version"]).stdout.strip()
     swift = run(["swift", "--version"], check=False)
     out["swift"] = (swift.stdout or swift.stderr).splitlines()[0] if swift.status == 0 else "?"
-    probe = run([ctx.python, "-c", "import duckdb, icu, sys; print(duckdb.__version__, icu.VERSION, icu.ICU_VERSION, sys.version.split()[0])"])
-    duck, pyicu, icu_version, python = probe.stdout.split()
-    out.update({"duckdb": duck, "pyicu": pyicu, "icu (PyICU)": icu_version, "python": python})
+    try:
+        probe = run([ctx.python, "-c", "import duckdb, icu, sys; print(duckdb.__version__, icu.VERSION, icu.ICU_VERSION, sys.version.split()[0])"],
+                    check=False)
+    except OSError as error:     # no venv: `make bench-deps` makes it
+        probe = None
+        log(f"peers' Python not available ({error}); run `make bench-deps`")
+    if probe and probe.status == 0 and len(probe.stdout.split()) == 4:
+        duck, pyicu, icu_version, python = probe.stdout.split()
+        out.update({"duckdb": duck, "pyicu": pyicu, "icu (PyICU)": icu_version, "python": python})
+    else:
+        out.update({"duckdb": "not available", "pyicu": "not available"})
     # The dispatch peers, when installed (3–5).
     for name, argv, pattern in (("nginx", [NGINX, "-v"], r"nginx/(\S+)"), ("wrk", [WRK, "-v"], r"wrk (\S+)"),
                                 ("postfix", ["/usr/sbin/postconf", "-d", "mail_version"], r"= (\S+)")):
