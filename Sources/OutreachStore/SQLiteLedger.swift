@@ -6,8 +6,9 @@ public import OutreachCore
 /// `DatabasePool`): readers never wait for the writer, and every batch —
 /// thousands of rows — is one immediate transaction.
 ///
-/// Durability: SQLite's default `synchronous = FULL`, so a committed
-/// transition survives a `kill -9` and a power cut. Only one `outreach run`
+/// Durability: WAL with `synchronous = NORMAL`, so a committed transition
+/// survives a `kill -9` of the process (a power cut may lose the last
+/// commits before a checkpoint). Only one `outreach run`
 /// should claim from a ledger at a time (crash recovery turns every `sending`
 /// entry into `uncertain`, which is only right when no other process is
 /// mid-send); several claimers in one process are safe.
@@ -39,7 +40,14 @@ public final class SQLiteLedger: LedgerStore {
             // The writer inserts into indexes keyed by hashed message ids,
             // i.e. at random places: a 64 MiB page cache (instead of 2 MiB)
             // keeps a million-row campaign's index pages in memory.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                // In WAL mode `NORMAL` syncs at checkpoints, not at every
+                // commit: a commit is in the WAL file when it returns, so it
+                // survives the process being killed (SIGKILL, a crash); only
+                // a power cut may lose the last commits.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
