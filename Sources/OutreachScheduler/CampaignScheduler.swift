@@ -16,7 +16,7 @@ public actor CampaignScheduler {
         public var quietHours: TimeWindow?
         public var frequencyCap: FrequencyCap?
         /// Entries written per ledger transaction when materialising.
-        public var materialiseBatch = 5_000
+        public var materialiseBatch = 10_000
         /// Longest sleep between ticks, in the scheduler clock's seconds.
         public var maxSleep: TimeInterval = 300
         /// Stop once the clock passes this instant (rehearsals in accelerated time).

@@ -20,6 +20,8 @@ import OutreachCore
 final class LedgerWriteBehind: @unchecked Sendable {
     /// Seconds of traffic recorded as attempted ahead of the dispatcher.
     static let markAhead = 0.025
+    /// The rate (attempts a second) from which attempts are marked ahead.
+    static let aheadFrom = 2_000.0
     /// The most marked ahead, whatever the rate.
     static let maxAhead = 1_024
     /// Outcomes waiting for the writer beyond which `didFinish` waits too.
@@ -136,8 +138,11 @@ final class LedgerWriteBehind: @unchecked Sendable {
         }
     }
 
+    /// Below `aheadFrom` attempts a second the dispatcher's own announcements
+    /// (one transaction per round of its concurrency) cost little: nothing
+    /// more is put in doubt.
     private func aheadCount() -> Int {
-        min(Self.maxAhead, Int(perSecond * Self.markAhead))
+        perSecond < Self.aheadFrom ? 0 : min(Self.maxAhead, Int(perSecond * Self.markAhead))
     }
 
     /// The next `count` claimed messages not yet marked, taken off the queue.
