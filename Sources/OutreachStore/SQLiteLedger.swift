@@ -16,6 +16,8 @@ public final class SQLiteLedger: LedgerStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Row ids of the entries this process claimed and has not yet recorded.
+    let claimedRows = ClaimedRows()
 
     /// `PROJECT/.outreach/ledger.sqlite`, the default location (git-ignored).
     public static func defaultPath(projectRoot: String) -> String {
@@ -47,12 +49,12 @@ public final class SQLiteLedger: LedgerStore {
                 // survives the process being killed (SIGKILL, a crash); only
                 // a power cut may lose the last commits.
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                // Checkpoint every ~40 MB of WAL instead of 4 MB: a page written by
+                // Checkpoint every ~200 MB of WAL instead of 4 MB: a page written by
                 // several transactions between two checkpoints (a row claimed,
                 // attempted and recorded; an index page) is copied into the
                 // database once, not once per transaction.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
-                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 50000")
+                try db.execute(sql: "PRAGMA journal_size_limit = 268435456")
             }
         }
         do {
@@ -106,4 +108,26 @@ public final class SQLiteLedger: LedgerStore {
 func shortened(_ text: String?, to limit: Int = 500) -> String? {
     guard let text else { return nil }
     return text.count <= limit ? text : String(text.prefix(limit)) + "…"
+}
+
+/// Message id → row id of the entries claimed in this process: attempts and
+/// outcomes are written by row id (the table's own key, close together in
+/// claim order) instead of through the message-id index (random pages).
+/// Each such write also checks the message id, so a stale row id never
+/// touches another entry.
+final class ClaimedRows: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [String: Int64] = [:]
+
+    func add(_ pairs: [(String, Int64)]) {
+        lock.withLock { for (messageID, id) in pairs { rows[messageID] = id } }
+    }
+
+    func lookup(_ messageIDs: [String]) -> [Int64?] {
+        lock.withLock { messageIDs.map { rows[$0] } }
+    }
+
+    func remove(_ messageIDs: [String]) {
+        lock.withLock { for id in messageIDs { rows[id] = nil } }
+    }
 }
