@@ -14,9 +14,11 @@ import OutreachCore
 ///   not yet sent is in doubt (as one in flight is), so the stock is kept to
 ///   a few hundredths of a second of traffic.
 /// - **Outcomes** are written behind: `didFinish` hands them to one writer
-///   task and returns. Until the writer commits them, the messages are
-///   `sending` and attempted (in doubt after a crash, as they were while the
-///   dispatcher buffered them). `drain()` waits for everything to be written.
+///   task and returns (below `aheadFrom` attempts a second it waits for the
+///   write, as the doubt window matters more than the loop there). Until the
+///   writer commits them, the messages are `sending` and attempted (in doubt
+///   after a crash, as they were while the dispatcher buffered them).
+///   `drain()` waits for everything to be written.
 final class LedgerWriteBehind: @unchecked Sendable {
     /// Seconds of traffic recorded as attempted ahead of the dispatcher.
     static let markAhead = 0.025
@@ -106,7 +108,9 @@ final class LedgerWriteBehind: @unchecked Sendable {
             }
             outcomes.append(contentsOf: finished)
             startWriter()
-            return outcomes.count > Self.maxPendingOutcomes ? writer : nil
+            // Below `aheadFrom` waiting costs no throughput: keep the window
+            // of unrecorded answers (in doubt after a crash) as short as it can be.
+            return outcomes.count > Self.maxPendingOutcomes || perSecond < Self.aheadFrom ? writer : nil
         }
         if let backlog { await backlog.value }
         try throwIfFailed()
