@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachStoreTests",
-            dependencies: ["OutreachStore", "OutreachCore"],
+            dependencies: ["OutreachStore", "OutreachCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

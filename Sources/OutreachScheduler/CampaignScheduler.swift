@@ -5,9 +5,10 @@ public import OutreachDispatch
 
 /// Runs launched campaigns: at each tick it materialises the sends that
 /// have come due into the ledger (membership, data and rendering as of that
-/// moment; unique per campaign, occurrence and recipient), then hands every
-/// due queued entry to the dispatcher, which records `sending` before each
-/// attempt and the outcome after. Between ticks it sleeps until the next
+/// moment; unique per campaign, occurrence and recipient) and, from the
+/// first committed batch on, hands every due queued entry to the
+/// dispatcher, which records `sending` before each attempt and the outcome
+/// after. Between ticks it sleeps until the next
 /// send is due (or `maxSleep`, to notice launches, pauses and new data).
 public actor CampaignScheduler {
     public struct Settings: Sendable {
@@ -15,7 +16,7 @@ public actor CampaignScheduler {
         public var quietHours: TimeWindow?
         public var frequencyCap: FrequencyCap?
         /// Entries written per ledger transaction when materialising.
-        public var materialiseBatch = 5_000
+        public var materialiseBatch = 10_000
         /// Longest sleep between ticks, in the scheduler clock's seconds.
         public var maxSleep: TimeInterval = 300
         /// Stop once the clock passes this instant (rehearsals in accelerated time).
@@ -88,12 +89,19 @@ public actor CampaignScheduler {
     public func tick() async throws -> TickReport {
         let now = clock.now()
         var report = TickReport(at: now)
-        report.campaigns = try await materialise(now: now)
-        report.nextDue = report.campaigns.compactMap(\.nextDue).min()
-        let launched = report.campaigns.map(\.campaign)
-        if !launched.isEmpty, !stopping {
-            report.dispatch = try await dispatchDue(launched: launched, now: now)
+        let statuses = try await launchedCampaigns()
+        let launched = statuses.map(\.campaign)
+        if launched.isEmpty || stopping {
+            report.campaigns = try await materialise(statuses, now: now, progress: nil)
+        } else {
+            // Sending starts with the first committed batch: the source claims
+            // what is materialised so far and waits for more until it is all in.
+            let progress = MaterialisationProgress()
+            async let materialised = materialise(statuses, now: now, progress: progress)
+            report.dispatch = try await dispatchDue(launched: launched, now: now, progress: progress)
+            report.campaigns = try await materialised
         }
+        report.nextDue = report.campaigns.compactMap(\.nextDue).min()
         for campaign in launched { try await completeIfFinished(campaign) }
         return report
     }
@@ -141,14 +149,25 @@ public actor CampaignScheduler {
 
     /// Materialises every launched campaign's due sends without sending.
     public func materialise(now: Date) async throws -> [CampaignTickReport] {
+        try await materialise(launchedCampaigns(), now: now, progress: nil)
+    }
+
+    /// The launched campaigns this scheduler runs.
+    private func launchedCampaigns() async throws -> [CampaignStatus] {
+        try await store.campaigns().filter { $0.state == .launched && campaigns[$0.campaign] != nil }
+    }
+
+    private func materialise(_ statuses: [CampaignStatus], now: Date,
+                             progress: MaterialisationProgress?) async throws -> [CampaignTickReport] {
+        defer { progress?.finish() }
         var reports: [CampaignTickReport] = []
-        for status in try await store.campaigns() where status.state == .launched && campaigns[status.campaign] != nil {
-            reports.append(try await materialise(status, now: now))
+        for status in statuses {
+            reports.append(try await materialise(status, now: now, progress: progress))
         }
         return reports
     }
 
-    func materialise(_ status: CampaignStatus, now: Date) async throws -> CampaignTickReport {
+    func materialise(_ status: CampaignStatus, now: Date, progress: MaterialisationProgress? = nil) async throws -> CampaignTickReport {
         let scheduled = campaigns[status.campaign]!
         var report = CampaignTickReport(campaign: status.campaign)
         let projectZone = TimeZone(identifier: settings.projectTimeZone) ?? TimeZone(identifier: "UTC")!
@@ -182,12 +201,16 @@ public actor CampaignScheduler {
                     batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population, now: now))
                     if batch.count >= settings.materialiseBatch {
                         report.add(try await store.materialise(batch, at: now))
+                        progress?.committed()
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
             }
         }
-        if !batch.isEmpty { report.add(try await store.materialise(batch, at: now)) }
+        if !batch.isEmpty {
+            report.add(try await store.materialise(batch, at: now))
+            progress?.committed()
+        }
         try await store.setMaterialisedThrough(campaign: status.campaign, now)
         if report.inserted > 0 {
             logger.info("materialised due sends", metadata: [
@@ -227,7 +250,7 @@ public actor CampaignScheduler {
 
     // MARK: Sending
 
-    private func dispatchDue(launched: [String], now: Date) async throws -> DispatchSummary {
+    private func dispatchDue(launched: [String], now: Date, progress: MaterialisationProgress?) async throws -> DispatchSummary {
         var caps: [String: FrequencyCap] = [:]
         var uncapped: Set<String> = []
         var throttles: [String: RateLimit] = [:]
@@ -242,10 +265,18 @@ public actor CampaignScheduler {
         let request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
                                    caps: caps, uncapped: uncapped)
         let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
-                                           routes: settings.routes)
+                                           routes: settings.routes, progress: progress)
         self.source = source
         defer { self.source = nil }
-        return try await dispatcher.run(source: source, sink: source)
+        let summary: DispatchSummary
+        do {
+            summary = try await dispatcher.run(source: source, sink: source)
+        } catch {
+            try? await source.finish()
+            throw error
+        }
+        try await source.finish()
+        return summary
     }
 
     /// A fixed-schedule campaign whose every occurrence is materialised and

@@ -1,10 +1,15 @@
-public import Foundation
+import Foundation
 public import OutreachCore
 
 /// The ledger as the dispatcher's source, one campaign at a time in turn,
 /// each held to its `throttle` (a smooth token bucket on the scheduler's
 /// clock), and stopping cleanly: once `stop()` is called no more messages
 /// are claimed, so a graceful shutdown only waits for what is in flight.
+///
+/// The ledger work stays off the dispatcher's path: the next batch is
+/// claimed while the current one is sent (unthrottled campaigns), first
+/// attempts are recorded ahead and outcomes written behind (see
+/// `LedgerWriteBehind`). Call `finish()` after the dispatcher's run.
 public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked Sendable {
     private let store: any LedgerStore
     private let base: ClaimRequest
@@ -16,30 +21,92 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     private var tokens: [String: Double] = [:]
     private var refilled: [String: Date] = [:]
     private var turn = 0
-    private let inner: LedgerMessageSource
+    /// The next batch, claimed while the current one is sent.
+    private var prefetched: Task<[OutboundMessage], any Error>?
+    private let writeBehind: LedgerWriteBehind
+    private let progress: MaterialisationProgress?
 
     /// `request.campaigns` lists the launched campaigns; each is claimed separately.
     private let routes: ClaimRoutes
 
-    public init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit],
-                routes: ClaimRoutes = ClaimRoutes()) {
+    public convenience init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit],
+                            routes: ClaimRoutes = ClaimRoutes()) {
+        self.init(store: store, request: request, clock: clock, throttles: throttles, routes: routes, progress: nil)
+    }
+
+    /// With `progress`, finding nothing to claim while a tick is still
+    /// materialising means waiting for its next batch, not the end.
+    init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit],
+         routes: ClaimRoutes, progress: MaterialisationProgress?) {
+        self.progress = progress
         self.store = store
         self.routes = routes
         self.base = request
         self.clock = clock
         self.throttles = throttles
         self.campaigns = (request.campaigns ?? []).sorted()
-        self.inner = LedgerMessageSource(store: store, request: request, clock: { clock.now() })
+        self.writeBehind = LedgerWriteBehind(store: store, clock: clock)
     }
 
     public func stop() {
         lock.withLock { stopped = true }
+        progress?.finish()
     }
 
     public var isStopped: Bool { lock.withLock { stopped } }
 
     public func next(max: Int) async throws -> [OutboundMessage] {
+        if let ahead = lock.withLock({ () -> Task<[OutboundMessage], any Error>? in
+            defer { prefetched = nil }
+            return prefetched
+        }) {
+            let messages = try await ahead.value
+            if isStopped {
+                try await release(messages)
+                return []
+            }
+            return handOut(messages, max: max)
+        }
+        return handOut(try await claimRound(max: max), max: max)
+    }
+
+    /// After the dispatcher's run (however it ended): releases a batch
+    /// claimed ahead and never handed out, and waits until every outcome
+    /// handed over is in the ledger.
+    public func finish() async throws {
+        if let ahead = lock.withLock({ () -> Task<[OutboundMessage], any Error>? in
+            defer { prefetched = nil }
+            return prefetched
+        }), let messages = try? await ahead.value {
+            try await release(messages)
+        }
+        try await writeBehind.drain()
+    }
+
+    /// Hands a claimed batch to the dispatcher and, unless a throttle meters
+    /// the claims, claims the next one while this one is sent.
+    private func handOut(_ messages: [OutboundMessage], max: Int) -> [OutboundMessage] {
+        guard !messages.isEmpty else { return messages }
+        writeBehind.claimed(messages.map(\.id))
+        if throttles.isEmpty {
+            lock.withLock {
+                if !stopped { prefetched = Task { try await self.claimRound(max: max) } }
+            }
+        }
+        return messages
+    }
+
+    private func release(_ messages: [OutboundMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        let ids = messages.map(\.id)
+        _ = try await store.release(ids, at: clock.now())
+        routes.finished(ids)
+    }
+
+    /// One claim, campaign by campaign in turn, each within its throttle.
+    private func claimRound(max: Int) async throws -> [OutboundMessage] {
         while !isStopped {
+            let seen = progress?.current
             var throttledWaiting: Date?
             for k in 0..<campaigns.count {
                 let campaign = lock.withLock { campaigns[(turn + k) % campaigns.count] }
@@ -59,21 +126,30 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
                     return messages
                 }
             }
-            // Nothing claimable now: done, unless a throttled campaign only waits for tokens.
-            guard let wake = throttledWaiting else { return [] }
-            try await clock.sleep(until: wake)
+            // Nothing claimable now: done, unless a throttled campaign only waits for
+            // tokens or more entries are being materialised.
+            if let wake = throttledWaiting {
+                try await clock.sleep(until: wake)
+            } else if let seen, let progress {
+                await progress.wait(after: seen)
+            } else {
+                return []
+            }
         }
         return []
     }
 
     public func willSend(_ messages: [OutboundMessage]) async throws {}
 
+    /// Returns once the messages are recorded as attempted (usually at once:
+    /// they were marked ahead, see `LedgerWriteBehind`).
     public func willAttempt(_ messageIDs: [String]) async throws {
-        try await inner.willAttempt(messageIDs)
+        try await writeBehind.willAttempt(messageIDs)
     }
 
+    /// Hands the outcomes to the ledger's writer; `finish()` waits for it.
     public func didFinish(_ outcomes: [DeliveryOutcome]) async throws {
-        try await inner.didFinish(outcomes)
+        try await writeBehind.didFinish(outcomes)
         routes.finished(outcomes.map(\.messageID))
     }
 

@@ -102,6 +102,63 @@ extension SQLiteLedger {
             try db.execute(sql: "ALTER TABLE ledger ADD COLUMN attempted_at INTEGER")
         }
 
+        // One index keyed by person instead of two. The frequency-cap index
+        // (recipient_id, sent_at) was written at every claim at a random place
+        // (ids are not in send order), about one page per message; uniqueness
+        // per (recipient, campaign, occurrence) answers the cap query as well
+        // (a person has few entries), and is written once, at materialisation.
+        // The old (campaign, occurrence, recipient_id) constraint was part of
+        // the table, so the table is rebuilt; the campaign's queries get a
+        // plain index (appended to in order).
+        migrator.registerMigration("v5-person-index") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_v5 (
+                    id                  INTEGER PRIMARY KEY,
+                    campaign            TEXT    NOT NULL,
+                    occurrence          TEXT    NOT NULL,
+                    recipient_id        TEXT    NOT NULL,
+                    message_id          TEXT    NOT NULL UNIQUE,
+                    segment             TEXT,
+                    address             TEXT    NOT NULL,
+                    channel             TEXT    NOT NULL,
+                    parts               INTEGER NOT NULL,
+                    state               TEXT    NOT NULL,
+                    skip_reason         TEXT,
+                    attempts            INTEGER NOT NULL DEFAULT 0,
+                    provider_message_id TEXT,
+                    last_detail         TEXT,
+                    due_at              INTEGER NOT NULL,
+                    queued_at           INTEGER NOT NULL,
+                    sent_at             INTEGER,
+                    finished_at         INTEGER,
+                    updated_at          INTEGER NOT NULL,
+                    sender              TEXT,
+                    subject             TEXT,
+                    body                TEXT,
+                    html                TEXT,
+                    language            TEXT,
+                    attempted_at        INTEGER
+                );
+                INSERT INTO ledger_v5 (id, campaign, occurrence, recipient_id, message_id, segment, address, channel, parts,
+                    state, skip_reason, attempts, provider_message_id, last_detail, due_at, queued_at, sent_at, finished_at,
+                    updated_at, sender, subject, body, html, language, attempted_at)
+                SELECT id, campaign, occurrence, recipient_id, message_id, segment, address, channel, parts,
+                    state, skip_reason, attempts, provider_message_id, last_detail, due_at, queued_at, sent_at, finished_at,
+                    updated_at, sender, subject, body, html, language, attempted_at
+                FROM ledger;
+                DROP TABLE ledger;
+                ALTER TABLE ledger_v5 RENAME TO ledger;
+                -- One entry per person, campaign and occurrence; also the frequency-cap query's index.
+                CREATE UNIQUE INDEX ledger_person ON ledger (recipient_id, campaign, occurrence);
+                -- Reports, cancelling and on_uncertain read a campaign's entries.
+                CREATE INDEX ledger_campaign ON ledger (campaign);
+                CREATE INDEX ledger_claim_campaign ON ledger (campaign, due_at) WHERE state = 'queued';
+                CREATE INDEX ledger_provider ON ledger (provider_message_id) WHERE provider_message_id IS NOT NULL;
+                CREATE INDEX ledger_sending ON ledger (campaign) WHERE state = 'sending';
+                CREATE INDEX ledger_uncertain ON ledger (campaign) WHERE state = 'uncertain';
+                """)
+        }
+
         return migrator
     }
 }

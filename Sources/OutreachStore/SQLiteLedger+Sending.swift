@@ -47,10 +47,10 @@ extension SQLiteLedger {
 
     public func claim(_ request: ClaimRequest) async throws -> [LedgerEntry] {
         guard request.limit > 0 else { return [] }
-        return try await write("claim") { db in
+        let (claimed, rows) = try await write("claim") { db -> ([LedgerEntry], [(String, Int64)]) in
             var campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
             if let only = request.campaigns { campaigns.formIntersection(only) }
-            guard !campaigns.isEmpty else { return [] }
+            guard !campaigns.isEmpty else { return ([], []) }
             let names = campaigns.sorted()
             let now = Milliseconds.from(request.now)
             // One campaign at a time, through the (campaign, due_at) partial index:
@@ -71,6 +71,7 @@ extension SQLiteLedger {
             let optOuts = try OptOutCheck(db)
             var claimed: [LedgerEntry] = []
             claimed.reserveCapacity(request.limit)
+            var claimedRows: [(String, Int64)] = []
             var remaining = names[...]
             while claimed.count < request.limit, let name = remaining.first {
                 let rows = try LedgerRecord.fetchAll(select, arguments: [name, now, request.limit - claimed.count])
@@ -93,20 +94,23 @@ extension SQLiteLedger {
                         }
                     }
                     try markSending.execute(arguments: [now, now, row.id])
+                    if let id = row.id { claimedRows.append((row.messageID, id)) }
                     var entry = row.entry
                     entry.state = .sending
                     entry.sentAt = Milliseconds.date(now)
                     claimed.append(entry)
                 }
             }
-            return claimed
+            return (claimed, claimedRows)
         }
+        self.claimedRows.add(rows)
+        return claimed
     }
 
     public func release(_ messageIDs: [String], at now: Date) async throws -> Int {
         guard !messageIDs.isEmpty else { return 0 }
         let now = Milliseconds.from(now)
-        return try await write("release") { db in
+        let count = try await write("release") { db in
             let update = try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'queued', sent_at = NULL, updated_at = ? WHERE message_id = ? AND state = 'sending'
                 """)
@@ -117,25 +121,35 @@ extension SQLiteLedger {
             }
             return count
         }
+        claimedRows.remove(messageIDs)
+        return count
     }
 
     public func record(_ outcomes: [DeliveryOutcome], at now: Date) async throws -> RecordResult {
         guard !outcomes.isEmpty else { return RecordResult() }
         let now = Milliseconds.from(now)
-        return try await write("record outcomes") { db in
-            let update = try db.cachedStatement(sql: """
+        let messageIDs = outcomes.map(\.messageID)
+        let rowIDs = claimedRows.lookup(messageIDs)
+        let result = try await write("record outcomes") { db in
+            let set = """
                 UPDATE ledger SET state = ?, provider_message_id = COALESCE(?, provider_message_id), last_detail = ?,
                     attempts = attempts + ?, finished_at = ?, updated_at = ?
-                WHERE message_id = ? AND state = 'sending'
-                """)
+                """
+            let update = try db.cachedStatement(sql: set + " WHERE message_id = ? AND state = 'sending'")
+            let updateRow = try db.cachedStatement(sql: set + " WHERE id = ? AND message_id = ? AND state = 'sending'")
             let pending = try PendingReports(db)
             var result = RecordResult()
-            for outcome in outcomes {
+            for (outcome, rowID) in zip(outcomes, rowIDs) {
                 let state: LedgerState = outcome.kind == .accepted ? .accepted : .failed
                 var detail = outcome.detail
                 if let status = outcome.status, !detail.contains(String(status)) { detail = "\(status) \(detail)" }
-                try update.execute(arguments: [state.rawValue, outcome.providerMessageID, shortened(detail),
-                                               max(outcome.attempts, 1), now, now, outcome.messageID])
+                let values: [(any DatabaseValueConvertible)?] = [state.rawValue, outcome.providerMessageID, shortened(detail),
+                                                                 max(outcome.attempts, 1), now, now]
+                if let rowID {
+                    try updateRow.execute(arguments: StatementArguments(values + [rowID, outcome.messageID]))
+                } else {
+                    try update.execute(arguments: StatementArguments(values + [outcome.messageID]))
+                }
                 if db.changesCount == 1 {
                     result.applied += 1
                     if state == .accepted {
@@ -147,6 +161,8 @@ extension SQLiteLedger {
             }
             return result
         }
+        claimedRows.remove(messageIDs)
+        return result
     }
 
     public func recordDeliveryReports(_ reports: [DeliveryReport]) async throws -> RecordResult {
@@ -184,11 +200,21 @@ extension SQLiteLedger {
     public func markAttempted(_ messageIDs: [String], at now: Date) async throws {
         guard !messageIDs.isEmpty else { return }
         let now = Milliseconds.from(now)
+        let rowIDs = claimedRows.lookup(messageIDs)
         try await write("mark attempted") { db in
             let update = try db.cachedStatement(sql: """
                 UPDATE ledger SET attempted_at = ? WHERE message_id = ? AND state = 'sending' AND attempted_at IS NULL
                 """)
-            for id in messageIDs { try update.execute(arguments: [now, id]) }
+            let updateRow = try db.cachedStatement(sql: """
+                UPDATE ledger SET attempted_at = ? WHERE id = ? AND message_id = ? AND state = 'sending' AND attempted_at IS NULL
+                """)
+            for (id, rowID) in zip(messageIDs, rowIDs) {
+                if let rowID {
+                    try updateRow.execute(arguments: [now, rowID, id])
+                } else {
+                    try update.execute(arguments: [now, id])
+                }
+            }
         }
     }
 

@@ -6,8 +6,9 @@ public import OutreachCore
 /// `DatabasePool`): readers never wait for the writer, and every batch —
 /// thousands of rows — is one immediate transaction.
 ///
-/// Durability: SQLite's default `synchronous = FULL`, so a committed
-/// transition survives a `kill -9` and a power cut. Only one `outreach run`
+/// Durability: WAL with `synchronous = NORMAL`, so a committed transition
+/// survives a `kill -9` of the process (a power cut may lose the last
+/// commits before a checkpoint). Only one `outreach run`
 /// should claim from a ledger at a time (crash recovery turns every `sending`
 /// entry into `uncertain`, which is only right when no other process is
 /// mid-send); several claimers in one process are safe.
@@ -15,6 +16,8 @@ public final class SQLiteLedger: LedgerStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Row ids of the entries this process claimed and has not yet recorded.
+    let claimedRows = ClaimedRows()
 
     /// `PROJECT/.outreach/ledger.sqlite`, the default location (git-ignored).
     public static func defaultPath(projectRoot: String) -> String {
@@ -36,10 +39,25 @@ public final class SQLiteLedger: LedgerStore {
         configuration.busyMode = .timeout(30)
         configuration.label = "outreach.ledger"
         configuration.prepareDatabase { db in
-            // The writer inserts into indexes keyed by hashed message ids,
-            // i.e. at random places: a 64 MiB page cache (instead of 2 MiB)
-            // keeps a million-row campaign's index pages in memory.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // The writer inserts into indexes keyed by hashed message ids and
+            // person ids, i.e. at random places: a 16 MiB page cache (instead
+            // of 2 MiB) keeps most of their upper pages; misses are read from
+            // the OS's file cache. (64 MiB cost ~50 MiB of peak RSS for no
+            // measurable CPU at a million rows.)
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -16384")
+                // In WAL mode `NORMAL` syncs at checkpoints, not at every
+                // commit: a commit is in the WAL file when it returns, so it
+                // survives the process being killed (SIGKILL, a crash); only
+                // a power cut may lose the last commits.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // Checkpoint every ~200 MB of WAL instead of 4 MB: a page written by
+                // several transactions between two checkpoints (a row claimed,
+                // attempted and recorded; an index page) is copied into the
+                // database once, not once per transaction.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 50000")
+                try db.execute(sql: "PRAGMA journal_size_limit = 268435456")
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -92,4 +110,26 @@ public final class SQLiteLedger: LedgerStore {
 func shortened(_ text: String?, to limit: Int = 500) -> String? {
     guard let text else { return nil }
     return text.count <= limit ? text : String(text.prefix(limit)) + "…"
+}
+
+/// Message id → row id of the entries claimed in this process: attempts and
+/// outcomes are written by row id (the table's own key, close together in
+/// claim order) instead of through the message-id index (random pages).
+/// Each such write also checks the message id, so a stale row id never
+/// touches another entry.
+final class ClaimedRows: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [String: Int64] = [:]
+
+    func add(_ pairs: [(String, Int64)]) {
+        lock.withLock { for (messageID, id) in pairs { rows[messageID] = id } }
+    }
+
+    func lookup(_ messageIDs: [String]) -> [Int64?] {
+        lock.withLock { messageIDs.map { rows[$0] } }
+    }
+
+    func remove(_ messageIDs: [String]) {
+        lock.withLock { for id in messageIDs { rows[id] = nil } }
+    }
 }

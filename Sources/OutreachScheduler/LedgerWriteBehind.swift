@@ -1,0 +1,219 @@
+import Foundation
+import OutreachCore
+
+/// The ledger's side of the dispatcher's sink calls, kept off the
+/// dispatcher's path so that its loop never waits for a ledger transaction
+/// it does not have to wait for:
+///
+/// - **First attempts** must be in the ledger before they leave, so
+///   `willAttempt` returns only once the messages it names are recorded as
+///   attempted — but it records them ahead: each time it writes, it also
+///   marks the next messages claimed, about `markAhead` seconds of traffic at
+///   the rate attempts have been starting, and it tops that stock up in the
+///   background before it runs out. After a crash a message marked ahead but
+///   not yet sent is in doubt (as one in flight is), so the stock is kept to
+///   a few hundredths of a second of traffic.
+/// - **Outcomes** are written behind: `didFinish` hands them to one writer
+///   task and returns (below `aheadFrom` attempts a second it waits for the
+///   write, as the doubt window matters more than the loop there). Until the
+///   writer commits them, the messages are `sending` and attempted (in doubt
+///   after a crash, as they were while the dispatcher buffered them).
+///   `drain()` waits for everything to be written.
+final class LedgerWriteBehind: @unchecked Sendable {
+    /// Seconds of traffic recorded as attempted ahead of the dispatcher.
+    static let markAhead = 0.025
+    /// The rate (attempts a second) from which attempts are marked ahead.
+    static let aheadFrom = 2_000.0
+    /// The most marked ahead, whatever the rate.
+    static let maxAhead = 1_024
+    /// Outcomes waiting for the writer beyond which `didFinish` waits too.
+    static let maxPendingOutcomes = 16_384
+
+    private let store: any LedgerStore
+    private let clock: any SchedulerClock
+    private let lock = NSLock()
+
+    // Claimed messages not yet marked as attempted, in claim order (the
+    // order the dispatcher starts them in); `queue` may hold ids already
+    // marked or finished, which `unmarked` no longer does.
+    private var queue: [String] = []
+    private var head = 0
+    private var unmarked: Set<String> = []
+    // Marked ahead, not yet announced by the dispatcher.
+    private var marked: Set<String> = []
+    private var refill: Task<Void, Never>?
+
+    // Attempts announced per second, measured over windows of ≥ 50 ms.
+    private var perSecond = 0.0
+    private var windowStart = ContinuousClock.now
+    private var windowCount = 0
+
+    private var outcomes: [DeliveryOutcome] = []
+    private var writer: Task<Void, Never>?
+    private var failure: (any Error)?
+
+    init(store: any LedgerStore, clock: any SchedulerClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Messages handed to the dispatcher, in order.
+    func claimed(_ messageIDs: [String]) {
+        lock.withLock {
+            queue.append(contentsOf: messageIDs)
+            unmarked.formUnion(messageIDs)
+        }
+    }
+
+    /// Claimed messages that will not be attempted (released).
+    func forget(_ messageIDs: [String]) {
+        lock.withLock {
+            for id in messageIDs {
+                unmarked.remove(id)
+                marked.remove(id)
+            }
+        }
+    }
+
+    /// Returns once every message named is recorded as attempted.
+    func willAttempt(_ messageIDs: [String]) async throws {
+        try throwIfFailed()
+        var (missing, pending) = lock.withLock { () -> ([String], Task<Void, Never>?) in
+            countAttempts(messageIDs.count)
+            return (messageIDs.filter { marked.remove($0) == nil }, refill)
+        }
+        if !missing.isEmpty, let pending {
+            // Some may be in the top-up being written.
+            await pending.value
+            missing = lock.withLock { missing.filter { marked.remove($0) == nil } }
+        }
+        if !missing.isEmpty {
+            let ahead = lock.withLock { () -> [String] in
+                for id in missing { unmarked.remove(id) }
+                return takeAhead(aheadCount())
+            }
+            try await store.markAttempted(missing + ahead, at: clock.now())
+            lock.withLock { marked.formUnion(ahead) }
+        }
+        topUp()
+    }
+
+    /// Queues outcomes for the writer; waits only when it is far behind.
+    func didFinish(_ finished: [DeliveryOutcome]) async throws {
+        try throwIfFailed()
+        let backlog = lock.withLock { () -> Task<Void, Never>? in
+            for outcome in finished {
+                unmarked.remove(outcome.messageID)
+                marked.remove(outcome.messageID)
+            }
+            outcomes.append(contentsOf: finished)
+            startWriter()
+            // Below `aheadFrom` waiting costs no throughput: keep the window
+            // of unrecorded answers (in doubt after a crash) as short as it can be.
+            return outcomes.count > Self.maxPendingOutcomes || perSecond < Self.aheadFrom ? writer : nil
+        }
+        if let backlog { await backlog.value }
+        try throwIfFailed()
+    }
+
+    /// Waits until every outcome handed over is written and no top-up is
+    /// under way; throws the first write failure.
+    func drain() async throws {
+        while let task = lock.withLock({ writer ?? refill }) {
+            await task.value
+        }
+        try throwIfFailed()
+    }
+
+    // MARK: Internals (under the lock unless said otherwise)
+
+    private func throwIfFailed() throws {
+        if let failure = lock.withLock({ failure }) { throw failure }
+    }
+
+    private func countAttempts(_ n: Int) {
+        windowCount += n
+        let elapsed = ContinuousClock.now - windowStart
+        if elapsed >= .milliseconds(50) {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            perSecond = Double(windowCount) / seconds
+            windowCount = 0
+            windowStart = ContinuousClock.now
+        }
+    }
+
+    /// Below `aheadFrom` attempts a second the dispatcher's own announcements
+    /// (one transaction per round of its concurrency) cost little: nothing
+    /// more is put in doubt.
+    private func aheadCount() -> Int {
+        perSecond < Self.aheadFrom ? 0 : min(Self.maxAhead, Int(perSecond * Self.markAhead))
+    }
+
+    /// The next `count` claimed messages not yet marked, taken off the queue.
+    private func takeAhead(_ count: Int) -> [String] {
+        var ids: [String] = []
+        while ids.count < count, head < queue.count {
+            let id = queue[head]
+            head += 1
+            if unmarked.remove(id) != nil { ids.append(id) }
+        }
+        if head > 4_096, head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+        return ids
+    }
+
+    /// Starts marking the next stock in the background when what is marked
+    /// ahead has fallen below half of it.
+    private func topUp() {
+        lock.withLock {
+            let count = aheadCount()
+            guard refill == nil, failure == nil, count > 0, marked.count < count / 2 else { return }
+            let ids = takeAhead(count)
+            guard !ids.isEmpty else { return }
+            let (store, clock) = (self.store, self.clock)
+            refill = Task {
+                do {
+                    try await store.markAttempted(ids, at: clock.now())
+                    self.lock.withLock {
+                        self.marked.formUnion(ids)
+                        self.refill = nil
+                    }
+                } catch {
+                    self.lock.withLock {
+                        // Not marked: the dispatcher's announcement writes them (or fails the same way).
+                        self.unmarked.formUnion(ids)
+                        self.failure = self.failure ?? error
+                        self.refill = nil
+                    }
+                }
+            }
+        }
+    }
+
+    private func startWriter() {
+        guard writer == nil, !outcomes.isEmpty else { return }
+        let (store, clock) = (self.store, self.clock)
+        writer = Task {
+            while true {
+                let batch = self.lock.withLock { () -> [DeliveryOutcome] in
+                    let batch = self.outcomes
+                    self.outcomes.removeAll(keepingCapacity: true)
+                    if batch.isEmpty { self.writer = nil }
+                    return batch
+                }
+                if batch.isEmpty { return }
+                do {
+                    _ = try await store.record(batch, at: clock.now())
+                } catch {
+                    self.lock.withLock {
+                        self.failure = self.failure ?? error
+                        self.writer = nil
+                    }
+                    return
+                }
+            }
+        }
+    }
+}
