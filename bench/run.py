@@ -614,7 +614,7 @@ def measure_durable(ctx, records):
     c = ctx.args.connections
     with Nginx() as nginx:
         env = dict(os.environ, OUTREACH_BENCH_PORT=str(nginx.counted_port), OUTREACH_BENCH_PASSWORD="bench-unused",
-                   OUTREACH_BENCH_CONNECTIONS=str(c))
+                   OUTREACH_BENCH_CONNECTIONS=str(c), OUTREACH_BENCH_CONCURRENCY=str(4 * c))
         log(f"durable sending, {records:,} records: outreach launch bench_send")
         launched = run([ctx.bin, "launch", "bench_send", "--yes", "--at", at, *common], env=env)
         log(f"durable sending, {records:,} records: outreach run --once (ledger, {c} connections)")

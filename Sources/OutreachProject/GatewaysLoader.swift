@@ -89,9 +89,9 @@ public struct GatewaysLoader {
     static let commonKeys = ["type", "rate", "burst", "concurrency", "timeout", "connect_timeout", "retry",
                              "breaker", "smart_encoding", "sender"]
     static let typeKeys: [(type: String, keys: [String])] = [
-        ("kannel", ["url", "username", "password", "dlr_mask", "dlr_url"]),
-        ("twilio", ["base_url", "account_sid", "auth_token", "messaging_service_sid", "status_callback"]),
-        ("http", httpKeys),
+        ("kannel", ["url", "username", "password", "dlr_mask", "dlr_url", "connections"]),
+        ("twilio", ["base_url", "account_sid", "auth_token", "messaging_service_sid", "status_callback", "connections"]),
+        ("http", httpKeys + ["connections"]),
         ("smtp", ["url", "starttls", "username", "password", "from", "unsubscribe_url", "unsubscribe_mailto", "message_id_domain"]),
         ("file", ["path", "channel"]),
     ]
@@ -150,6 +150,15 @@ public struct GatewaysLoader {
             configuration.rate?.burst = burst
         }
         if let concurrency = try reader.int("concurrency", range: 1...10_000) { configuration.concurrency = concurrency }
+        if let connections = try reader.int("connections", range: 1...10_000) {
+            guard connections <= configuration.concurrency else {
+                throw file.error(.invalidValue,
+                                 "\(what): connections (\(connections)) is more than concurrency (\(configuration.concurrency))",
+                                 at: map.value("connections")!,
+                                 hint: "at most 'concurrency' requests are in flight, so more connections would stay idle")
+            }
+            configuration.connections = connections
+        }
         if let timeout = try reader.seconds("timeout") { configuration.timeoutSeconds = timeout }
         if let timeout = try reader.seconds("connect_timeout") { configuration.connectTimeoutSeconds = timeout }
         if let retryNode = map.value("retry") { configuration.retry = try readRetry(file, retryNode, what: what) }

@@ -43,6 +43,7 @@ struct GatewaysLoaderTests {
             rate: 50/s
             burst: 10
             concurrency: 16
+            connections: 4
             timeout: 45s
             connect_timeout: 500ms
             retry: {attempts: 7, backoff: 2s, max_backoff: 2m, deadline: 1h}
@@ -56,6 +57,7 @@ struct GatewaysLoaderTests {
                                                      dlrURL: "http://127.0.0.1:8080/dlr?id=%i&status=%d")))
         #expect(g.rate == RateLimit(perSecond: 50, burst: 10))
         #expect(g.concurrency == 16)
+        #expect(g.connections == 4)
         #expect(g.timeoutSeconds == 45)
         #expect(g.connectTimeoutSeconds == 0.5)
         #expect(g.retry == RetryPolicy(maxAttempts: 7, initialBackoffSeconds: 2, maxBackoffSeconds: 120, deadlineSeconds: 3600))
@@ -73,6 +75,7 @@ struct GatewaysLoaderTests {
         #expect(g.settings == .file(FileOutboxSettings(path: "out/outbox.jsonl", channel: .sms)))
         #expect(g.rate == nil)
         #expect(g.concurrency == 8)
+        #expect(g.connections == nil)
         #expect(g.timeoutSeconds == 30)
         #expect(g.retry == RetryPolicy())
         #expect(g.breaker == BreakerPolicy(failures: 5, openSeconds: 30, maxOpenSeconds: 300))
@@ -416,6 +419,9 @@ struct GatewaysLoaderTests {
         ("gateways:\n  o: {type: file, burst: 5}\n", "gateway 'o': 'burst' needs a 'rate'"),
         ("gateways:\n  o: {type: file, retry: {backoff: 10s, max_backoff: 1s}}\n", "gateway 'o': retry max_backoff is shorter than backoff"),
         ("gateways:\n  o: {type: file, breaker: {open_for: 10m, max_open_for: 1m}}\n", "gateway 'o': breaker max_open_for is shorter than open_for"),
+        ("gateways:\n  h: {type: http, url: 'https://x.example', concurrency: 4, connections: 8}\n",
+         "gateway 'h': connections (8) is more than concurrency (4)"),
+        ("gateways:\n  o: {type: file, connections: 2}\n", "unknown key 'connections' in a file gateway"),
         ("gateways:\n  o: {type: file, breaker: {failures: 0}}\n", "'failures' must be a whole number from 1 to 10000"),
         ("gateways:\n  o: {type: file, breaker: {failure: 3}}\n", "unknown key 'failure' in breaker"),
         ("gateways:\n  o: {type: file, channel: fax}\n", "unknown channel 'fax'"),

@@ -8,6 +8,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var rate: RateLimit?
     /// At most this many attempts in flight at once.
     public var concurrency: Int
+    /// Connections kept to an HTTP gateway (nil: `concurrency`). Fewer than
+    /// `concurrency` keeps a queue of ready requests behind each connection,
+    /// so a connection never waits for the next attempt to be handed over.
+    public var connections: Int?
     /// Whole-attempt timeout and connect timeout, in seconds.
     public var timeoutSeconds: Double
     public var connectTimeoutSeconds: Double

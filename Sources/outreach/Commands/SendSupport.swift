@@ -7,12 +7,12 @@ import OutreachProject
 import Synchronization
 
 /// The HTTP transport gateways send through: libcurl's multi interface on
-/// its own thread, one transport per gateway so each keeps its own
-/// connection cap (the gateway's `concurrency`).
+/// its engine threads, one transport per gateway so each keeps its own
+/// connection cap (the gateway's `connections`, else its `concurrency`).
 enum SendTransport {
     static func make(for configuration: GatewayConfiguration) -> any HTTPTransport {
         do {
-            return try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, configuration.concurrency)))
+            return try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, configuration.connections ?? configuration.concurrency)))
         } catch {
             return UnavailableTransport(reason: error.detail)
         }
