@@ -243,27 +243,8 @@ public struct TextColumn: Sendable {
         while dictionary.count * 2 > slots.count { grow() }
     }
 
-    /// FNV-1a over the bytes, eight at a time where it can, then mixed.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-        var i = 0
-        let n = bytes.count
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-                h ^= h >> 29
-                i += 8
-            }
-        }
-        while i < n {
-            h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3
-            i += 1
-        }
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        return h
+        ByteHash.hash(bytes)
     }
 
     private static func equal(_ value: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
