@@ -122,6 +122,30 @@ struct SMTPGatewayTests {
         #expect((1...3).contains(connections))
     }
 
+    @Test func sessionsAreSpreadOverOneThreadPerCoreNeverMoreThanConcurrency() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let gateway = try Self.gateway(server, concurrency: 5)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(gateway.pools.count == max(1, min(4, cores, 5)))
+        #expect(gateway.pools.map(\.maxSessions).reduce(0, +) == 5)
+        let narrow = try Self.gateway(server, concurrency: 1)
+        #expect(narrow.pools.count == 1)
+        await narrow.shutdown()
+        let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
+            for index in 1...40 {
+                group.addTask(executorPreference: gateway.preferredExecutor) {
+                    await gateway.send(Self.message("p\(index)", to: "p\(index)@example.com"), attempt: 1)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        await gateway.shutdown()
+        #expect(outcomes.allSatisfy { $0.kind == .accepted })
+        #expect(try server.messages().count == 40)
+        #expect((1...5).contains(try server.connections().count))
+    }
+
     @Test func aConnectionTheServerClosedIsReplacedForTheNextMessage() async throws {
         let server = try SMTPTestServer(closeAfterMessage: true)
         defer { server.stop() }

@@ -67,6 +67,11 @@ final class SMTPSessionPool: TaskExecutor, @unchecked Sendable {  // shared stat
     private let inbox = Mutex(Inbox())
     private let multi: UnsafeMutableRawPointer?
     private let threadName: String
+    /// The thread's id once it runs (0 before), readable without a lock.
+    private let threadID = Atomic<UInt>(0)
+    /// Transfers handed to this pool and not yet answered (the gateway
+    /// sends a caller that is not on a pool thread to the least busy pool).
+    let outstanding = Atomic<Int>(0)
 
     // MARK: The thread's own state
     private var idle: [SMTPSession] = []
@@ -95,7 +100,9 @@ final class SMTPSessionPool: TaskExecutor, @unchecked Sendable {  // shared stat
     /// Runs a transfer on a session and waits for its result without
     /// blocking the caller's thread.
     func perform(_ transfer: SMTPTransfer) async -> SMTPTransferResult {
-        await withUnsafeContinuation { continuation in
+        outstanding.wrappingAdd(1, ordering: .relaxed)
+        defer { outstanding.wrappingSubtract(1, ordering: .relaxed) }
+        return await withUnsafeContinuation { continuation in
             enum Action { case refuse, start, wake, none }
             let action = inbox.withLock { inbox -> Action in
                 if inbox.closed || multi == nil { return .refuse }
@@ -180,8 +187,16 @@ final class SMTPSessionPool: TaskExecutor, @unchecked Sendable {  // shared stat
         }
     }
 
+    /// Whether the caller runs on this pool's thread (a task preferring it).
+    var isCurrentThread: Bool {
+        threadID.load(ordering: .acquiring) == UInt(pthread_self())
+    }
+
     private func startThread() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            threadID.store(UInt(pthread_self()), ordering: .releasing)
+            run()
+        }
         thread.name = threadName
         thread.stackSize = 1 << 20
         thread.start()
