@@ -18,7 +18,7 @@ import Synchronization
 /// and, when the answer comes, is resumed on the same thread — no thread
 /// is woken and nothing changes hands across cores, as in a single-threaded
 /// event loop. Tasks that do not prefer it work as before.
-final class CurlEngine: TaskExecutor, @unchecked Sendable {
+final class CurlEngine: CurlWorker, @unchecked Sendable {
     struct Limits: Sendable {
         var transfersPerHost: Int
         var userAgent: String
@@ -53,6 +53,7 @@ final class CurlEngine: TaskExecutor, @unchecked Sendable {
     /// Requests handed to this engine and not yet answered (kept by the
     /// transport, which sends a request to the least busy engine).
     let outstanding = Atomic<Int>(0)
+    var load: Int { outstanding.load(ordering: .relaxed) }
     private let multi: CurlMultiHandle
     private let limits: Limits
     private let logger: Logger

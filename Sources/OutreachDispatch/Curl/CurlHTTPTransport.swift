@@ -1,6 +1,4 @@
 import CCurl
-import Foundation
-import Synchronization
 public import Logging
 
 /// The production `HTTPTransport`: libcurl's multi interface on one
@@ -21,10 +19,8 @@ public import Logging
 ///
 /// The work is spread over `Configuration.engineThreads` engines, each a
 /// thread with its own multi handle and its share of the per-host
-/// connections (8 connections over 2 engines: 4 each, never more in all).
-/// libcurl spends some 5 µs of CPU per request on its own, so one thread
-/// cannot keep a fast gateway's connections busy; a request goes to the
-/// engine with the fewest requests outstanding.
+/// connections (8 connections over 2 engines: 4 each, never more in all;
+/// see `CurlWorkers`).
 ///
 /// Call `shutdown()` when done (the deinitialiser does it too): it fails
 /// whatever is queued or in flight and joins the thread.
@@ -65,9 +61,7 @@ public final class CurlHTTPTransport: HTTPTransport {
     }
 
     public let configuration: Configuration
-    private let engines: [CurlEngine]
-    /// Whose turn it is to take the next task (`preferredExecutor`).
-    private let turn = Atomic<Int>(0)
+    private let engines: CurlWorkers<CurlEngine>
 
     /// Starts the engine threads. Fails only when libcurl cannot initialise.
     public init(configuration: Configuration = Configuration(),
@@ -77,12 +71,9 @@ public final class CurlHTTPTransport: HTTPTransport {
         }
         let connections = max(1, configuration.maxConnectionsPerHost)
         let streams = max(1, configuration.streamsPerConnection)
-        let threads = max(1, min(configuration.engineThreads ?? min(4, ProcessInfo.processInfo.activeProcessorCount),
-                                 connections))
+        let shares = CurlWorkers<CurlEngine>.shares(of: connections, threads: configuration.engineThreads)
         var engines: [CurlEngine] = []
-        for index in 0..<threads {
-            // This engine's share of the connections: together exactly `connections`.
-            let share = connections / threads + (index < connections % threads ? 1 : 0)
+        for (index, share) in shares.enumerated() {
             guard let multi = CurlMultiHandle() else {
                 for engine in engines { engine.shutdown() }
                 throw TransportError(kind: .other, detail: "curl_multi_init failed")
@@ -100,28 +91,28 @@ public final class CurlHTTPTransport: HTTPTransport {
                                           caBundlePath: configuration.caBundlePath,
                                           idleHandles: max(16, share * streams * 2)),
                 logger: logger)
-            engine.start(name: threads == 1 ? "outreach-curl" : "outreach-curl-\(index + 1)")
+            engine.start(name: shares.count == 1 ? "outreach-curl" : "outreach-curl-\(index + 1)")
             engines.append(engine)
         }
         self.configuration = configuration
-        self.engines = engines
+        self.engines = CurlWorkers(engines)
     }
 
     deinit {
-        for engine in engines { engine.shutdown() }
+        for engine in engines.all { engine.shutdown() }
     }
 
     /// Whether the caller runs on one of the engine threads.
-    var isOnEngineThread: Bool { engines.contains(where: \.isCurrentThread) }
+    var isOnEngineThread: Bool { engines.all.contains(where: \.isCurrentThread) }
 
     /// How many engine threads share the work.
-    public var engineCount: Int { engines.count }
+    public var engineCount: Int { engines.all.count }
 
     public func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         if Task.isCancelled { throw CurlEngine.cancelledError }
         // A task running on an engine (it prefers it) hands over to that
         // engine: same thread, nothing to wake.
-        let engine = engines.first(where: \.isCurrentThread) ?? engines[leastBusyEngine()]
+        let engine = engines.forCaller
         let id = engine.makeID()
         let hostKey = CurlSubmission.hostKey(of: request.url)
         engine.outstanding.wrappingAdd(1, ordering: .relaxed)
@@ -137,31 +128,14 @@ public final class CurlHTTPTransport: HTTPTransport {
     }
 
     /// An engine thread, as the executor for a task that will make
-    /// requests (the dispatcher runs each attempt on one): the engines take
-    /// turns, so tasks started together spread over all of them.
-    public var preferredExecutor: (any TaskExecutor)? {
-        engines.count == 1 ? engines[0] : engines[turn.wrappingAdd(1, ordering: .relaxed).oldValue % engines.count]
-    }
-
-    private func leastBusyEngine() -> Int {
-        guard engines.count > 1 else { return 0 }
-        var best = 0
-        var fewest = Int.max
-        for index in engines.indices {
-            let load = engines[index].outstanding.load(ordering: .relaxed)
-            if load < fewest {
-                best = index
-                fewest = load
-            }
-        }
-        return best
-    }
+    /// requests (the dispatcher runs each attempt on one); the engines take turns.
+    public var preferredExecutor: (any TaskExecutor)? { engines.next }
 
     /// Fails queued and in-flight transfers (`kind: .other`, "shut down"),
     /// stops the engine thread and waits for it. Later `perform` calls fail
     /// at once. Safe to call more than once.
     public func shutdown() {
-        for engine in engines { engine.shutdown() }
+        for engine in engines.all { engine.shutdown() }
     }
 
     /// libcurl's version, e.g. `7.88.1`.

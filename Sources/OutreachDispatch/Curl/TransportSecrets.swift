@@ -36,18 +36,22 @@ enum TransportSecrets {
     /// A plain byte search: cheaper than `firstRange(of:)` for the short
     /// texts and secrets seen here.
     private static func contains(_ text: String, _ target: String) -> Bool {
-        let haystack = Array(text.utf8), needle = Array(target.utf8)
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var matched = 1
-                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
+        var text = text, target = target
+        return text.withUTF8 { haystack in
+            target.withUTF8 { needle in
+                guard let first = needle.first, haystack.count >= needle.count else { return false }
+                var index = 0
+                let last = haystack.count - needle.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
+                        if matched == needle.count { return true }
+                    }
+                    index += 1
+                }
+                return false
             }
-            index += 1
         }
-        return false
     }
 }

@@ -1,7 +1,6 @@
 public import Foundation
 public import Logging
 public import OutreachCore
-import Synchronization
 
 /// Email through libcurl's SMTP client (`channel` `.email`).
 ///
@@ -31,11 +30,9 @@ public final class SMTPGateway: MessageGateway {
     let logger: Logger
     let now: @Sendable () -> Date
     /// The sessions, spread over one thread per core (at most 4, never more
-    /// than the sessions): one thread serving every session keeps each
-    /// transaction's round trips waiting behind the others' work.
-    let pools: [SMTPSessionPool]
-    /// Whose turn it is to take the next attempt (`preferredExecutor`).
-    private let turn = Atomic<Int>(0)
+    /// than the sessions; `CurlWorkers`): one thread serving every session
+    /// keeps each transaction's round trips waiting behind the others' work.
+    let pools: CurlWorkers<SMTPSessionPool>
     /// `settings` as every message uses them, read once.
     let defaults: MIMEMessage.OutboundDefaults
 
@@ -63,12 +60,10 @@ public final class SMTPGateway: MessageGateway {
             url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
             password: settings.password, caFile: caFile, timeoutMilliseconds: timeoutMilliseconds,
             connectTimeoutMilliseconds: connectTimeoutMilliseconds)
-        let sessions = max(1, concurrency)
-        let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount, sessions))
-        self.pools = (0..<threads).map { index in
-            SMTPSessionPool(maxSessions: sessions / threads + (index < sessions % threads ? 1 : 0), endpoint: endpoint,
-                            name: threads == 1 ? name : "\(name).\(index + 1)")
-        }
+        let shares = CurlWorkers<SMTPSessionPool>.shares(of: concurrency)
+        self.pools = CurlWorkers(shares.enumerated().map { index, sessions in
+            SMTPSessionPool(maxSessions: sessions, endpoint: endpoint, name: shares.count == 1 ? name : "\(name).\(index + 1)")
+        })
     }
 
     /// From a gateway declared in `gateways.yaml`; fails unless it is `smtp`.
@@ -85,42 +80,27 @@ public final class SMTPGateway: MessageGateway {
     }
 
     deinit {
-        for pool in pools { pool.close() }
+        for pool in pools.all { pool.close() }
     }
 
     /// Lets the sessions finish what is queued, say `QUIT` and exit.
     public func shutdown() async {
-        for pool in pools { await pool.shutdown() }
+        for pool in pools.all { await pool.shutdown() }
     }
 
     /// The sessions' thread: an attempt that runs there builds its message
     /// and is resumed with the answer without a thread hop (see
     /// `SMTPSessionPool`).
-    public var preferredExecutor: (any TaskExecutor)? {
-        pools.count == 1 ? pools[0] : pools[turn.wrappingAdd(1, ordering: .relaxed).oldValue % pools.count]
-    }
+    public var preferredExecutor: (any TaskExecutor)? { pools.next }
 
     /// Connections opened so far (each session opens one, and another only
     /// when the server closed the previous one).
-    public var connectionsOpened: Int { pools.reduce(0) { $0 + $1.connectionsOpened } }
+    public var connectionsOpened: Int { pools.all.reduce(0) { $0 + $1.connectionsOpened } }
 
     /// The pool whose thread the caller runs on, else the least busy one
     /// (the first on a tie, so messages sent one after another share one
     /// connection).
-    private var pool: SMTPSessionPool {
-        if pools.count == 1 { return pools[0] }
-        if let current = pools.first(where: \.isCurrentThread) { return current }
-        var best = pools[0]
-        var fewest = best.outstanding.load(ordering: .relaxed)
-        for candidate in pools.dropFirst() {
-            let load = candidate.outstanding.load(ordering: .relaxed)
-            if load < fewest {
-                best = candidate
-                fewest = load
-            }
-        }
-        return best
-    }
+    private var pool: SMTPSessionPool { pools.forCaller }
 
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         guard message.channel == .email else {

@@ -30,7 +30,7 @@ import Synchronization
 /// thread: no thread is woken for it, as in a single-threaded event loop.
 /// Tasks that do not prefer it work as before. After shutdown, jobs go to
 /// the global executor, so no task is ever stranded.
-final class SMTPSessionPool: TaskExecutor, @unchecked Sendable {  // shared state is behind `inbox`; the rest is the thread's
+final class SMTPSessionPool: CurlWorker, @unchecked Sendable {  // shared state is behind `inbox`; the rest is the thread's
     private struct Job {
         var transfer: SMTPTransfer
         var continuation: UnsafeContinuation<SMTPTransferResult, Never>
@@ -72,6 +72,7 @@ final class SMTPSessionPool: TaskExecutor, @unchecked Sendable {  // shared stat
     /// Transfers handed to this pool and not yet answered (the gateway
     /// sends a caller that is not on a pool thread to the least busy pool).
     let outstanding = Atomic<Int>(0)
+    var load: Int { outstanding.load(ordering: .relaxed) }
 
     // MARK: The thread's own state
     private var idle: [SMTPSession] = []

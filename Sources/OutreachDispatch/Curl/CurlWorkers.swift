@@ -1,0 +1,59 @@
+import Foundation
+import Synchronization
+
+/// A thread driving libcurl that is also the executor of the tasks using
+/// it: an HTTP engine (`CurlEngine`) or an SMTP session pool.
+protocol CurlWorker: TaskExecutor, AnyObject, Sendable {
+    /// Whether the caller runs on this worker's thread.
+    var isCurrentThread: Bool { get }
+    /// Transfers handed to it and not yet answered.
+    var load: Int { get }
+}
+
+/// The workers one gateway's connections are spread over: one thread per
+/// core (at most 4, never more than the connections), each with its share.
+/// libcurl spends several µs of CPU on every transfer, so one thread cannot
+/// keep a fast gateway's connections busy.
+final class CurlWorkers<Worker: CurlWorker>: Sendable {
+    let all: [Worker]
+    /// Whose turn it is to take the next task (`next`).
+    private let turn = Atomic<Int>(0)
+
+    init(_ workers: [Worker]) {
+        precondition(!workers.isEmpty, "at least one worker")
+        all = workers
+    }
+
+    /// Each worker's share of `connections`, together exactly `connections`:
+    /// `threads` of them, by default one per core, at most 4, never more
+    /// than the connections.
+    static func shares(of connections: Int, threads: Int? = nil) -> [Int] {
+        let total = max(1, connections)
+        let count = max(1, min(threads ?? min(4, ProcessInfo.processInfo.activeProcessorCount), total))
+        return (0..<count).map { total / count + ($0 < total % count ? 1 : 0) }
+    }
+
+    /// The executor for a task that will make transfers: the workers take
+    /// turns, so tasks started together spread over all of them.
+    var next: Worker {
+        all.count == 1 ? all[0] : all[turn.wrappingAdd(1, ordering: .relaxed).oldValue % all.count]
+    }
+
+    /// Where a caller's transfer goes: the worker whose thread it runs on
+    /// (nothing to wake), else the least busy one — the first on a tie, so
+    /// transfers made one after another share one connection.
+    var forCaller: Worker {
+        if all.count == 1 { return all[0] }
+        if let current = all.first(where: \.isCurrentThread) { return current }
+        var best = all[0]
+        var fewest = best.load
+        for candidate in all.dropFirst() {
+            let load = candidate.load
+            if load < fewest {
+                best = candidate
+                fewest = load
+            }
+        }
+        return best
+    }
+}
