@@ -1,4 +1,5 @@
 import GRDB
+import OutreachCore
 
 extension SQLiteLedger {
     /// Named, append-only migrations: never edit one that has shipped; add
@@ -156,6 +157,43 @@ extension SQLiteLedger {
                 CREATE INDEX ledger_provider ON ledger (provider_message_id) WHERE provider_message_id IS NOT NULL;
                 CREATE INDEX ledger_sending ON ledger (campaign) WHERE state = 'sending';
                 CREATE INDEX ledger_uncertain ON ledger (campaign) WHERE state = 'uncertain';
+                """)
+        }
+
+        // Message ids lead with the person key (`LedgerEntry.messageID`): the unique message-id index then
+        // also answers "this person's messages" (the frequency cap reads a prefix), so the person index
+        // goes, and a materialiser going through recipients in person-key order writes the one index left
+        // in order. A million-entry occurrence had written two indexes at random places, a page read and
+        // written per entry for each. Existing entries get their new id; the old one stays reachable
+        // (delivery reports for messages sent before) through `message_alias`.
+        migrator.registerMigration("v6-person-ordered-message-ids") { db in
+            try db.execute(sql: """
+                CREATE TABLE message_alias (
+                    old_id      TEXT PRIMARY KEY,
+                    message_id  TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            let rename = try db.makeStatement(sql: "UPDATE ledger SET message_id = ? WHERE id = ?")
+            let alias = try db.makeStatement(sql: "INSERT OR REPLACE INTO message_alias (old_id, message_id) VALUES (?, ?)")
+            var after: Int64 = 0
+            while true {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, campaign, occurrence, recipient_id, message_id FROM ledger WHERE id > ? ORDER BY id LIMIT 10000
+                    """, arguments: [after])
+                guard let last = rows.last else { break }
+                after = last["id"]
+                for row in rows {
+                    let old: String = row["message_id"]
+                    let new = LedgerEntry.messageID(campaign: row["campaign"], occurrence: row["occurrence"], recipient: row["recipient_id"])
+                    guard new != old else { continue }
+                    try rename.execute(arguments: [new, row["id"] as Int64])
+                    try alias.execute(arguments: [old, new])
+                }
+            }
+            try db.execute(sql: """
+                UPDATE pending_report SET key = (SELECT message_id FROM message_alias WHERE old_id = pending_report.key)
+                WHERE key_kind = 'message' AND key IN (SELECT old_id FROM message_alias);
+                DROP INDEX ledger_person;
                 """)
         }
 

@@ -7,7 +7,7 @@ extension SQLiteLedger {
     public func entry(messageID: String) async throws -> LedgerEntry? {
         try await read("read entry") { db in
             try LedgerRecord.fetchOne(db, sql: "SELECT \(LedgerRecord.columnList) FROM ledger WHERE message_id = ?",
-                                      arguments: [messageID])?.entry
+                                      arguments: [try Self.currentMessageID(db, messageID)])?.entry
         }
     }
 

@@ -259,13 +259,22 @@ extension SQLiteLedger {
 
     // MARK: Helpers
 
+    /// A person's sends since `since`, read through the message-id index: every id of a person starts with
+    /// the same prefix (`LedgerEntry.messageIDPrefix`); the recipient is compared as well.
     static func recentSends(_ db: Database, recipient: String, since: Int64) throws -> Int {
         let statement = try db.cachedStatement(sql: """
             SELECT count(*) FROM ledger
-            WHERE recipient_id = ? AND sent_at IS NOT NULL AND sent_at >= ?
+            WHERE message_id >= ? AND message_id < ? AND recipient_id = ? AND sent_at IS NOT NULL AND sent_at >= ?
               AND state IN ('sending', 'accepted', 'delivered', 'uncertain')
             """)
-        return try Int.fetchOne(statement, arguments: [recipient, since]) ?? 0
+        let prefix = LedgerEntry.messageIDPrefix(recipient: recipient)
+        return try Int.fetchOne(statement, arguments: [prefix, prefix + "g", recipient, since]) ?? 0
+    }
+
+    /// The id a message has now: ids from before migration v6 are found through `message_alias`.
+    static func currentMessageID(_ db: Database, _ id: String) throws -> String {
+        let statement = try db.cachedStatement(sql: "SELECT message_id FROM message_alias WHERE old_id = ?")
+        return try String.fetchOne(statement, arguments: [id]) ?? id
     }
 
     static func period(_ seconds: Double) -> String {
@@ -281,7 +290,7 @@ extension SQLiteLedger {
         let column: String
         let key: String
         switch report.key {
-        case .messageID(let id): column = "message_id"; key = id
+        case .messageID(let id): column = "message_id"; key = try currentMessageID(db, id)
         case .providerMessageID(let id): column = "provider_message_id"; key = id
         }
         let update = try db.cachedStatement(sql: """
@@ -293,9 +302,9 @@ extension SQLiteLedger {
         // Not (yet) accepted: is the gateway's answer still to be recorded?
         let waiting: Bool
         switch report.key {
-        case .messageID(let id):
+        case .messageID:
             waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM ledger WHERE message_id = ? AND state = 'sending')",
-                                        arguments: [id]) ?? false
+                                        arguments: [key]) ?? false
         case .providerMessageID(let id):
             // The provider id is only known once the outcome is recorded; an
             // id no entry carries yet may be for a message still `sending`.

@@ -97,6 +97,24 @@ struct LedgerEntryTests {
         #expect(ids.count == 10_000)
     }
 
+    @Test("a person's message ids share a prefix and sort as person keys do")
+    func messageIDsInPersonOrder() {
+        let prefix = LedgerEntry.messageIDPrefix(recipient: "1012345678")
+        #expect(prefix.count == 17)
+        for (campaign, occurrence) in [("vaccination_round", "o1"), ("school_start", "2027-08-20T14:00:00Z"), ("x", "")] {
+            let id = LedgerEntry.messageID(campaign: campaign, occurrence: occurrence, recipient: "1012345678")
+            #expect(id.hasPrefix(prefix))
+            #expect(id == LedgerEntry.messageID(personKey: LedgerEntry.personKey(recipient: "1012345678"),
+                                                campaign: campaign, occurrence: occurrence, recipient: "1012345678"))
+        }
+        #expect(!LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: "1012345679").hasPrefix(prefix))
+        let recipients = (0..<2_000).map { "10\($0 * 7919)" }
+        let keys = recipients.map { (LedgerEntry.personKey(recipient: $0), $0) }
+        let ids = recipients.map { (LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: $0), $0) }
+        #expect(keys.sorted { $0.0 < $1.0 }.map(\.1) == ids.sorted { $0.0 < $1.0 }.map(\.1))
+        #expect(Set(keys.map(\.0)).count == recipients.count)
+    }
+
     @Test("a new entry is queued with its derived id; a skipped one carries its reason")
     func newEntries() {
         let due = Date(timeIntervalSince1970: 1_800_000_000)

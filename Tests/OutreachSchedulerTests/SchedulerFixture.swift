@@ -53,13 +53,14 @@ struct SchedulerFixture {
         return ScheduledCampaign(definition: definition, composer: RecipientComposer(campaign: definition, templates: templates, contactFields: contacts))
     }
 
-    func scheduler(_ campaigns: [CampaignDefinition], cap: FrequencyCap? = nil) throws -> CampaignScheduler {
+    func scheduler(_ campaigns: [CampaignDefinition], cap: FrequencyCap? = nil, slice: Int? = nil) throws -> CampaignScheduler {
         let outbox = FileOutboxGateway(configuration: GatewayConfiguration(name: "outbox", settings: .file(FileOutboxSettings(path: outboxPath))),
                                        settings: FileOutboxSettings(path: outboxPath), projectRoot: directory.path)
         let dispatcher = Dispatcher(lanes: [DispatchLane(gateway: outbox)], logger: Logger(label: "test"))
         var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
                                                   quietHours: project.configuration.quietHours, frequencyCap: cap)
         settings.maxSleep = 3600
+        if let slice { settings.materialiseSlice = slice }
         let path = project.populationPath!
         let schema = project.schema
         return CampaignScheduler(store: ledger, campaigns: try campaigns.map(scheduled), catalog: try AudienceCatalog(project.audiences),

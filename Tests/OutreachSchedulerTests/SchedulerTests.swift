@@ -197,4 +197,25 @@ struct SchedulerUnscheduledTests {
         _ = try await scheduler.tick()
         #expect(try await f.ledger.counts(campaign: "notice").targeted == counts.targeted)
     }
+
+    @Test("materialising goes through the recipients in person-key order, a slice at a time")
+    func personKeyOrder() async throws {
+        let launch = utc("2026-11-29T06:00:00Z")
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        var notice = CampaignDefinition(name: "notice", title: "notice",
+                                        segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
+                                        channels: [.sms], gateway: "outbox", sender: "MOH")
+        notice.frequencyCap = .some(nil)
+        try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
+        let slice = 2
+        _ = try await f.scheduler([notice], slice: slice).materialise(now: launch)
+        // Row order (one due time, so due_at, id is insertion order).
+        let ids = try await f.ledger.entries(campaign: "notice", state: nil, limit: 10_000).map(\.messageID)
+        #expect(ids.count >= 4 * slice)
+        let slices = stride(from: 0, to: ids.count, by: slice).map { ids[$0..<min($0 + slice, ids.count)] }
+        for (a, b) in zip(slices, slices.dropFirst()) {
+            #expect(a.max()! < b.min()!)
+        }
+    }
 }

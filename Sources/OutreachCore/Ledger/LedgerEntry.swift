@@ -104,10 +104,21 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
                     state: .skipped, skipReason: reason, detail: detail)
     }
 
-    /// `m` and 32 lower-case hex digits: the first 128 bits of SHA-256 over
+    /// `m` and 32 lower-case hex digits: 64 bits of the recipient's person
+    /// key (see `personKey(recipient:)`), then 64 bits of SHA-256 over
     /// campaign, occurrence and recipient joined by NUL. Short enough for
     /// providers' client-reference fields, the same on every run.
+    ///
+    /// Person first, so that a person's messages sit together in the
+    /// ledger's message-id index (the frequency cap reads them by prefix)
+    /// and a materialiser that goes through recipients in person-key order
+    /// writes that index in order instead of at a random page per message.
     public static func messageID(campaign: String, occurrence: String, recipient: String) -> String {
+        messageID(personKey: personKey(recipient: recipient), campaign: campaign, occurrence: occurrence, recipient: recipient)
+    }
+
+    /// The same id, with the recipient's person key already computed.
+    public static func messageID(personKey: UInt64, campaign: String, occurrence: String, recipient: String) -> String {
         var hasher = SHA256()
         hasher.update(campaign.utf8)
         hasher.update(CollectionOfOne(0))
@@ -115,14 +126,45 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         hasher.update(CollectionOfOne(0))
         hasher.update(recipient.utf8)
         let digest = hasher.finalize()
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = [UInt8(ascii: "m")]
-        out.reserveCapacity(33)
-        for byte in digest.prefix(16) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
+        var own: UInt64 = 0
+        for byte in digest.prefix(8) { own = own << 8 | UInt64(byte) }
+        return String(unsafeUninitializedCapacity: 33) { out in
+            out[0] = UInt8(ascii: "m")
+            hex(personKey, into: out, at: 1)
+            hex(own, into: out, at: 17)
+            return 33
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// 64 bits of SHA-256 over `p`, NUL and the recipient id: the order the
+    /// ledger keeps a person's messages in (`messageID`'s first 16 hex
+    /// digits, so ids sort as their person keys do).
+    public static func personKey(recipient: String) -> UInt64 {
+        var hasher = SHA256()
+        hasher.update(CollectionOfOne(UInt8(ascii: "p")))
+        hasher.update(CollectionOfOne(0))
+        hasher.update(recipient.utf8)
+        var key: UInt64 = 0
+        for byte in hasher.finalize().prefix(8) { key = key << 8 | UInt64(byte) }
+        return key
+    }
+
+    /// The message-id prefix every message to this recipient starts with.
+    public static func messageIDPrefix(recipient: String) -> String {
+        String(unsafeUninitializedCapacity: 17) { out in
+            out[0] = UInt8(ascii: "m")
+            hex(personKey(recipient: recipient), into: out, at: 1)
+            return 17
+        }
+    }
+
+    private static func hex(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { digits in
+            for i in 0..<16 {
+                out[offset + i] = digits[Int((value >> UInt64(60 - 4 * i)) & 0xF)]
+            }
+        }
     }
 
     /// The message the dispatcher sends, or nil when no payload was stored.
