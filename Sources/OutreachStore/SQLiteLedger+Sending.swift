@@ -61,9 +61,9 @@ extension SQLiteLedger {
                 WHERE state = 'queued' AND campaign = ? AND due_at <= ?
                 ORDER BY due_at, id LIMIT ?
                 """)
-            let markSending = try db.cachedStatement(sql: """
-                UPDATE ledger SET state = 'sending', sent_at = ?, updated_at = ?, attempted_at = NULL WHERE id = ? AND state = 'queued'
-                """)
+            let markSending = RawStatement(try db.cachedStatement(sql: """
+                UPDATE ledger SET state = 'sending', sent_at = ?1, updated_at = ?1, attempted_at = NULL WHERE id = ?2 AND state = 'queued'
+                """), in: db)
             let skip = try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = ?, finished_at = ?, updated_at = ?
                 WHERE id = ? AND state = 'queued'
@@ -93,8 +93,11 @@ extension SQLiteLedger {
                             continue
                         }
                     }
-                    try markSending.execute(arguments: [now, now, row.id])
-                    if let id = row.id { claimedRows.append((row.messageID, id)) }
+                    guard let id = row.id else { continue }
+                    markSending.bind(1, now)
+                    markSending.bind(2, id)
+                    guard try markSending.execute() == 1 else { continue }
+                    claimedRows.append((row.messageID, id))
                     var entry = row.entry
                     entry.state = .sending
                     entry.sentAt = Milliseconds.date(now)
@@ -132,25 +135,35 @@ extension SQLiteLedger {
         let rowIDs = claimedRows.lookup(messageIDs)
         let result = try await write("record outcomes") { db in
             let set = """
-                UPDATE ledger SET state = ?, provider_message_id = COALESCE(?, provider_message_id), last_detail = ?,
-                    attempts = attempts + ?, finished_at = ?, updated_at = ?
+                UPDATE ledger SET state = ?1, provider_message_id = COALESCE(?2, provider_message_id), last_detail = ?3,
+                    attempts = attempts + ?4, finished_at = ?5, updated_at = ?5
                 """
-            let update = try db.cachedStatement(sql: set + " WHERE message_id = ? AND state = 'sending'")
-            let updateRow = try db.cachedStatement(sql: set + " WHERE id = ? AND message_id = ? AND state = 'sending'")
+            let update = RawStatement(try db.cachedStatement(sql: set + " WHERE message_id = ?7 AND state = 'sending'"), in: db)
+            let updateRow = RawStatement(try db.cachedStatement(sql: set + " WHERE id = ?6 AND message_id = ?7 AND state = 'sending'"), in: db)
             let pending = try PendingReports(db)
             var result = RecordResult()
+            // A run's outcomes mostly repeat one answer ("202 0: Accepted for delivery"): its stored form is made once.
+            var lastDetail: (status: Int?, detail: String, stored: String?)?
             for (outcome, rowID) in zip(outcomes, rowIDs) {
                 let state: LedgerState = outcome.kind == .accepted ? .accepted : .failed
-                var detail = outcome.detail
-                if let status = outcome.status, !detail.contains(String(status)) { detail = "\(status) \(detail)" }
-                let values: [(any DatabaseValueConvertible)?] = [state.rawValue, outcome.providerMessageID, shortened(detail),
-                                                                 max(outcome.attempts, 1), now, now]
-                if let rowID {
-                    try updateRow.execute(arguments: StatementArguments(values + [rowID, outcome.messageID]))
+                let stored: String?
+                if let last = lastDetail, last.status == outcome.status, last.detail == outcome.detail {
+                    stored = last.stored
                 } else {
-                    try update.execute(arguments: StatementArguments(values + [outcome.messageID]))
+                    var detail = outcome.detail
+                    if let status = outcome.status, !detail.contains(String(status)) { detail = "\(status) \(detail)" }
+                    stored = shortened(detail)
+                    lastDetail = (outcome.status, outcome.detail, stored)
                 }
-                if db.changesCount == 1 {
+                let statement = rowID == nil ? update : updateRow
+                statement.bind(1, state.rawValue)
+                statement.bind(2, outcome.providerMessageID)
+                statement.bind(3, stored)
+                statement.bind(4, max(outcome.attempts, 1))
+                statement.bind(5, now)
+                if let rowID { statement.bind(6, rowID) }
+                statement.bind(7, outcome.messageID)
+                if try statement.execute() == 1 {
                     result.applied += 1
                     if state == .accepted {
                         try pending.apply(db, messageID: outcome.messageID, providerMessageID: outcome.providerMessageID)
@@ -202,18 +215,18 @@ extension SQLiteLedger {
         let now = Milliseconds.from(now)
         let rowIDs = claimedRows.lookup(messageIDs)
         try await write("mark attempted") { db in
-            let update = try db.cachedStatement(sql: """
-                UPDATE ledger SET attempted_at = ? WHERE message_id = ? AND state = 'sending' AND attempted_at IS NULL
-                """)
-            let updateRow = try db.cachedStatement(sql: """
-                UPDATE ledger SET attempted_at = ? WHERE id = ? AND message_id = ? AND state = 'sending' AND attempted_at IS NULL
-                """)
+            let update = RawStatement(try db.cachedStatement(sql: """
+                UPDATE ledger SET attempted_at = ?1 WHERE message_id = ?3 AND state = 'sending' AND attempted_at IS NULL
+                """), in: db)
+            let updateRow = RawStatement(try db.cachedStatement(sql: """
+                UPDATE ledger SET attempted_at = ?1 WHERE id = ?2 AND message_id = ?3 AND state = 'sending' AND attempted_at IS NULL
+                """), in: db)
             for (id, rowID) in zip(messageIDs, rowIDs) {
-                if let rowID {
-                    try updateRow.execute(arguments: [now, rowID, id])
-                } else {
-                    try update.execute(arguments: [now, id])
-                }
+                let statement = rowID == nil ? update : updateRow
+                statement.bind(1, now)
+                if let rowID { statement.bind(2, rowID) }
+                statement.bind(3, id)
+                _ = try statement.execute()
             }
         }
     }
