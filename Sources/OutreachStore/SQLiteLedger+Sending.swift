@@ -17,8 +17,9 @@ extension SQLiteLedger {
         }
         guard !entries.isEmpty else { return MaterialisationResult() }
         return try await write("materialise") { db in
-            let insert = try db.cachedStatement(sql: Self.insertSQL)
+            let insert = RawStatement(try db.cachedStatement(sql: Self.insertSQL), in: db)
             let optOuts = try OptOutCheck(db)
+            let updatedAt = Milliseconds.from(now)
             var result = MaterialisationResult()
             for var entry in entries {
                 var optedOut = false
@@ -28,13 +29,31 @@ extension SQLiteLedger {
                     entry.lastDetail = "address on the suppression list"
                     optedOut = true
                 }
-                let r = LedgerRecord(entry, updatedAt: now)
-                try insert.execute(arguments: [
-                    r.campaign, r.occurrence, r.recipientID, r.messageID, r.segment, r.address, r.channel, r.parts,
-                    r.state, r.skipReason, r.attempts, r.providerMessageID, r.lastDetail, r.dueAt, r.queuedAt,
-                    r.sentAt, r.finishedAt, r.updatedAt, r.sender, r.subject, r.body, r.html, r.language,
-                ])
-                if db.changesCount == 1 {
+                // In `LedgerRecord.CodingKeys` order, without the id.
+                insert.bind(1, entry.campaign)
+                insert.bind(2, entry.occurrence)
+                insert.bind(3, entry.recipientID)
+                insert.bind(4, entry.messageID)
+                insert.bind(5, entry.segment)
+                insert.bind(6, entry.address)
+                insert.bind(7, entry.channel.rawValue)
+                insert.bind(8, entry.parts)
+                insert.bind(9, entry.state.rawValue)
+                insert.bind(10, entry.skipReason?.rawValue)
+                insert.bind(11, entry.attempts)
+                insert.bind(12, entry.providerMessageID)
+                insert.bind(13, entry.lastDetail)
+                insert.bind(14, Milliseconds.from(entry.dueAt))
+                insert.bind(15, Milliseconds.from(entry.queuedAt))
+                insert.bind(16, entry.sentAt.map(Milliseconds.from))
+                insert.bind(17, entry.finishedAt.map(Milliseconds.from))
+                insert.bind(18, updatedAt)
+                insert.bind(19, entry.payload?.sender)
+                insert.bind(20, entry.payload?.subject)
+                insert.bind(21, entry.payload?.text)
+                insert.bind(22, entry.payload?.html)
+                insert.bind(23, entry.payload?.language)
+                if try insert.execute() == 1 {
                     result.inserted += 1
                     if optedOut { result.optedOut += 1 }
                 } else {
