@@ -59,6 +59,14 @@ public struct Dispatcher: Sendable {
     @discardableResult
     public func run(source: any MessageSource, sink: any OutcomeSink,
                     progress: (@Sendable (DispatchProgress) -> Void)? = nil) async throws -> DispatchSummary {
+        // The loop runs where the attempts answer (the first gateway's engine thread, when it has one):
+        // an answer resumes it without waking a thread of the global pool.
+        if let executor = lanes.lazy.compactMap(\.gateway.preferredExecutor).first {
+            return try await withTaskExecutorPreference(executor) {
+                var run = DispatchRun(self, progress: progress)
+                return try await run.run(source: source, sink: sink)
+            }
+        }
         var run = DispatchRun(self, progress: progress)
         return try await run.run(source: source, sink: sink)
     }
