@@ -132,7 +132,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachSchedulerTests",
-            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachProject", "OutreachCore"],
+            dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachProject", "OutreachCore",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,7 +12,9 @@ import OutreachCore
 ///   the rate attempts have been starting, and it tops that stock up in the
 ///   background before it runs out. After a crash a message marked ahead but
 ///   not yet sent is in doubt (as one in flight is), so the stock is kept to
-///   a few hundredths of a second of traffic.
+///   a few hundredths of a second of traffic. When a whole claimed batch
+///   (and the one before it) is that little traffic, the claim itself
+///   records it as attempted (`marksAtClaim`), one transaction fewer.
 /// - **Outcomes** are written behind: `didFinish` hands them to one writer
 ///   task and returns (below `aheadFrom` attempts a second it waits for the
 ///   write, as the doubt window matters more than the loop there). Until the
@@ -57,12 +59,26 @@ final class LedgerWriteBehind: @unchecked Sendable {
         self.clock = clock
     }
 
-    /// Messages handed to the dispatcher, in order.
-    func claimed(_ messageIDs: [String]) {
+    /// Messages handed to the dispatcher, in order; `attempted`: the claim recorded them as attempted.
+    func claimed(_ messageIDs: [String], attempted: Bool = false) {
         lock.withLock {
-            queue.append(contentsOf: messageIDs)
-            unmarked.formUnion(messageIDs)
+            if attempted {
+                marked.formUnion(messageIDs)
+            } else {
+                queue.append(contentsOf: messageIDs)
+                unmarked.formUnion(messageIDs)
+            }
         }
+    }
+
+    /// Whether a claim of `batch` messages may record them as attempted: at the current rate the
+    /// dispatcher starts them (and the batch before, which it holds meanwhile) within `markAhead`.
+    func marksAtClaim(batch: Int) -> Bool {
+        lock.withLock { Self.marksAtClaim(batch: batch, rate: perSecond) }
+    }
+
+    static func marksAtClaim(batch: Int, rate: Double) -> Bool {
+        batch > 0 && aheadCount(rate: rate) >= 2 * batch
     }
 
     /// Claimed messages that will not be attempted (released).
@@ -146,7 +162,11 @@ final class LedgerWriteBehind: @unchecked Sendable {
     /// (one transaction per round of its concurrency) cost little: nothing
     /// more is put in doubt.
     private func aheadCount() -> Int {
-        perSecond < Self.aheadFrom ? 0 : min(Self.maxAhead, Int(perSecond * Self.markAhead))
+        Self.aheadCount(rate: perSecond)
+    }
+
+    static func aheadCount(rate: Double) -> Int {
+        rate < aheadFrom ? 0 : min(maxAhead, Int(rate * markAhead))
     }
 
     /// The next `count` claimed messages not yet marked, taken off the queue.

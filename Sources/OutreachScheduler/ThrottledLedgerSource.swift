@@ -22,7 +22,7 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     private var refilled: [String: Date] = [:]
     private var turn = 0
     /// The next batch, claimed while the current one is sent.
-    private var prefetched: Task<[OutboundMessage], any Error>?
+    private var prefetched: Task<Claimed, any Error>?
     private let writeBehind: LedgerWriteBehind
     private let progress: MaterialisationProgress?
 
@@ -56,16 +56,16 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     public var isStopped: Bool { lock.withLock { stopped } }
 
     public func next(max: Int) async throws -> [OutboundMessage] {
-        if let ahead = lock.withLock({ () -> Task<[OutboundMessage], any Error>? in
+        if let ahead = lock.withLock({ () -> Task<Claimed, any Error>? in
             defer { prefetched = nil }
             return prefetched
         }) {
-            let messages = try await ahead.value
+            let claimed = try await ahead.value
             if isStopped {
-                try await release(messages)
+                try await release(claimed.messages)
                 return []
             }
-            return handOut(messages, max: max)
+            return handOut(claimed, max: max)
         }
         return handOut(try await claimRound(max: max), max: max)
     }
@@ -74,20 +74,21 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     /// claimed ahead and never handed out, and waits until every outcome
     /// handed over is in the ledger.
     public func finish() async throws {
-        if let ahead = lock.withLock({ () -> Task<[OutboundMessage], any Error>? in
+        if let ahead = lock.withLock({ () -> Task<Claimed, any Error>? in
             defer { prefetched = nil }
             return prefetched
-        }), let messages = try? await ahead.value {
-            try await release(messages)
+        }), let claimed = try? await ahead.value {
+            try await release(claimed.messages)
         }
         try await writeBehind.drain()
     }
 
     /// Hands a claimed batch to the dispatcher and, unless a throttle meters
     /// the claims, claims the next one while this one is sent.
-    private func handOut(_ messages: [OutboundMessage], max: Int) -> [OutboundMessage] {
+    private func handOut(_ claimed: Claimed, max: Int) -> [OutboundMessage] {
+        let messages = claimed.messages
         guard !messages.isEmpty else { return messages }
-        writeBehind.claimed(messages.map(\.id))
+        writeBehind.claimed(messages.map(\.id), attempted: claimed.attempted)
         if throttles.isEmpty {
             lock.withLock {
                 if !stopped { prefetched = Task { try await self.claimRound(max: max) } }
@@ -103,8 +104,14 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
         routes.finished(ids)
     }
 
+    /// A claimed batch, and whether the claim recorded it as attempted.
+    private struct Claimed: Sendable {
+        var messages: [OutboundMessage]
+        var attempted = false
+    }
+
     /// One claim, campaign by campaign in turn, each within its throttle.
-    private func claimRound(max: Int) async throws -> [OutboundMessage] {
+    private func claimRound(max: Int) async throws -> Claimed {
         while !isStopped {
             let seen = progress?.current
             var throttledWaiting: Date?
@@ -117,13 +124,14 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
                 }
                 var request = base
                 request.campaigns = [campaign]
+                request.markAttempted = writeBehind.marksAtClaim(batch: allowance.count)
                 let source = LedgerMessageSource(store: store, request: request, clock: { [clock] in clock.now() })
                 let messages = try await source.next(max: allowance.count)
                 if !messages.isEmpty {
                     routes.claimed(messages.map(\.id), campaign: campaign)
                     spend(campaign, messages.count)
                     lock.withLock { turn = (turn + k + 1) % campaigns.count }
-                    return messages
+                    return Claimed(messages: messages, attempted: request.markAttempted)
                 }
             }
             // Nothing claimable now: done, unless a throttled campaign only waits for
@@ -133,10 +141,10 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
             } else if let seen, let progress {
                 await progress.wait(after: seen)
             } else {
-                return []
+                return Claimed(messages: [])
             }
         }
-        return []
+        return Claimed(messages: [])
     }
 
     public func willSend(_ messages: [OutboundMessage]) async throws {}

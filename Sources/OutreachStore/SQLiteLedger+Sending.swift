@@ -81,8 +81,9 @@ extension SQLiteLedger {
                 ORDER BY due_at, id LIMIT ?
                 """)
             let markSending = RawStatement(try db.cachedStatement(sql: """
-                UPDATE ledger SET state = 'sending', sent_at = ?1, updated_at = ?1, attempted_at = NULL WHERE id = ?2 AND state = 'queued'
+                UPDATE ledger SET state = 'sending', sent_at = ?1, updated_at = ?1, attempted_at = ?3 WHERE id = ?2 AND state = 'queued'
                 """), in: db)
+            let attemptedAt: Int64? = request.markAttempted ? now : nil
             let skip = try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = ?, finished_at = ?, updated_at = ?
                 WHERE id = ? AND state = 'queued'
@@ -115,6 +116,7 @@ extension SQLiteLedger {
                     guard let id = row.id else { continue }
                     markSending.bind(1, now)
                     markSending.bind(2, id)
+                    markSending.bind(3, attemptedAt)
                     guard try markSending.execute() == 1 else { continue }
                     claimedRows.append((row.messageID, id))
                     var entry = row.entry

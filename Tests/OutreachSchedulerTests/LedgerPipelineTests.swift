@@ -3,6 +3,7 @@ import Testing
 import OutreachCore
 @testable import OutreachScheduler
 import OutreachStore
+import GRDB
 
 /// The ledger work kept off the dispatcher's path: attempts marked ahead,
 /// outcomes written behind, the next batch claimed ahead, and a source that
@@ -81,6 +82,56 @@ struct LedgerPipelineTests {
             let counts = try await ledger.counts(campaign: "c")
             #expect(counts.count(.uncertain) == recovered)
             #expect(counts.count(.queued) == 4_000 - recovered)
+        }
+    }
+
+    @Test("a claim that records its batch as attempted leaves it in doubt after a crash; a plain claim's go back to the queue")
+    func claimMarksAttempted() async throws {
+        try await Self.withStore { ledger in
+            _ = try await ledger.materialise(Self.entries(30), at: Self.t0)
+            try await ledger.setCampaignState("c", to: .launched, at: Self.t0)
+            var marking = ClaimRequest(limit: 10, now: Self.t0)
+            marking.markAttempted = true
+            let marked = try await ledger.claim(marking)
+            let plain = try await ledger.claim(ClaimRequest(limit: 10, now: Self.t0))
+            #expect(marked.count == 10 && plain.count == 10)
+            #expect(try await ledger.recoverInterrupted(at: Self.t0) == 10)
+            for entry in marked { #expect(try await ledger.entry(messageID: entry.messageID)?.state == .uncertain) }
+            for entry in plain { #expect(try await ledger.entry(messageID: entry.messageID)?.state == .queued) }
+        }
+    }
+
+    @Test("only at a high attempt rate may a claim record its batch as attempted")
+    func marksAtClaimOnlyWhenFast() {
+        // Two batches (the one handed out and the one claimed ahead) within 25 ms of traffic.
+        #expect(!LedgerWriteBehind.marksAtClaim(batch: 256, rate: 0))
+        #expect(!LedgerWriteBehind.marksAtClaim(batch: 256, rate: 1_500))     // below 2,000/s nothing is marked ahead
+        #expect(!LedgerWriteBehind.marksAtClaim(batch: 256, rate: 20_000))    // 500 < 512
+        #expect(LedgerWriteBehind.marksAtClaim(batch: 256, rate: 20_480))
+        #expect(LedgerWriteBehind.marksAtClaim(batch: 32, rate: 3_000))
+        #expect(!LedgerWriteBehind.marksAtClaim(batch: 1_024, rate: 1_000_000))   // at most 1,024 ahead
+        #expect(!LedgerWriteBehind.marksAtClaim(batch: 0, rate: 1_000_000))
+    }
+
+    @Test("a batch the claim recorded as attempted: willAttempt writes nothing for it")
+    func claimMarkedNotWrittenAgain() async throws {
+        try await Self.withStore { ledger in
+            _ = try await ledger.materialise(Self.entries(100), at: Self.t0)
+            try await ledger.setCampaignState("c", to: .launched, at: Self.t0)
+            let sink = LedgerWriteBehind(store: ledger, clock: ManualClockForPipeline(Self.t0))
+            var marking = ClaimRequest(limit: 32, now: Self.t0)
+            marking.markAttempted = true
+            let batch = try await ledger.claim(marking).map(\.messageID)
+            #expect(batch.count == 32)
+            sink.claimed(batch, attempted: true)
+            // Forget the claim's mark behind the sink's back: a write by willAttempt would set it again.
+            try await DatabaseQueue(path: ledger.path).write { db in
+                for id in batch { try db.execute(sql: "UPDATE ledger SET attempted_at = NULL WHERE message_id = ?", arguments: [id]) }
+            }
+            try await sink.willAttempt(batch)
+            try await sink.drain()
+            _ = try await ledger.recoverInterrupted(at: Self.t0)
+            for id in batch { #expect(try await ledger.entry(messageID: id)?.state == .queued) }
         }
     }
 

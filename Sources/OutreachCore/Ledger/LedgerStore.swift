@@ -143,6 +143,9 @@ public struct ClaimRequest: Sendable, Hashable {
     public var caps: [String: FrequencyCap]
     /// Campaigns exempt from caps (urgent warnings).
     public var uncapped: Set<String>
+    /// Record the claimed entries as attempted in the claim's own transaction: for a dispatcher that starts
+    /// them all within a few hundredths of a second (after a crash they are in doubt, not queued again).
+    public var markAttempted = false
 
     public init(limit: Int, now: Date, campaigns: Set<String>? = nil, defaultCap: FrequencyCap? = nil,
                 caps: [String: FrequencyCap] = [:], uncapped: Set<String> = []) {
