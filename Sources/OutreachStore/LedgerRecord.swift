@@ -50,8 +50,16 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         case sender, subject, body, html, language
     }
 
-    /// The columns in `CodingKeys` order, for hand-written SQL.
-    static let columnList = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+    /// The columns in `CodingKeys` order, for hand-written SQL over `source` (the payload's from
+    /// `ledger_payload`, `p`, since migration v7).
+    static let columnList = CodingKeys.allCases.map { key in
+        payloadColumns.contains(key) ? "p.\(key.rawValue)" : "ledger.\(key.rawValue)"
+    }.joined(separator: ", ")
+
+    /// The ledger with each entry's payload, if it has one.
+    static let source = "ledger LEFT JOIN ledger_payload p ON p.id = ledger.id"
+
+    static let payloadColumns: Set<CodingKeys> = [.sender, .subject, .body, .html, .language]
 
     init(_ entry: LedgerEntry, updatedAt: Date) {
         id = nil

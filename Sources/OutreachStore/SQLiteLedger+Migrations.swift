@@ -197,6 +197,61 @@ extension SQLiteLedger {
                 """)
         }
 
+        // The rendered message (sender, subject, body, html, language) moves to `ledger_payload`, keyed by the
+        // ledger row's id and written once. A send rewrites its ledger row three times (claimed, attempted,
+        // finished), and SQLite rewrites the whole row: ~150 bytes instead of ~600 with the text, a quarter of
+        // the pages in the WAL and at checkpoints.
+        migrator.registerMigration("v7-payload-table") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_payload (
+                    id          INTEGER PRIMARY KEY,   -- the ledger row's id
+                    sender      TEXT,
+                    subject     TEXT,
+                    body        TEXT    NOT NULL,
+                    html        TEXT,
+                    language    TEXT
+                );
+                INSERT INTO ledger_payload (id, sender, subject, body, html, language)
+                SELECT id, sender, subject, body, html, language FROM ledger WHERE body IS NOT NULL;
+                CREATE TABLE ledger_v7 (
+                    id                  INTEGER PRIMARY KEY,
+                    campaign            TEXT    NOT NULL,
+                    occurrence          TEXT    NOT NULL,
+                    recipient_id        TEXT    NOT NULL,
+                    message_id          TEXT    NOT NULL UNIQUE,
+                    segment             TEXT,
+                    address             TEXT    NOT NULL,
+                    channel             TEXT    NOT NULL,
+                    parts               INTEGER NOT NULL,
+                    state               TEXT    NOT NULL,
+                    skip_reason         TEXT,
+                    attempts            INTEGER NOT NULL DEFAULT 0,
+                    provider_message_id TEXT,
+                    last_detail         TEXT,
+                    due_at              INTEGER NOT NULL,
+                    queued_at           INTEGER NOT NULL,
+                    sent_at             INTEGER,
+                    finished_at         INTEGER,
+                    updated_at          INTEGER NOT NULL,
+                    attempted_at        INTEGER
+                );
+                INSERT INTO ledger_v7 (id, campaign, occurrence, recipient_id, message_id, segment, address, channel, parts,
+                    state, skip_reason, attempts, provider_message_id, last_detail, due_at, queued_at, sent_at, finished_at,
+                    updated_at, attempted_at)
+                SELECT id, campaign, occurrence, recipient_id, message_id, segment, address, channel, parts,
+                    state, skip_reason, attempts, provider_message_id, last_detail, due_at, queued_at, sent_at, finished_at,
+                    updated_at, attempted_at
+                FROM ledger;
+                DROP TABLE ledger;
+                ALTER TABLE ledger_v7 RENAME TO ledger;
+                CREATE INDEX ledger_campaign ON ledger (campaign);
+                CREATE INDEX ledger_claim_campaign ON ledger (campaign, due_at) WHERE state = 'queued';
+                CREATE INDEX ledger_provider ON ledger (provider_message_id) WHERE provider_message_id IS NOT NULL;
+                CREATE INDEX ledger_sending ON ledger (campaign) WHERE state = 'sending';
+                CREATE INDEX ledger_uncertain ON ledger (campaign) WHERE state = 'uncertain';
+                """)
+        }
+
         return migrator
     }
 }

@@ -6,20 +6,20 @@ public import OutreachCore
 extension SQLiteLedger {
     public func entry(messageID: String) async throws -> LedgerEntry? {
         try await read("read entry") { db in
-            try LedgerRecord.fetchOne(db, sql: "SELECT \(LedgerRecord.columnList) FROM ledger WHERE message_id = ?",
+            try LedgerRecord.fetchOne(db, sql: "SELECT \(LedgerRecord.columnList) FROM \(LedgerRecord.source) WHERE ledger.message_id = ?",
                                       arguments: [try Self.currentMessageID(db, messageID)])?.entry
         }
     }
 
     public func entries(campaign: String, state: LedgerState?, limit: Int) async throws -> [LedgerEntry] {
         try await read("read entries") { db in
-            var sql = "SELECT \(LedgerRecord.columnList) FROM ledger WHERE campaign = ?"
+            var sql = "SELECT \(LedgerRecord.columnList) FROM \(LedgerRecord.source) WHERE ledger.campaign = ?"
             var arguments: StatementArguments = [campaign]
             if let state {
-                sql += " AND state = ?"
+                sql += " AND ledger.state = ?"
                 arguments += [state.rawValue]
             }
-            sql += " ORDER BY due_at, id LIMIT ?"
+            sql += " ORDER BY ledger.due_at, ledger.id LIMIT ?"
             arguments += [max(0, limit)]
             return try LedgerRecord.fetchAll(db, sql: sql, arguments: arguments).map(\.entry)
         }

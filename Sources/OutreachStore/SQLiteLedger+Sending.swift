@@ -4,10 +4,14 @@ public import OutreachCore
 
 /// Materialise, claim, release, record: the send path.
 extension SQLiteLedger {
+    private static let ledgerColumns = LedgerRecord.CodingKeys.allCases.dropFirst().filter { !LedgerRecord.payloadColumns.contains($0) }
     private static let insertSQL = """
-        INSERT INTO ledger (\(LedgerRecord.CodingKeys.allCases.dropFirst().map(\.rawValue).joined(separator: ", ")))
-        VALUES (\(Array(repeating: "?", count: LedgerRecord.CodingKeys.allCases.count - 1).joined(separator: ", ")))
+        INSERT INTO ledger (\(ledgerColumns.map(\.rawValue).joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: ledgerColumns.count).joined(separator: ", ")))
         ON CONFLICT DO NOTHING
+        """
+    private static let insertPayloadSQL = """
+        INSERT INTO ledger_payload (id, sender, subject, body, html, language) VALUES (?, ?, ?, ?, ?, ?)
         """
 
     public func materialise(_ entries: [LedgerEntry], at now: Date) async throws -> MaterialisationResult {
@@ -18,6 +22,7 @@ extension SQLiteLedger {
         guard !entries.isEmpty else { return MaterialisationResult() }
         return try await write("materialise") { db in
             let insert = RawStatement(try db.cachedStatement(sql: Self.insertSQL), in: db)
+            let insertPayload = RawStatement(try db.cachedStatement(sql: Self.insertPayloadSQL), in: db)
             let optOuts = try OptOutCheck(db)
             let updatedAt = Milliseconds.from(now)
             var result = MaterialisationResult()
@@ -29,7 +34,7 @@ extension SQLiteLedger {
                     entry.lastDetail = "address on the suppression list"
                     optedOut = true
                 }
-                // In `LedgerRecord.CodingKeys` order, without the id.
+                // In `LedgerRecord.CodingKeys` order, without the id and the payload (`ledger_payload`).
                 insert.bind(1, entry.campaign)
                 insert.bind(2, entry.occurrence)
                 insert.bind(3, entry.recipientID)
@@ -48,12 +53,16 @@ extension SQLiteLedger {
                 insert.bind(16, entry.sentAt.map(Milliseconds.from))
                 insert.bind(17, entry.finishedAt.map(Milliseconds.from))
                 insert.bind(18, updatedAt)
-                insert.bind(19, entry.payload?.sender)
-                insert.bind(20, entry.payload?.subject)
-                insert.bind(21, entry.payload?.text)
-                insert.bind(22, entry.payload?.html)
-                insert.bind(23, entry.payload?.language)
                 if try insert.execute() == 1 {
+                    if let payload = entry.payload {
+                        insertPayload.bind(1, db.lastInsertedRowID)
+                        insertPayload.bind(2, payload.sender)
+                        insertPayload.bind(3, payload.subject)
+                        insertPayload.bind(4, payload.text)
+                        insertPayload.bind(5, payload.html)
+                        insertPayload.bind(6, payload.language)
+                        _ = try insertPayload.execute()
+                    }
                     result.inserted += 1
                     if optedOut { result.optedOut += 1 }
                 } else {
@@ -77,8 +86,9 @@ extension SQLiteLedger {
             // campaigns on each claim (a million-row sort per batch).
             let select = try db.cachedStatement(sql: """
                 SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim_campaign
-                WHERE state = 'queued' AND campaign = ? AND due_at <= ?
-                ORDER BY due_at, id LIMIT ?
+                LEFT JOIN ledger_payload p ON p.id = ledger.id
+                WHERE ledger.state = 'queued' AND ledger.campaign = ? AND ledger.due_at <= ?
+                ORDER BY ledger.due_at, ledger.id LIMIT ?
                 """)
             let markSending = RawStatement(try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'sending', sent_at = ?1, updated_at = ?1, attempted_at = ?3 WHERE id = ?2 AND state = 'queued'

@@ -4,8 +4,9 @@ import Testing
 import OutreachCore
 @testable import OutreachStore
 
-/// A ledger written before `v5-person-index` or `v6-person-ordered-message-ids`
-/// opens with every entry, its uniqueness and the frequency-cap query intact.
+/// A ledger written before `v5-person-index`, `v6-person-ordered-message-ids` or
+/// `v7-payload-table` opens with every entry, its rendered message, its
+/// uniqueness and the frequency-cap query intact.
 @Suite("Ledger migrations")
 struct LedgerMigrationTests {
     @Test("a v4 ledger keeps its entries through v5; materialising again adds nothing; caps still count")
@@ -26,7 +27,7 @@ struct LedgerMigrationTests {
             }
         }
         let ledger = try temporary.open()
-        #expect(try await ledger.appliedMigrations().last == "v6-person-ordered-message-ids")
+        #expect(try await ledger.appliedMigrations().last == "v7-payload-table")
         let counts = try await ledger.counts(campaign: "vaccination_round")
         #expect(counts.targeted == 3 && counts.count(.accepted) == 1 && counts.count(.queued) == 2)
         #expect(try await ledger.materialise(entries(5), at: t0) == MaterialisationResult(inserted: 2, alreadyPresent: 3))
@@ -57,10 +58,12 @@ struct LedgerMigrationTests {
             }
         }
         let ledger = try temporary.open()
-        #expect(try await ledger.appliedMigrations().last == "v6-person-ordered-message-ids")
+        #expect(try await ledger.appliedMigrations().last == "v7-payload-table")
         let renamed = try #require(try await ledger.entry(messageID: oldID(old[0])))
         #expect(renamed.messageID == old[0].messageID && renamed.messageID != oldID(old[0]))
         #expect(renamed.messageID.hasPrefix(LedgerEntry.messageIDPrefix(recipient: "r0")))
+        // The rendered message moved to ledger_payload (v7) with its entry.
+        #expect(renamed.payload == old[0].payload && renamed.payload != nil)
         // A report for a message sent before the upgrade, by the id the gateway was given then.
         let report = DeliveryReport(key: .messageID(oldID(old[0])), status: .delivered, at: at(5))
         #expect(try await ledger.recordDeliveryReports([report]) == RecordResult(applied: 1))
