@@ -46,6 +46,7 @@ public actor CampaignScheduler {
     let settings: Settings
     let logger: Logger
     private var population: Population?
+    private var personKeyCache: [UInt64]?
     private var source: ThrottledLedgerSource?
     private var stopping = false
     private var sleepTask: Task<Void, any Error>?
@@ -145,6 +146,7 @@ public actor CampaignScheduler {
         if let population { return population }
         let loaded = try loadPopulation()
         population = loaded
+        personKeyCache = nil
         return loaded
     }
 
@@ -195,15 +197,34 @@ public actor CampaignScheduler {
         do {
             for part in segmentation.parts {
                 let segment = part.segment.name
-                // In person-key order, the order of the ledger's message-id index (see `LedgerEntry.messageID`):
-                // each batch then writes a narrow run of that index rather than a random page per entry.
-                let members = Self.inPersonOrder(part.members, population: population)
-                // A slice of the segment at a time, so memory holds one slice's due sends, not a million.
-                for start in stride(from: 0, to: members.count, by: max(1, settings.materialiseSlice)) {
-                    let sliceRows = members[start..<min(start + max(1, settings.materialiseSlice), members.count)]
-                    let slice = RowSet(rows: sliceRows.lazy.map { Int($0) }, capacity: population.count)
-                    let (due, next) = timeline.due(rows: slice, population: population, after: after, now: now)
+                let slice = max(1, settings.materialiseSlice)
+                // First, in row order and a slice at a time: who has a send due now, and when the next one is.
+                // A tick with nothing due stops here.
+                var dueRows: [UInt32] = []
+                var sliceRows: [Int] = []
+                sliceRows.reserveCapacity(slice)
+                func findDue() {
+                    let rows = RowSet(rows: sliceRows, capacity: population.count)
+                    let (due, next) = timeline.due(rows: rows, population: population, after: after, now: now)
                     if let next { report.nextDue = min(report.nextDue ?? next, next) }
+                    for send in due where dueRows.last != UInt32(send.row) { dueRows.append(UInt32(send.row)) }
+                    sliceRows.removeAll(keepingCapacity: true)
+                }
+                part.members.forEachRow { row in
+                    sliceRows.append(row)
+                    if sliceRows.count == slice { findDue() }
+                }
+                if !sliceRows.isEmpty { findDue() }
+                guard !dueRows.isEmpty else { continue }
+                // Then those people in person-key order, the order of the ledger's message-id index (see
+                // `LedgerEntry.messageID`): each batch writes a narrow run of that index rather than a random
+                // page per entry. Memory holds one slice's due sends, not a million.
+                let ordered = Self.inPersonOrder(dueRows, keys: personKeys(population), populationCount: population.count)
+                dueRows = []
+                for start in stride(from: 0, to: ordered.count, by: slice) {
+                    let rows = RowSet(rows: ordered[start..<min(start + slice, ordered.count)].lazy.map { Int($0) },
+                                      capacity: population.count)
+                    let (due, _) = timeline.due(rows: rows, population: population, after: after, now: now)
                     // Within a slice (a narrow run of person keys, whose index pages stay cached) in row order.
                     for send in due {
                         batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population, now: now))
@@ -242,20 +263,31 @@ public actor CampaignScheduler {
         inFlight = Task.detached { try await store.materialise(entries, at: now) }
     }
 
-    /// The member rows of a segment in person-key order. One word per member: the key's high bits above the
-    /// row number (a million rows leave 44 bits of key; rows that share them keep row order), 8 bytes a
-    /// member instead of 16 for a (key, row) pair.
-    static func inPersonOrder(_ members: RowSet, population: Population) -> [UInt64] {
-        let rowBits = UInt64(max(1, UInt64.bitWidth - UInt64(max(population.count, 1)).leadingZeroBitCount))
+    /// Rows in person-key order, each once. Sorted as one word per row: the key's high bits above the row
+    /// number (a million rows leave 44 bits of key; rows that share them keep row order).
+    static func inPersonOrder(_ rows: [UInt32], keys: [UInt64], populationCount: Int) -> [UInt32] {
+        let rowBits = UInt64(max(1, UInt64.bitWidth - UInt64(max(populationCount, 1)).leadingZeroBitCount))
         let rowMask: UInt64 = (1 << rowBits) - 1
-        var keyed: [UInt64] = []
-        keyed.reserveCapacity(members.count)
-        members.forEachRow { row in
-            keyed.append(LedgerEntry.personKey(recipient: population.id(row: row)) & ~rowMask | UInt64(row))
-        }
+        var keyed = rows.map { keys[Int($0)] & ~rowMask | UInt64($0) }
         keyed.sort()
-        for i in keyed.indices { keyed[i] &= rowMask }
-        return keyed
+        // A row listed twice (two sends due) is one word twice: keep it once.
+        var kept = 0
+        for i in keyed.indices where kept == 0 || keyed[kept - 1] != keyed[i] {
+            keyed[kept] = keyed[i]
+            kept += 1
+        }
+        return keyed.prefix(kept).map { UInt32(truncatingIfNeeded: $0 & rowMask) }
+    }
+
+    /// Whether the person keys were needed yet (a tick with nothing due never computes them).
+    var hasPersonKeys: Bool { personKeyCache != nil }
+
+    /// Every population row's person key (`LedgerEntry.personKey`), computed once per loaded population.
+    private func personKeys(_ population: Population) -> [UInt64] {
+        if let personKeyCache { return personKeyCache }
+        let keys = (0..<population.count).map { LedgerEntry.personKey(recipient: population.id(row: $0)) }
+        personKeyCache = keys
+        return keys
     }
 
     private func entry(for send: SendTimeline.DueSend, segment: String, scheduled: ScheduledCampaign,

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import OutreachCore
-import OutreachScheduler
+@testable import OutreachScheduler
 import OutreachStore
 
 /// The scheduler against a real SQLite ledger and the file outbox, on the
@@ -217,5 +217,20 @@ struct SchedulerUnscheduledTests {
         for (a, b) in zip(slices, slices.dropFirst()) {
             #expect(a.max()! < b.min()!)
         }
+    }
+
+    @Test("a tick with nothing due does not put the population in person-key order")
+    func idleTickSkipsOrdering() async throws {
+        let f = try SchedulerFixture(start: utc("2026-11-29T05:00:00Z"))
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: utc("2026-11-29T05:00:00Z"))
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        let idle = try await scheduler.tick()
+        #expect(idle.materialised == 0)
+        #expect(await !scheduler.hasPersonKeys)
+        let next = try #require(idle.nextDue)
+        f.clock.set(next)
+        #expect(try await scheduler.tick().materialised > 0)
+        #expect(await scheduler.hasPersonKeys)
     }
 }
