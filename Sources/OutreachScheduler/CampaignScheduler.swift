@@ -47,6 +47,19 @@ public actor CampaignScheduler {
     let logger: Logger
     private var population: Population?
     private var personKeyCache: [UInt64]?
+    /// Per campaign, what its last full materialising pass found (see `materialise`).
+    private var quietSpans: [String: QuietSpan] = [:]
+    /// Full materialising passes made (ticks that skipped one do not count).
+    private(set) var fullPasses = 0
+
+    /// Nothing due for `campaign` after `through` and before `nextDue` (nil: never again), for that day's
+    /// audience and that launch.
+    struct QuietSpan {
+        var day: Day
+        var launchedAt: Date
+        var through: Date
+        var nextDue: Date?
+    }
     private var source: ThrottledLedgerSource?
     private var stopping = false
     private var sleepTask: Task<Void, any Error>?
@@ -186,9 +199,18 @@ public actor CampaignScheduler {
         // nothing is due, but the pass still finds the next due time.
         let launchMinute = Date(timeIntervalSince1970: (launchedAt.timeIntervalSince1970 / 60).rounded(.down) * 60)
         let after = min(now, try await store.materialisedThrough(campaign: status.campaign) ?? launchMinute.addingTimeInterval(-0.001))
+        let today = LocalDateTime(now, in: projectZone).day
+        // The last full pass over the same day's audience found nothing due before `nextDue`: until then a
+        // tick only moves the watermark (an idle tick over a million people costs a pass over all of them).
+        if let quiet = quietSpans[status.campaign], quiet.day == today, quiet.launchedAt == launchedAt,
+           after >= quiet.through, quiet.nextDue.map({ now < $0 }) ?? true {
+            report.nextDue = quiet.nextDue
+            try await store.setMaterialisedThrough(campaign: status.campaign, now)
+            return report
+        }
+        fullPasses += 1
 
         let population = try currentPopulation()
-        let today = LocalDateTime(now, in: projectZone).day
         let segmentation = try CampaignSegmentation(definition, catalog: catalog, population: population, today: today)
         // One ledger write in flight while the next batch is composed: rendering runs beside the writer.
         var inFlight: Task<MaterialisationResult, any Error>?
@@ -243,6 +265,7 @@ public actor CampaignScheduler {
             throw error
         }
         try await store.setMaterialisedThrough(campaign: status.campaign, now)
+        quietSpans[status.campaign] = QuietSpan(day: today, launchedAt: launchedAt, through: now, nextDue: report.nextDue)
         if report.inserted > 0 {
             logger.info("materialised due sends", metadata: [
                 "campaign": "\(status.campaign)", "new": "\(report.inserted)", "opted_out": "\(report.optedOut)"])

@@ -233,4 +233,29 @@ struct SchedulerUnscheduledTests {
         #expect(try await scheduler.tick().materialised > 0)
         #expect(await scheduler.hasPersonKeys)
     }
+
+    @Test("until its next send is due, a campaign's ticks on the same day make no pass over the audience")
+    func quietTicksSkipThePass() async throws {
+        let launch = utc("2026-11-29T05:00:00Z")
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("vaccination_round", to: .launched, at: launch)
+        let scheduler = try f.scheduler([f.campaign("vaccination_round")])
+        let first = try await scheduler.tick()
+        let next = try #require(first.nextDue)
+        #expect(await scheduler.fullPasses == 1)
+        // Later the same day, before the next send: the same next due time, no pass.
+        f.clock.set(launch.addingTimeInterval(600))
+        #expect(try await scheduler.tick().nextDue == next)
+        #expect(await scheduler.fullPasses == 1)
+        // A new day (ages and memberships may have changed): a pass.
+        f.clock.set(launch.addingTimeInterval(86_400))
+        #expect(next > launch.addingTimeInterval(86_400))
+        _ = try await scheduler.tick()
+        #expect(await scheduler.fullPasses == 2)
+        // The next send's time: a pass, and the sends.
+        f.clock.set(next)
+        #expect(try await scheduler.tick().materialised > 0)
+        #expect(await scheduler.fullPasses == 3)
+    }
 }
