@@ -241,7 +241,8 @@ public actor CampaignScheduler {
                 // Then those people in person-key order, the order of the ledger's message-id index (see
                 // `LedgerEntry.messageID`): each batch writes a narrow run of that index rather than a random
                 // page per entry. Memory holds one slice's due sends, not a million.
-                let ordered = Self.inPersonOrder(dueRows, keys: personKeys(population), populationCount: population.count)
+                let keys = personKeys(population)
+                let ordered = Self.inPersonOrder(dueRows, keys: keys, populationCount: population.count)
                 dueRows = []
                 for start in stride(from: 0, to: ordered.count, by: slice) {
                     let rows = RowSet(rows: ordered[start..<min(start + slice, ordered.count)].lazy.map { Int($0) },
@@ -249,7 +250,8 @@ public actor CampaignScheduler {
                     let (due, _) = timeline.due(rows: rows, population: population, after: after, now: now)
                     // Within a slice (a narrow run of person keys, whose index pages stay cached) in row order.
                     for send in due {
-                        batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population, now: now))
+                        batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population,
+                                           personKey: keys[send.row], now: now))
                         if batch.count >= settings.materialiseBatch {
                             try await submit(batch, now: now, after: &inFlight, report: &report, progress: progress)
                             batch.removeAll(keepingCapacity: true)
@@ -314,7 +316,7 @@ public actor CampaignScheduler {
     }
 
     private func entry(for send: SendTimeline.DueSend, segment: String, scheduled: ScheduledCampaign,
-                       population: Population, now: Date) -> LedgerEntry {
+                       population: Population, personKey: UInt64, now: Date) -> LedgerEntry {
         let record = population.record(send.row)
         let campaign = scheduled.name
         let fallbackChannel = scheduled.definition.channels.first ?? .sms
@@ -323,22 +325,24 @@ public actor CampaignScheduler {
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .tooLate,
                             detail: "was due \(send.local) \(send.timeZone), \(hours)h before the scheduler reached it",
-                            dueAt: send.dueAt, queuedAt: now)
+                            dueAt: send.dueAt, queuedAt: now, personKey: personKey)
         }
         switch scheduled.composer.compose(record, segment: segment) {
         case .unreachable(let reason):
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now)
+                            channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now,
+                            personKey: personKey)
         case .renderFailed(let reason):
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now)
+                            channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now,
+                            personKey: personKey)
         case .message(let channel, let address, let rendered, let parts):
             let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
                                               subject: rendered.subject, text: rendered.text, html: rendered.html,
                                               language: rendered.language)
             return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                                address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,
-                               payload: payload)
+                               payload: payload, personKey: personKey)
         }
     }
 

@@ -2,9 +2,12 @@ import Foundation
 import GRDB
 import OutreachCore
 
-/// One row of the `ledger` table, as stored: times are integer milliseconds
-/// since 1970 (compact, index-friendly, exact), states and reasons their raw
-/// strings.
+/// One entry as stored — its `ledger` row with its `ledger_payload` (see
+/// `columnList` and `source`): times are integer milliseconds since 1970
+/// (compact, index-friendly, exact), states and reasons their raw strings.
+/// The ledger writes through `RawStatement`; `PersistableRecord` and
+/// `init(_:updatedAt:)` write the layout before migration v7 (one table), which
+/// the migration tests use to build old ledgers.
 struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "ledger"
 

@@ -29,6 +29,13 @@ struct LedgerPipelineTests {
         ClaimRequest(limit: 0, now: t0, campaigns: ["c"])
     }
 
+    /// A claim that records its batch as attempted.
+    static func markingRequest(limit: Int) -> ClaimRequest {
+        var request = ClaimRequest(limit: limit, now: t0)
+        request.markAttempted = true
+        return request
+    }
+
     @Test("willAttempt returns once every named message is recorded as attempted; didFinish's outcomes are all in after finish()")
     func writeBehind() async throws {
         try await Self.withStore { ledger in
@@ -90,9 +97,7 @@ struct LedgerPipelineTests {
         try await Self.withStore { ledger in
             _ = try await ledger.materialise(Self.entries(30), at: Self.t0)
             try await ledger.setCampaignState("c", to: .launched, at: Self.t0)
-            var marking = ClaimRequest(limit: 10, now: Self.t0)
-            marking.markAttempted = true
-            let marked = try await ledger.claim(marking)
+            let marked = try await ledger.claim(Self.markingRequest(limit: 10))
             let plain = try await ledger.claim(ClaimRequest(limit: 10, now: Self.t0))
             #expect(marked.count == 10 && plain.count == 10)
             #expect(try await ledger.recoverInterrupted(at: Self.t0) == 10)
@@ -119,9 +124,7 @@ struct LedgerPipelineTests {
             _ = try await ledger.materialise(Self.entries(100), at: Self.t0)
             try await ledger.setCampaignState("c", to: .launched, at: Self.t0)
             let sink = LedgerWriteBehind(store: ledger, clock: ManualClockForPipeline(Self.t0))
-            var marking = ClaimRequest(limit: 32, now: Self.t0)
-            marking.markAttempted = true
-            let batch = try await ledger.claim(marking).map(\.messageID)
+            let batch = try await ledger.claim(Self.markingRequest(limit: 32)).map(\.messageID)
             #expect(batch.count == 32)
             sink.claimed(batch, attempted: true)
             // Forget the claim's mark behind the sink's back: a write by willAttempt would set it again.

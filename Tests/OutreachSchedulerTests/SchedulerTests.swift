@@ -157,11 +157,8 @@ struct SchedulerThrottleTests {
         let launch = utc("2026-11-29T06:00:00Z")   // 09:00 Riyadh
         let f = try SchedulerFixture(start: launch)
         defer { f.cleanUp() }
-        var notice = CampaignDefinition(name: "notice", title: "notice",
-                                        segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
-                                        channels: [.sms], gateway: "outbox", sender: "MOH")
+        var notice = unscheduledNotice()
         notice.throttle = RateLimit(perSecond: 2)
-        notice.frequencyCap = .some(nil)
         try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
         let scheduler = try f.scheduler([notice])
         _ = try await scheduler.tick()
@@ -182,10 +179,7 @@ struct SchedulerUnscheduledTests {
         let launch = utc("2026-11-29T06:00:37Z")   // 09:00:37 Riyadh
         let f = try SchedulerFixture(start: launch.addingTimeInterval(5))
         defer { f.cleanUp() }
-        var notice = CampaignDefinition(name: "notice", title: "notice",
-                                        segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
-                                        channels: [.sms], gateway: "outbox", sender: "MOH")
-        notice.frequencyCap = .some(nil)
+        let notice = unscheduledNotice()
         try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
         let scheduler = try f.scheduler([notice])
         _ = try await scheduler.tick()
@@ -203,10 +197,7 @@ struct SchedulerUnscheduledTests {
         let launch = utc("2026-11-29T06:00:00Z")
         let f = try SchedulerFixture(start: launch)
         defer { f.cleanUp() }
-        var notice = CampaignDefinition(name: "notice", title: "notice",
-                                        segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
-                                        channels: [.sms], gateway: "outbox", sender: "MOH")
-        notice.frequencyCap = .some(nil)
+        let notice = unscheduledNotice()
         try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
         let slice = 2
         _ = try await f.scheduler([notice], slice: slice).materialise(now: launch)
@@ -258,4 +249,13 @@ struct SchedulerUnscheduledTests {
         #expect(try await scheduler.tick().materialised > 0)
         #expect(await scheduler.fullPasses == 3)
     }
+}
+
+/// A campaign without a schedule to the sample's mothers through the outbox, exempt from the frequency cap.
+func unscheduledNotice() -> CampaignDefinition {
+    var notice = CampaignDefinition(name: "notice", title: "notice",
+                                    segments: [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")],
+                                    channels: [.sms], gateway: "outbox", sender: "MOH")
+    notice.frequencyCap = .some(nil)
+    return notice
 }

@@ -56,12 +56,14 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         }
     }
 
-    /// A new entry; `messageID` is derived from campaign, occurrence and recipient.
+    /// A new entry; `messageID` is derived from campaign, occurrence and recipient (`personKey`: the
+    /// recipient's, when the caller has it already).
     public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
-                payload: Payload? = nil) {
-        self.init(messageID: Self.messageID(campaign: campaign, occurrence: occurrence, recipient: recipientID),
+                payload: Payload? = nil, personKey: UInt64? = nil) {
+        self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID),
+                                            campaign: campaign, occurrence: occurrence, recipient: recipientID),
                   campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                   address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
                   attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
@@ -98,10 +100,10 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// render failure, …): recorded as `skipped` from the start.
     public static func skipped(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                                address: String = "", channel: Channel, reason: SkipReason, detail: String? = nil,
-                               dueAt: Date, queuedAt: Date? = nil) -> LedgerEntry {
+                               dueAt: Date, queuedAt: Date? = nil, personKey: UInt64? = nil) -> LedgerEntry {
         LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                     address: address, channel: channel, parts: 0, dueAt: dueAt, queuedAt: queuedAt,
-                    state: .skipped, skipReason: reason, detail: detail)
+                    state: .skipped, skipReason: reason, detail: detail, personKey: personKey)
     }
 
     /// `m` and 32 lower-case hex digits: 64 bits of the recipient's person
