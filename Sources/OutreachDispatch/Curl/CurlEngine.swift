@@ -54,6 +54,8 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
     /// transport, which sends a request to the least busy engine).
     let outstanding = Atomic<Int>(0)
     var load: Int { outstanding.load(ordering: .relaxed) }
+    /// Its share of a host's connections (times streams): what it runs at once for one gateway.
+    var capacity: Int { limits.transfersPerHost }
     private let multi: CurlMultiHandle
     private let limits: Limits
     private let logger: Logger

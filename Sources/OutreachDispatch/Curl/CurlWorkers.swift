@@ -8,6 +8,8 @@ protocol CurlWorker: TaskExecutor, AnyObject, Sendable {
     var isCurrentThread: Bool { get }
     /// Transfers handed to it and not yet answered.
     var load: Int { get }
+    /// Transfers it runs at once (more wait in its queue).
+    var capacity: Int { get }
 }
 
 /// The workers one gateway's connections are spread over: one thread per
@@ -40,11 +42,16 @@ final class CurlWorkers<Worker: CurlWorker>: Sendable {
     }
 
     /// Where a caller's transfer goes: the worker whose thread it runs on
-    /// (nothing to wake), else the least busy one — the first on a tie, so
-    /// transfers made one after another share one connection.
+    /// (nothing to wake) unless it is full while another has room; else
+    /// the least busy one — the first on a tie, so transfers made one after
+    /// another share one connection.
     var forCaller: Worker {
         if all.count == 1 { return all[0] }
-        if let current = all.first(where: \.isCurrentThread) { return current }
+        if let current = all.first(where: \.isCurrentThread) {
+            guard current.load >= current.capacity,
+                  let free = all.first(where: { $0 !== current && $0.load < $0.capacity }) else { return current }
+            return free
+        }
         var best = all[0]
         var fewest = best.load
         for candidate in all.dropFirst() {

@@ -6,8 +6,8 @@ public import OutreachCore
 ///
 /// Each `send` builds the message (`MIMEMessage`), then runs one SMTP
 /// transaction — `MAIL FROM`, `RCPT TO`, `DATA` — on one of at most
-/// `concurrency` sessions. A session is one libcurl easy handle; one thread
-/// drives all of a gateway's sessions through a multi handle
+/// `concurrency` sessions. A session is one libcurl easy handle with a
+/// thread of its own that drives it through a multi handle
 /// (`SMTPSessionPool`), and connections stay open between messages, so a
 /// campaign costs one connect, greeting, STARTTLS and AUTH per connection,
 /// not per message. Call `shutdown()` when done so each connection says `QUIT`.
@@ -29,10 +29,16 @@ public final class SMTPGateway: MessageGateway {
     let caFile: String?
     let logger: Logger
     let now: @Sendable () -> Date
-    /// The sessions, spread over one thread per core (at most 4, never more
-    /// than the sessions; `CurlWorkers`): one thread serving every session
-    /// keeps each transaction's round trips waiting behind the others' work.
+    /// The sessions, one thread each (`maxThreads` at most; beyond that
+    /// threads share them, `CurlWorkers`). libcurl (7.88, Debian 12's) waits
+    /// for the reply to a message's final "." inside the call that drives
+    /// the session, holding up every other session on its thread: against a
+    /// relay that scans what it accepts before answering, sessions sharing a
+    /// thread would finish one message at a time between them. The threads
+    /// sleep in `poll` while they wait.
     let pools: CurlWorkers<SMTPSessionPool>
+    /// Threads one gateway's sessions get at most.
+    static let maxThreads = 64
     /// `settings` as every message uses them, read once.
     let defaults: MIMEMessage.OutboundDefaults
 
@@ -60,7 +66,7 @@ public final class SMTPGateway: MessageGateway {
             url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
             password: settings.password, caFile: caFile, timeoutMilliseconds: timeoutMilliseconds,
             connectTimeoutMilliseconds: connectTimeoutMilliseconds)
-        let shares = CurlWorkers<SMTPSessionPool>.shares(of: concurrency)
+        let shares = CurlWorkers<SMTPSessionPool>.shares(of: concurrency, threads: min(max(1, concurrency), Self.maxThreads))
         self.pools = CurlWorkers(shares.enumerated().map { index, sessions in
             SMTPSessionPool(maxSessions: sessions, endpoint: endpoint, name: shares.count == 1 ? name : "\(name).\(index + 1)")
         })

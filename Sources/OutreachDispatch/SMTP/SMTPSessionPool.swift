@@ -2,8 +2,10 @@ internal import CCurl
 import Foundation
 import Synchronization
 
-/// A few SMTP sessions driven by one thread through one libcurl multi
-/// handle, fed from one queue.
+/// SMTP sessions driven by one thread through one libcurl multi handle,
+/// fed from one queue. `SMTPGateway` gives each session a pool of its own:
+/// libcurl 7.88 waits for the answer to a message's final "." inside
+/// `curl_multi_perform`, holding up the thread's other sessions meanwhile.
 ///
 /// libcurl blocks, so it never runs on Swift's cooperative pool: one
 /// dedicated thread owns the multi handle and every session (easy handle).
@@ -73,6 +75,7 @@ final class SMTPSessionPool: CurlWorker, @unchecked Sendable {  // shared state 
     /// sends a caller that is not on a pool thread to the least busy pool).
     let outstanding = Atomic<Int>(0)
     var load: Int { outstanding.load(ordering: .relaxed) }
+    var capacity: Int { maxSessions }
 
     // MARK: The thread's own state
     private var idle: [SMTPSession] = []

@@ -21,6 +21,8 @@ final class SMTPTestServer {
         var plain: String?
         var html: String?
         var headers: [[String]]?
+        /// Messages waiting for their final reply at once when this one arrived (itself included).
+        var concurrent: Int?
 
         /// The DATA bytes as the server received them.
         var rawText: String { String(decoding: Data(base64Encoded: raw ?? "") ?? Data(), as: UTF8.self) }
@@ -49,8 +51,9 @@ final class SMTPTestServer {
     ///   - tls: certificate and key files (PEM) to offer STARTTLS with.
     ///   - implicitTLS: with `tls`, TLS from the first byte (`smtps://`) instead of STARTTLS.
     ///   - closeAfterMessage: hang up after answering each message's DATA.
+    ///   - dataDelay: seconds each message's final reply is held.
     init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil,
-         implicitTLS: Bool = false, closeAfterMessage: Bool = false) throws {
+         implicitTLS: Bool = false, closeAfterMessage: Bool = false, dataDelay: Double = 0) throws {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw StartError(description: "\(python) is missing; run `make test-deps` (python3-aiosmtpd)")
@@ -67,6 +70,7 @@ final class SMTPTestServer {
         if let auth { arguments += ["--auth", auth] }
         if let tls { arguments += ["--tls", tls.certificate, tls.key] + (implicitTLS ? ["--implicit-tls"] : []) }
         if closeAfterMessage { arguments.append("--close-after-message") }
+        if dataDelay > 0 { arguments += ["--data-delay", String(dataDelay)] }
         self.implicitTLS = implicitTLS
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)

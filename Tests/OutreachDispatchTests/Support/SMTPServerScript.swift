@@ -15,6 +15,10 @@
 /// required for it); `--tls CERT KEY` offers STARTTLS and requires it
 /// before MAIL FROM, or with `--implicit-tls` speaks TLS from the first
 /// byte (smtps).
+/// `--data-delay SECONDS` holds each message's final reply that long (a relay
+/// that scans what it accepts), and each message's record says how many
+/// messages were waiting for their final reply at once (`concurrent`, this
+/// one included).
 /// Binds port 0 and prints `READY <port>` once listening.
 enum SMTPServerScript {
     static let source = #"""
@@ -30,6 +34,7 @@ parser.add_argument("--auth")
 parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
 parser.add_argument("--implicit-tls", action="store_true")
 parser.add_argument("--close-after-message", action="store_true")
+parser.add_argument("--data-delay", type=float, default=0.0)
 args = parser.parse_args()
 
 # The test process may have SIGTERM blocked in the thread that spawned us,
@@ -63,6 +68,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd sends the 535 itself
 
 class Handler:
+    waiting = 0
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = rejects.get(address.lower())
         if reply:
@@ -71,6 +78,13 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        Handler.waiting += 1
+        concurrent = Handler.waiting
+        try:
+            if args.data_delay > 0:
+                await asyncio.sleep(args.data_delay)
+        finally:
+            Handler.waiting -= 1
         raw = envelope.original_content or envelope.content
         message = BytesParser(policy=policy.default).parsebytes(raw)
         def part(kind):
@@ -95,6 +109,7 @@ class Handler:
             "plain": part("plain"),
             "html": part("html"),
             "headers": [[k, v] for k, v in message.raw_items()],
+            "concurrent": concurrent,
         })
         if args.close_after_message:
             # Hang up right after the reply (as a relay with a per-connection limit does).
