@@ -606,27 +606,35 @@ def measure_durable(ctx, records):
     csv = ctx.population(records)
     project = os.path.join(HERE, "project")
     ledger = os.path.join(DATA, f"ledger-{records}.sqlite")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(ledger + suffix):
-            os.remove(ledger + suffix)
     at = f"{ctx.today}T06:00:00Z"
     common = ["--project", project, "--population", csv, "--today", ctx.today, "--ledger", ledger]
     c = ctx.args.connections
-    with Nginx() as nginx:
-        env = dict(os.environ, OUTREACH_BENCH_PORT=str(nginx.counted_port), OUTREACH_BENCH_PASSWORD="bench-unused",
-                   OUTREACH_BENCH_CONNECTIONS=str(c), OUTREACH_BENCH_CONCURRENCY=str(4 * c))
-        log(f"durable sending, {records:,} records: outreach launch bench_send")
-        launched = run([ctx.bin, "launch", "bench_send", "--yes", "--at", at, *common], env=env)
-        log(f"durable sending, {records:,} records: outreach run --once (ledger, {c} connections)")
-        started = time.time()
-        sent = run([ctx.bin, "run", "--once", "--verbose", "--at", at, *common], env=env)
-        nginx.stop()
-        arrived = nginx.arrived()
-    report = run([ctx.bin, "report", "bench_send", "--json", *common]).json()
+    # As in 3, the machine is shared: `rounds` runs from a fresh ledger each, keeping the fastest (all
+    # rounds' rates are in the details).
+    rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
+    results = []
+    for round_ in range(rounds):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(ledger + suffix):
+                os.remove(ledger + suffix)
+        with Nginx() as nginx:
+            env = dict(os.environ, OUTREACH_BENCH_PORT=str(nginx.counted_port), OUTREACH_BENCH_PASSWORD="bench-unused",
+                       OUTREACH_BENCH_CONNECTIONS=str(c), OUTREACH_BENCH_CONCURRENCY=str(4 * c))
+            log(f"durable sending ({round_ + 1}/{rounds}), {records:,} records: outreach launch bench_send")
+            launched = run([ctx.bin, "launch", "bench_send", "--yes", "--at", at, *common], env=env)
+            log(f"durable sending ({round_ + 1}/{rounds}), {records:,} records: outreach run --once (ledger, {c} connections)")
+            started = time.time()
+            sent = run([ctx.bin, "run", "--once", "--verbose", "--at", at, *common], env=env)
+            nginx.stop()
+            arrived = nginx.arrived()
+        report = run([ctx.bin, "report", "bench_send", "--json", *common]).json()
+        ledger_bytes = os.path.getsize(ledger) if os.path.exists(ledger) else None
+        results.append((report["total"]["accepted"] / sent.wall, launched, started, sent, arrived, report, ledger_bytes))
+    rate, launched, started, sent, arrived, report, ledger_bytes = max(results, key=lambda x: x[0])
+    round_rates = [round(x[0]) for x in results]
     total = report["total"]
     accepted = total["accepted"]
     skipped = sum(total["skipped"].values())
-    rate = accepted / sent.wall
     # `--verbose` logs (to the second) when the due sends were materialised:
     # before it, import + segmentation + rendering + ledger inserts; after, sending.
     materialised = re.search(r"^(\S+) info \S+ .*materialised due sends", sent.stderr, re.M)
@@ -665,10 +673,11 @@ def measure_durable(ctx, records):
                       "launchRSSMiB": mib(launched.rss_kib), "connections": c,
                       "materialiseSeconds": materialise_seconds,
                       "ratioToDispatcher": rate / via[0] if via else None,
-                      "ledgerBytes": os.path.getsize(ledger) if os.path.exists(ledger) else None}, sent.cpu),
+                      "rounds": round_rates, "ledgerBytes": ledger_bytes}, sent.cpu),
                 peer, peer_name, "≥ 50% of 3's rate, RSS < 300 MB (286 MiB)", met if base else rss_ok, check, agree,
                 f"msg/s = accepted / wall of `outreach run --once`, which includes materialising (importing the "
                 f"CSV, segmenting, rendering, inserting {total['targeted']:,} ledger entries) as well as sending; "
+                f"{'best of ' + str(rounds) + ' rounds (' + ', '.join(f'{x:,}' for x in round_rates) + ' msg/s), ' if rounds > 1 else ''}"
                 f"run took {sent.wall:.1f} s (cpu {sent.cpu:.1f}){phases}; launch (preview, not timed) {launched.wall:.1f} s, "
                 f"{mib(launched.rss_kib):.0f} MiB{via_note}")]
 
@@ -867,7 +876,7 @@ def main():
                         help="HTTP connections: wrk's -c, bench-http's and the durable send's gateway's (3, 5)")
     parser.add_argument("--wrk-seconds", type=int, default=10, help="wrk's -d (3)")
     parser.add_argument("--dispatch-rounds", type=int, default=2,
-                        help="rounds of wrk and bench-http, taking turns; each keeps its best (3; smoke: 1)")
+                        help="rounds of wrk and bench-http, taking turns, and of the durable send; each keeps its best (3, 5; smoke: 1)")
     parser.add_argument("--http-count", type=int, help="requests bench-http makes (3); default 300,000, smoke 5,000")
     parser.add_argument("--smtp-sessions", type=int, default=4, help="SMTP sessions on both sides (4)")
     parser.add_argument("--smtp-size", type=int, default=1_000, help="message size in bytes on both sides (4)")
