@@ -12,10 +12,11 @@ protocol CurlWorker: TaskExecutor, AnyObject, Sendable {
     var capacity: Int { get }
 }
 
-/// The workers one gateway's connections are spread over: one thread per
-/// core (at most 4, never more than the connections), each with its share.
-/// libcurl spends several µs of CPU on every transfer, so one thread cannot
-/// keep a fast gateway's connections busy.
+/// The workers one gateway's connections are spread over, each with its
+/// share: for HTTP one thread per core (at most 4, never more than the
+/// connections) — libcurl spends several µs of CPU on every transfer, so one
+/// thread cannot keep a fast gateway's connections busy; for SMTP one per
+/// session (see `SMTPGateway.pools`).
 final class CurlWorkers<Worker: CurlWorker>: Sendable {
     let all: [Worker]
     /// Whose turn it is to take the next task (`next`).
