@@ -52,6 +52,11 @@ public actor CampaignScheduler {
     /// Full materialising passes made (ticks that skipped one do not count).
     private(set) var fullPasses = 0
 
+    private struct QuietKey: Hashable {
+        var zone: String
+        var dueAt: Date
+    }
+
     /// Nothing due for `campaign` after `through` and before `nextDue` (nil: never again), for that day's
     /// audience and that launch.
     struct QuietSpan {
@@ -212,6 +217,21 @@ public actor CampaignScheduler {
 
         let population = try currentPopulation()
         let segmentation = try CampaignSegmentation(definition, catalog: catalog, population: population, today: today)
+        // Each entry keeps the hours it must not leave in after its due time (a backlog still queued then
+        // waits for them to end); sends of an occurrence mostly share a due time and zone.
+        let held = schedule.heldHours
+        var quietPeriods: [QuietKey: QuietPeriod] = [:]
+        var zones: [String: TimeZone] = [:]
+        func quiet(for send: SendTimeline.DueSend) -> QuietPeriod? {
+            guard let held else { return nil }
+            let key = QuietKey(zone: send.timeZone, dueAt: send.dueAt)
+            if let known = quietPeriods[key] { return known }
+            let zone = zones[send.timeZone] ?? TimeZone(identifier: send.timeZone) ?? projectZone
+            zones[send.timeZone] = zone
+            let period = QuietPeriod(after: send.dueAt, window: held, in: zone)
+            quietPeriods[key] = period
+            return period
+        }
         // One ledger write in flight while the next batch is composed: rendering runs beside the writer.
         var inFlight: Task<MaterialisationResult, any Error>?
         var batch: [LedgerEntry] = []
@@ -250,8 +270,10 @@ public actor CampaignScheduler {
                     let (due, _) = timeline.due(rows: rows, population: population, after: after, now: now)
                     // Within a slice (a narrow run of person keys, whose index pages stay cached) in row order.
                     for send in due {
-                        batch.append(entry(for: send, segment: segment, scheduled: scheduled, population: population,
-                                           personKey: keys[send.row], now: now))
+                        var made = entry(for: send, segment: segment, scheduled: scheduled, population: population,
+                                         personKey: keys[send.row], now: now)
+                        if made.state == .queued { made.quiet = quiet(for: send) }
+                        batch.append(made)
                         if batch.count >= settings.materialiseBatch {
                             try await submit(batch, now: now, after: &inFlight, report: &report, progress: progress)
                             batch.removeAll(keepingCapacity: true)

@@ -252,6 +252,16 @@ extension SQLiteLedger {
                 """)
         }
 
+        // The recipient's quiet hours after the due time (`QuietPeriod`, milliseconds): a queued entry is
+        // not claimed inside them, nor inside the same hours on a later day. NULL: any hour (urgent, and
+        // every entry materialised before this migration).
+        migrator.registerMigration("v8-quiet-hours") { db in
+            try db.execute(sql: """
+                ALTER TABLE ledger ADD COLUMN quiet_from INTEGER;
+                ALTER TABLE ledger ADD COLUMN quiet_until INTEGER;
+                """)
+        }
+
         return migrator
     }
 }

@@ -6,10 +6,13 @@ public import OutreachCore
 extension SQLiteLedger {
     private static let ledgerColumns = LedgerRecord.CodingKeys.allCases.dropFirst().filter { !LedgerRecord.payloadColumns.contains($0) }
     private static let insertSQL = """
-        INSERT INTO ledger (\(ledgerColumns.map(\.rawValue).joined(separator: ", ")))
-        VALUES (\(Array(repeating: "?", count: ledgerColumns.count).joined(separator: ", ")))
+        INSERT INTO ledger (\(ledgerColumns.map(\.rawValue).joined(separator: ", ")), quiet_from, quiet_until)
+        VALUES (\(Array(repeating: "?", count: ledgerColumns.count + 2).joined(separator: ", ")))
         ON CONFLICT DO NOTHING
         """
+    /// Quiet hours repeat daily (`QuietPeriod`).
+    static let dayMilliseconds: Int64 = 86_400_000
+
     private static let insertPayloadSQL = """
         INSERT INTO ledger_payload (id, sender, subject, body, html, language) VALUES (?, ?, ?, ?, ?, ?)
         """
@@ -53,6 +56,8 @@ extension SQLiteLedger {
                 insert.bind(16, entry.sentAt.map(Milliseconds.from))
                 insert.bind(17, entry.finishedAt.map(Milliseconds.from))
                 insert.bind(18, updatedAt)
+                insert.bind(19, entry.quiet.map { Milliseconds.from($0.from) })
+                insert.bind(20, entry.quiet.map { Milliseconds.from($0.until) })
                 if try insert.execute() == 1 {
                     if let payload = entry.payload {
                         insertPayload.bind(1, db.lastInsertedRowID)
@@ -87,8 +92,10 @@ extension SQLiteLedger {
             let select = try db.cachedStatement(sql: """
                 SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim_campaign
                 LEFT JOIN ledger_payload p ON p.id = ledger.id
-                WHERE ledger.state = 'queued' AND ledger.campaign = ? AND ledger.due_at <= ?
-                ORDER BY ledger.due_at, ledger.id LIMIT ?
+                WHERE ledger.state = 'queued' AND ledger.campaign = ?1 AND ledger.due_at <= ?2
+                  AND (ledger.quiet_from IS NULL OR ?2 < ledger.quiet_from
+                       OR (?2 - ledger.quiet_from) % \(Self.dayMilliseconds) >= ledger.quiet_until - ledger.quiet_from)
+                ORDER BY ledger.due_at, ledger.id LIMIT ?3
                 """)
             let markSending = RawStatement(try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'sending', sent_at = ?1, updated_at = ?1, attempted_at = ?3 WHERE id = ?2 AND state = 'queued'

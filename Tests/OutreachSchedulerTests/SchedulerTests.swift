@@ -172,6 +172,38 @@ struct SchedulerThrottleTests {
     }
 }
 
+@Suite("Scheduler: quiet hours")
+struct SchedulerQuietHoursTests {
+    @Test("a throttled backlog still queued when quiet hours begin waits for the morning")
+    func backlogWaitsForTheMorning() async throws {
+        let launch = utc("2026-11-29T18:59:57Z")   // 21:59:57 Riyadh; the project's quiet hours are 22:00-09:00
+        let quietFrom = utc("2026-11-29T19:00:00Z"), quietUntil = utc("2026-11-30T06:00:00Z")
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        var notice = unscheduledNotice()
+        notice.throttle = RateLimit(perSecond: 1)
+        try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
+        let scheduler = try f.scheduler([notice])
+        _ = try await scheduler.tick()
+        let evening = try await f.ledger.entries(campaign: "notice", state: .accepted, limit: 100)
+        let queued = try await f.ledger.counts(campaign: "notice").count(.queued)
+        #expect(!evening.isEmpty && queued > 0, "\(evening.count) sent, \(queued) left for the morning")
+        #expect(evening.allSatisfy { $0.sentAt! < quietFrom })
+        // A tick in the night sends nothing; the morning's sends the rest.
+        f.clock.set(utc("2026-11-29T23:00:00Z"))
+        _ = try await scheduler.tick()
+        #expect(try await f.ledger.counts(campaign: "notice").count(.queued) == queued)
+        f.clock.set(quietUntil)
+        _ = try await scheduler.tick()
+        let counts = try await f.ledger.counts(campaign: "notice")
+        #expect(counts.count(.queued) == 0)
+        let sent = try await f.ledger.entries(campaign: "notice", state: .accepted, limit: 100)
+        #expect(sent.count == evening.count + queued)
+        #expect(sent.allSatisfy { $0.sentAt! < quietFrom || $0.sentAt! >= quietUntil })
+        #expect(try f.outbox().count == sent.count)
+    }
+}
+
 @Suite("Scheduler: campaigns without a schedule")
 struct SchedulerUnscheduledTests {
     @Test("a campaign without a schedule sends once, even when launched in the middle of a minute")

@@ -38,6 +38,10 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// What to send, rendered at materialisation (membership and data as of
     /// that moment). Optional so a scheduler may render at claim time instead.
     public var payload: Payload?
+    /// The recipient's quiet hours after `dueAt`: while they last the entry
+    /// is not claimed (nil: it may leave at any hour, as an urgent one does).
+    /// Written when materialised; entries read back from a store leave it nil.
+    public var quiet: QuietPeriod? = nil
 
     /// The rendered message as it will leave.
     public struct Payload: Sendable, Hashable, Codable {
@@ -61,13 +65,14 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
-                payload: Payload? = nil, personKey: UInt64? = nil) {
+                payload: Payload? = nil, personKey: UInt64? = nil, quiet: QuietPeriod? = nil) {
         self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID),
                                             campaign: campaign, occurrence: occurrence, recipient: recipientID),
                   campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                   address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
                   attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
                   sentAt: nil, finishedAt: nil, payload: payload)
+        self.quiet = quiet
     }
 
     /// Every field as stored: for a store reading an entry back (the id is
