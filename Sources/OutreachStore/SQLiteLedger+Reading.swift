@@ -42,6 +42,23 @@ extension SQLiteLedger {
         }
     }
 
+    /// A campaign's queued entries that quiet hours hold at `now` (see `LedgerEntry.quiet`), and the
+    /// earliest moment one of them may leave.
+    public func heldByQuietHours(campaign: String, at now: Date) async throws -> (count: Int, resumesAt: Date?) {
+        let now = Milliseconds.from(now)
+        let day = Self.dayMilliseconds
+        return try await read("quiet-hours count") { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, min(quiet_until + ((?1 - quiet_from) / \(day)) * \(day)) AS resumes
+                FROM ledger INDEXED BY ledger_claim_campaign
+                WHERE state = 'queued' AND campaign = ?2 AND due_at <= ?1 AND quiet_from IS NOT NULL
+                  AND ?1 >= quiet_from AND (?1 - quiet_from) % \(day) < quiet_until - quiet_from
+                """, arguments: [now, campaign])
+            let resumes: Int64? = row?["resumes"]
+            return (row?["n"] ?? 0, resumes.map(Milliseconds.date))
+        }
+    }
+
     public func recentSends(recipients: [String], since: Date) async throws -> [String: Int] {
         let since = Milliseconds.from(since)
         return try await read("frequency-cap query") { db in

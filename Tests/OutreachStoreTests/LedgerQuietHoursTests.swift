@@ -19,8 +19,13 @@ struct LedgerQuietHoursTests {
                 try await ledger.claim(ClaimRequest(limit: 1, now: at(seconds), campaigns: ["vaccination_round"])).map(\.recipientID)
             }
             #expect(try await claim(60) == ["r0"])              // before the quiet hours
+            #expect(try await ledger.heldByQuietHours(campaign: "vaccination_round", at: at(60)).count == 0)
             #expect(try await claim(3600) == ["r10"])           // quiet: only the entry without quiet hours
             #expect(try await claim(5 * 3600) == [])
+            let holding = try await ledger.heldByQuietHours(campaign: "vaccination_round", at: at(5 * 3600))
+            #expect(holding.count == 3 && holding.resumesAt == at(11 * 3600))
+            #expect(try await ledger.heldByQuietHours(campaign: "vaccination_round", at: at(86_400 + 2 * 3600)).resumesAt
+                    == at(86_400 + 11 * 3600))
             #expect(try await claim(11 * 3600) == ["r1"])       // the quiet hours are over
             #expect(try await claim(86_400 + 2 * 3600) == [])   // the next night
             #expect(try await claim(86_400 + 11 * 3600) == ["r2"])

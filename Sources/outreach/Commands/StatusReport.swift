@@ -25,6 +25,9 @@ struct Status: AsyncParsableCommand {
         var failed: Int
         var uncertain: Int
         var skipped: Int
+        /// Queued entries quiet hours hold now, and when the first of them may leave.
+        var heldByQuietHours: Int
+        var resumesAt: Date?
     }
 
     func run() async throws {
@@ -39,9 +42,11 @@ struct Status: AsyncParsableCommand {
                 let report = CampaignReport(campaign: name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
                                             counts: try await store.counts(campaign: name), activity: CampaignActivity())
                 let t = report.total
+                let held = t.queued > 0 ? try await store.heldByQuietHours(campaign: name, at: Date()) : (count: 0, resumesAt: nil)
                 rows.append(Row(campaign: name, state: report.state.rawValue, launchedAt: status?.launchedAt, targeted: t.targeted,
                                 queued: t.queued, sending: t.sending, accepted: t.accepted, delivered: t.delivered,
-                                failed: t.failed, uncertain: t.uncertain, skipped: t.skippedTotal))
+                                failed: t.failed, uncertain: t.uncertain, skipped: t.skippedTotal,
+                                heldByQuietHours: held.count, resumesAt: held.resumesAt))
             }
             if json { try printJSON(rows); return }
             let zone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current
@@ -49,6 +54,10 @@ struct Status: AsyncParsableCommand {
             for r in rows {
                 let launched = r.launchedAt.map { LocalDateTime($0, in: zone).description } ?? "—"
                 print("\(padded(r.campaign, 22)) \(padded(r.state, 10)) \(padded(launched, 17)) \(padded(grouped(r.targeted), 9)) \(padded(grouped(r.queued), 8)) \(padded(grouped(r.sending), 8)) \(padded(grouped(r.accepted), 9)) \(padded(grouped(r.delivered), 10)) \(padded(grouped(r.failed), 7)) \(padded(grouped(r.uncertain), 10)) \(grouped(r.skipped))")
+            }
+            for r in rows where r.heldByQuietHours > 0 {
+                let resumes = r.resumesAt.map { " until \(LocalDateTime($0, in: zone)) \(zone.identifier)" } ?? ""
+                print("\(r.campaign): \(grouped(r.heldByQuietHours)) queued wait for quiet hours to end\(resumes)")
             }
         }
     }
