@@ -105,7 +105,7 @@ public actor CampaignScheduler {
     // MARK: Ticks
 
     /// Materialises what is due, sends what is queued and due, and says when
-    /// the next send is due.
+    /// the next send is due (or when quiet hours holding queued ones end).
     public func tick() async throws -> TickReport {
         let now = clock.now()
         var report = TickReport(at: now)
@@ -122,6 +122,15 @@ public actor CampaignScheduler {
             report.campaigns = try await materialised
         }
         report.nextDue = report.campaigns.compactMap(\.nextDue).min()
+        // Entries quiet hours hold: wake when the first may leave.
+        if !launched.isEmpty && !stopping {
+            let after = clock.now()
+            for campaign in launched {
+                if let resumes = try await store.heldByQuietHours(campaign: campaign, at: after).resumesAt {
+                    report.nextDue = min(report.nextDue ?? resumes, resumes)
+                }
+            }
+        }
         for campaign in launched { try await completeIfFinished(campaign) }
         return report
     }

@@ -42,8 +42,6 @@ extension SQLiteLedger {
         }
     }
 
-    /// A campaign's queued entries that quiet hours hold at `now` (see `LedgerEntry.quiet`), and the
-    /// earliest moment one of them may leave.
     public func heldByQuietHours(campaign: String, at now: Date) async throws -> (count: Int, resumesAt: Date?) {
         let now = Milliseconds.from(now)
         let day = Self.dayMilliseconds

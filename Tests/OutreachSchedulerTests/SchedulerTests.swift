@@ -184,7 +184,8 @@ struct SchedulerQuietHoursTests {
         notice.throttle = RateLimit(perSecond: 1)
         try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
         let scheduler = try f.scheduler([notice])
-        _ = try await scheduler.tick()
+        // The tick says when to wake: at the end of the quiet hours.
+        #expect(try await scheduler.tick().nextDue == quietUntil)
         let evening = try await f.ledger.entries(campaign: "notice", state: .accepted, limit: 100)
         let queued = try await f.ledger.counts(campaign: "notice").count(.queued)
         #expect(!evening.isEmpty && queued > 0, "\(evening.count) sent, \(queued) left for the morning")

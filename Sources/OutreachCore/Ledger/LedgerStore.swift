@@ -25,6 +25,10 @@ public protocol LedgerStore: Sendable {
     /// Opted-out and over-cap entries met on the way are skipped, not returned.
     func claim(_ request: ClaimRequest) async throws -> [LedgerEntry]
 
+    /// A campaign's due `queued` entries that their quiet hours hold at `now` (`LedgerEntry.quiet`; the
+    /// claim leaves them), and the earliest moment one of them may leave.
+    func heldByQuietHours(campaign: String, at now: Date) async throws -> (count: Int, resumesAt: Date?)
+
     /// `sending → queued` for claimed messages that never left (graceful shutdown).
     func release(_ messageIDs: [String], at now: Date) async throws -> Int
 
