@@ -38,6 +38,8 @@ public actor CampaignScheduler {
 
 
     let store: Store
+    /// The store's, for the ids and person keys of the entries made here.
+    let messageIDKey: MessageIDKey
     let campaigns: [String: ScheduledCampaign]
     let catalog: AudienceCatalog
     let loadPopulation: @Sendable () throws -> Population
@@ -73,6 +75,7 @@ public actor CampaignScheduler {
                 population: @escaping @Sendable () throws -> Population, dispatcher: Dispatcher,
                 clock: any SchedulerClock, settings: Settings, logger: Logger) {
         self.store = store
+        self.messageIDKey = store.messageIDKey
         self.campaigns = Dictionary(campaigns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.catalog = catalog
         self.loadPopulation = population
@@ -341,7 +344,8 @@ public actor CampaignScheduler {
     /// Every population row's person key (`LedgerEntry.personKey`), computed once per loaded population.
     private func personKeys(_ population: Population) -> [UInt64] {
         if let personKeyCache { return personKeyCache }
-        let keys = (0..<population.count).map { LedgerEntry.personKey(recipient: population.id(row: $0)) }
+        let key = messageIDKey
+        let keys = (0..<population.count).map { LedgerEntry.personKey(recipient: population.id(row: $0), key: key) }
         personKeyCache = keys
         return keys
     }
@@ -356,24 +360,24 @@ public actor CampaignScheduler {
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .tooLate,
                             detail: "was due \(send.local) \(send.timeZone), \(hours)h before the scheduler reached it",
-                            dueAt: send.dueAt, queuedAt: now, personKey: personKey)
+                            dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
         }
         switch scheduled.composer.compose(record, segment: segment) {
         case .unreachable(let reason):
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now,
-                            personKey: personKey)
+                            personKey: personKey, key: messageIDKey)
         case .renderFailed(let reason):
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now,
-                            personKey: personKey)
+                            personKey: personKey, key: messageIDKey)
         case .message(let channel, let address, let rendered, let parts):
             let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
                                               subject: rendered.subject, text: rendered.text, html: rendered.html,
                                               language: rendered.language)
             return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                                address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,
-                               payload: payload, personKey: personKey)
+                               payload: payload, personKey: personKey, key: messageIDKey)
         }
     }
 

@@ -262,6 +262,12 @@ extension SQLiteLedger {
                 """)
         }
 
+        // The key message ids are hashed with (`MessageIDKey`); its one row is written when the ledger is
+        // opened (`SQLiteLedger.init`): random for a new ledger, empty for one that already has entries.
+        migrator.registerMigration("v9-message-id-key") { db in
+            try db.execute(sql: "CREATE TABLE ledger_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)")
+        }
+
         return migrator
     }
 }

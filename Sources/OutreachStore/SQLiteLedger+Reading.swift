@@ -59,10 +59,11 @@ extension SQLiteLedger {
 
     public func recentSends(recipients: [String], since: Date) async throws -> [String: Int] {
         let since = Milliseconds.from(since)
+        let key = messageIDKey
         return try await read("frequency-cap query") { db in
             var counts: [String: Int] = [:]
             for recipient in Set(recipients) {
-                let n = try Self.recentSends(db, recipient: recipient, since: since)
+                let n = try Self.recentSends(db, recipient: recipient, since: since, key: key)
                 if n > 0 { counts[recipient] = n }
             }
             return counts

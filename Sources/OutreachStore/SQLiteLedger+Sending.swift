@@ -23,6 +23,12 @@ extension SQLiteLedger {
                                 hint: "new ledger entries are queued, or skipped with a reason")
         }
         guard !entries.isEmpty else { return MaterialisationResult() }
+        // Ids made with another key would escape the frequency cap (it reads a person's ids by prefix): one
+        // entry per batch is checked.
+        if let first = entries.first, !first.messageID.hasPrefix(LedgerEntry.messageIDPrefix(recipient: first.recipientID, key: messageIDKey)) {
+            throw OutreachError(.invalidValue, "message \(first.messageID) was not made with this ledger's message-id key",
+                                hint: "make entries with LedgerEntry(…, key: ledger.messageIDKey)")
+        }
         return try await write("materialise") { db in
             let insert = RawStatement(try db.cachedStatement(sql: Self.insertSQL), in: db)
             let insertPayload = RawStatement(try db.cachedStatement(sql: Self.insertPayloadSQL), in: db)
@@ -80,6 +86,7 @@ extension SQLiteLedger {
 
     public func claim(_ request: ClaimRequest) async throws -> [LedgerEntry] {
         guard request.limit > 0 else { return [] }
+        let key = messageIDKey
         let (claimed, rows) = try await write("claim") { db -> ([LedgerEntry], [(String, Int64)]) in
             var campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
             if let only = request.campaigns { campaigns.formIntersection(only) }
@@ -123,7 +130,7 @@ extension SQLiteLedger {
                     }
                     if let cap = request.cap(for: row.campaign) {
                         let since = now - Int64((cap.periodSeconds * 1000).rounded())
-                        let sent = try Self.recentSends(db, recipient: row.recipientID, since: since)
+                        let sent = try Self.recentSends(db, recipient: row.recipientID, since: since, key: key)
                         if sent >= cap.maxMessages {
                             try skip.execute(arguments: [SkipReason.capped.rawValue,
                                                          "\(sent) messages in the last \(Self.period(cap.periodSeconds))", now, now, row.id])
@@ -312,13 +319,13 @@ extension SQLiteLedger {
 
     /// A person's sends since `since`, read through the message-id index: every id of a person starts with
     /// the same prefix (`LedgerEntry.messageIDPrefix`); the recipient is compared as well.
-    static func recentSends(_ db: Database, recipient: String, since: Int64) throws -> Int {
+    static func recentSends(_ db: Database, recipient: String, since: Int64, key: MessageIDKey) throws -> Int {
         let statement = try db.cachedStatement(sql: """
             SELECT count(*) FROM ledger
             WHERE message_id >= ? AND message_id < ? AND recipient_id = ? AND sent_at IS NOT NULL AND sent_at >= ?
               AND state IN ('sending', 'accepted', 'delivered', 'uncertain')
             """)
-        let prefix = LedgerEntry.messageIDPrefix(recipient: recipient)
+        let prefix = LedgerEntry.messageIDPrefix(recipient: recipient, key: key)
         return try Int.fetchOne(statement, arguments: [prefix, prefix + "g", recipient, since]) ?? 0
     }
 

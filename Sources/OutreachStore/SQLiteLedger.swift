@@ -18,14 +18,18 @@ public final class SQLiteLedger: LedgerStore {
     let pool: DatabasePool
     /// Row ids of the entries this process claimed and has not yet recorded.
     let claimedRows = ClaimedRows()
+    /// What this ledger's message ids are hashed with (`ledger_key`): drawn at random when the ledger is
+    /// made, empty for a ledger that had entries before keys existed (they keep their ids).
+    public let messageIDKey: MessageIDKey
 
     /// `PROJECT/.outreach/ledger.sqlite`, the default location (git-ignored).
     public static func defaultPath(projectRoot: String) -> String {
         URL(fileURLWithPath: projectRoot).appendingPathComponent(".outreach/ledger.sqlite").path
     }
 
-    /// Opens (creating the file and its folder when missing) and migrates.
-    public init(path: String) throws(OutreachError) {
+    /// Opens (creating the file and its folder when missing) and migrates. `newKey`: the message-id key a
+    /// ledger made now gets (default: random; tests that compute ids themselves pass `.none`).
+    public init(path: String, newKey: MessageIDKey? = nil) throws(OutreachError) {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -62,6 +66,15 @@ public final class SQLiteLedger: LedgerStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            messageIDKey = try pool.write { db in
+                if let stored = try Data.fetchOne(db, sql: "SELECT key FROM ledger_key WHERE id = 1") {
+                    return MessageIDKey(bytes: Array(stored))
+                }
+                let hadEntries = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger)") ?? false
+                let key = hadEntries ? MessageIDKey.none : (newKey ?? .random())
+                try db.execute(sql: "INSERT INTO ledger_key (id, key) VALUES (1, ?)", arguments: [Data(key.bytes)])
+                return key
+            }
         } catch let error as DatabaseError {
             throw OutreachError(.io, "cannot open the ledger \(path): \(error.message ?? error.resultCode.description)",
                                 hint: "check that the file is an Outreach ledger and the folder is writable")

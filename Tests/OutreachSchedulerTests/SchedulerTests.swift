@@ -225,6 +225,27 @@ struct SchedulerUnscheduledTests {
         #expect(try await f.ledger.counts(campaign: "notice").targeted == counts.targeted)
     }
 
+    @Test("message ids are made with the ledger's own key: what leaves tells nothing of whose they are without it")
+    func idsUnderTheLedgersKey() async throws {
+        let launch = utc("2026-11-29T06:00:00Z")
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        let key = f.ledger.messageIDKey
+        #expect(key.bytes.count == 32)
+        try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
+        _ = try await f.scheduler([unscheduledNotice()]).tick()
+        let stored = try await f.ledger.entries(campaign: "notice", state: nil, limit: 10_000)
+        #expect(!stored.isEmpty)
+        for entry in stored {
+            #expect(entry.messageID == LedgerEntry.messageID(campaign: "notice", occurrence: entry.occurrence,
+                                                             recipient: entry.recipientID, key: key))
+            #expect(entry.messageID != LedgerEntry.messageID(campaign: "notice", occurrence: entry.occurrence,
+                                                             recipient: entry.recipientID))
+        }
+        let sent = try f.outbox().map(\.id)
+        #expect(!sent.isEmpty && Set(sent).isSubset(of: Set(stored.map(\.messageID))))
+    }
+
     @Test("materialising goes through the recipients in person-key order, a slice at a time")
     func personKeyOrder() async throws {
         let launch = utc("2026-11-29T06:00:00Z")

@@ -60,14 +60,14 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         }
     }
 
-    /// A new entry; `messageID` is derived from campaign, occurrence and recipient (`personKey`: the
-    /// recipient's, when the caller has it already).
+    /// A new entry; `messageID` is derived from campaign, occurrence and recipient with the ledger's `key`
+    /// (`personKey`: the recipient's under that key, when the caller has it already).
     public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
-                payload: Payload? = nil, personKey: UInt64? = nil, quiet: QuietPeriod? = nil) {
-        self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID),
-                                            campaign: campaign, occurrence: occurrence, recipient: recipientID),
+                payload: Payload? = nil, personKey: UInt64? = nil, quiet: QuietPeriod? = nil, key: MessageIDKey = .none) {
+        self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID, key: key),
+                                            campaign: campaign, occurrence: occurrence, recipient: recipientID, key: key),
                   campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                   address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
                   attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
@@ -105,28 +105,33 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// render failure, …): recorded as `skipped` from the start.
     public static func skipped(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                                address: String = "", channel: Channel, reason: SkipReason, detail: String? = nil,
-                               dueAt: Date, queuedAt: Date? = nil, personKey: UInt64? = nil) -> LedgerEntry {
+                               dueAt: Date, queuedAt: Date? = nil, personKey: UInt64? = nil,
+                               key: MessageIDKey = .none) -> LedgerEntry {
         LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                     address: address, channel: channel, parts: 0, dueAt: dueAt, queuedAt: queuedAt,
-                    state: .skipped, skipReason: reason, detail: detail, personKey: personKey)
+                    state: .skipped, skipReason: reason, detail: detail, personKey: personKey, key: key)
     }
 
     /// `m` and 32 lower-case hex digits: 64 bits of the recipient's person
-    /// key (see `personKey(recipient:)`), then 64 bits of SHA-256 over
-    /// campaign, occurrence and recipient joined by NUL. Short enough for
-    /// providers' client-reference fields, the same on every run.
+    /// key (see `personKey(recipient:key:)`), then 64 bits of SHA-256 over
+    /// the ledger's key (`MessageIDKey`) followed by campaign, occurrence and
+    /// recipient joined by NUL. Short enough for providers' client-reference
+    /// fields, the same on every run; without the key, no clue to whose it is.
     ///
     /// Person first, so that a person's messages sit together in the
     /// ledger's message-id index (the frequency cap reads them by prefix)
     /// and a materialiser that goes through recipients in person-key order
     /// writes that index in order instead of at a random page per message.
-    public static func messageID(campaign: String, occurrence: String, recipient: String) -> String {
-        messageID(personKey: personKey(recipient: recipient), campaign: campaign, occurrence: occurrence, recipient: recipient)
+    public static func messageID(campaign: String, occurrence: String, recipient: String, key: MessageIDKey = .none) -> String {
+        messageID(personKey: personKey(recipient: recipient, key: key), campaign: campaign, occurrence: occurrence,
+                  recipient: recipient, key: key)
     }
 
     /// The same id, with the recipient's person key already computed.
-    public static func messageID(personKey: UInt64, campaign: String, occurrence: String, recipient: String) -> String {
+    public static func messageID(personKey: UInt64, campaign: String, occurrence: String, recipient: String,
+                                 key: MessageIDKey = .none) -> String {
         var hasher = SHA256()
+        hasher.update(key.bytes)
         hasher.update(campaign.utf8)
         hasher.update(CollectionOfOne(0))
         hasher.update(occurrence.utf8)
@@ -143,11 +148,12 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         }
     }
 
-    /// 64 bits of SHA-256 over `p`, NUL and the recipient id: the order the
-    /// ledger keeps a person's messages in (`messageID`'s first 16 hex
-    /// digits, so ids sort as their person keys do).
-    public static func personKey(recipient: String) -> UInt64 {
+    /// 64 bits of SHA-256 over the ledger's key, `p`, NUL and the recipient
+    /// id: the order the ledger keeps a person's messages in (`messageID`'s
+    /// first 16 hex digits, so ids sort as their person keys do).
+    public static func personKey(recipient: String, key: MessageIDKey = .none) -> UInt64 {
         var hasher = SHA256()
+        hasher.update(key.bytes)
         hasher.update(CollectionOfOne(UInt8(ascii: "p")))
         hasher.update(CollectionOfOne(0))
         hasher.update(recipient.utf8)
@@ -157,10 +163,10 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     }
 
     /// The message-id prefix every message to this recipient starts with.
-    public static func messageIDPrefix(recipient: String) -> String {
+    public static func messageIDPrefix(recipient: String, key: MessageIDKey = .none) -> String {
         String(unsafeUninitializedCapacity: 17) { out in
             out[0] = UInt8(ascii: "m")
-            hex(personKey(recipient: recipient), into: out, at: 1)
+            hex(personKey(recipient: recipient, key: key), into: out, at: 1)
             return 17
         }
     }

@@ -14,6 +14,10 @@ public import Foundation
 /// - Batches are one transaction each; times are passed in (`now`), so tests
 ///   and `--clock` can run a schedule in accelerated time.
 public protocol LedgerStore: Sendable {
+    /// What this ledger's message ids and person keys are hashed with: entries made for it must use it
+    /// (`LedgerEntry.init(…, key:)`), as its frequency-cap query does.
+    var messageIDKey: MessageIDKey { get }
+
     // MARK: Materialise and claim
 
     /// Inserts an occurrence's entries; ones already present are left alone.
