@@ -50,7 +50,8 @@ struct SendTests {
         #expect(lines.count == accepted)
         let ids = lines.compactMap { $0["id"] as? String }
         #expect(Set(ids).count == accepted)
-        #expect(ids.allSatisfy { $0.hasPrefix("back_to_school/2026-11-29/") })
+        // Ids that leave are hashed with the project ledger's key: `m` and 32 hex digits, no recipient id in sight.
+        #expect(ids.allSatisfy { $0.count == 33 && $0.hasPrefix("m") && $0.dropFirst().allSatisfy(\.isHexDigit) })
         #expect(lines.allSatisfy { ($0["to"] as? String)?.hasPrefix("+9665") == true && $0["sender"] as? String == "MOE" })
         // Quick and not a terminal: no progress lines, only the summary.
         #expect(out.stderr.isEmpty, "\(out.stderr)")
@@ -87,7 +88,19 @@ struct SendTests {
         #expect(out.stdout.contains("accepted 2"))
         let lines = try Self.outboxLines(dir)
         #expect(lines.count == 2)
-        #expect(lines.allSatisfy { ($0["id"] as? String)?.hasPrefix("vaccination_round/manual-1/") == true })
+        let ids = lines.compactMap { $0["id"] as? String }
+        #expect(ids.count == 2 && ids.allSatisfy { $0.count == 33 && $0.hasPrefix("m") })
+        // The same occurrence again: the same ids (the key is the project's, kept in its ledger).
+        let again = try CLIRunner.run(["send", "vaccination_round", "--now", "--today", "2026-11-29", "--limit", "2",
+                                       "--occurrence", "manual-1"], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.outboxLines(dir).compactMap { $0["id"] as? String }.suffix(2) == ids[...])
+        // Another project (another ledger, another key): other ids for the same people.
+        let other = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: other) }
+        #expect(try CLIRunner.run(["send", "vaccination_round", "--now", "--today", "2026-11-29", "--limit", "2",
+                                   "--occurrence", "manual-1"], in: other).status == 0)
+        #expect(Set(try Self.outboxLines(other).compactMap { $0["id"] as? String }).isDisjoint(with: ids))
     }
 
     @Test("an email campaign through the outbox: subject and html in each line")

@@ -76,6 +76,9 @@ struct CampaignMessagesTests {
         #expect(set.parts == 8)
         for message in set.messages {
             #expect(message.id == "vaccination_round/2026-11-29/\(message.recipientID)")
+            let key = MessageIDKey.random()
+            #expect(CampaignMessages.messageID(campaign: "vaccination_round", occurrence: "2026-11-29", recipient: message.recipientID, key: key)
+                    == LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2026-11-29", recipient: message.recipientID, key: key))
             #expect(message.channel == .sms)
             #expect(message.to.hasPrefix("+9665") && message.to.count == 13)
             #expect(message.sender == "MOH")

@@ -6,8 +6,11 @@
 /// Segments come from `CampaignSegmentation` (the same people `preview` and
 /// `plan` count). Channel fallback: a recipient gets the first channel in
 /// `campaign.channels` that their segment has a template for and they have a
-/// valid address on. Message ids are `campaign/occurrence/recipient`, so the
-/// same occurrence always gives the same ids (the ledger keys on them).
+/// valid address on. With an `idKey` (what is really sent) message ids are
+/// the ledger's kind (`LedgerEntry.messageID`, hashed with the key: nothing in
+/// them tells whose they are); without one (a dry run) they read
+/// `campaign/occurrence/recipient`. Either way the same occurrence always
+/// gives the same ids.
 /// A campaign with `smart_encoding` gets its SMS texts smart-encoded here,
 /// so the parts counted are the parts sent.
 public struct CampaignMessages: Sendable {
@@ -19,6 +22,8 @@ public struct CampaignMessages: Sendable {
     public var today: Day
     /// Identifies the occurrence in message ids (`2026-11-29`, `2027-08-20T17:00`).
     public var occurrence: String
+    /// The key message ids are hashed with (the project ledger's); nil: readable ids.
+    public var idKey: MessageIDKey?
 
     public init(catalog: AudienceCatalog, templates: [String: [Channel: CompiledTemplate]],
                 contactFields: [Channel: String], today: Day, occurrence: String) {
@@ -30,8 +35,9 @@ public struct CampaignMessages: Sendable {
     }
 
     /// The id of one recipient's message in one occurrence.
-    public static func messageID(campaign: String, occurrence: String, recipient: String) -> String {
-        "\(campaign)/\(occurrence)/\(recipient)"
+    public static func messageID(campaign: String, occurrence: String, recipient: String, key: MessageIDKey? = nil) -> String {
+        guard let key else { return "\(campaign)/\(occurrence)/\(recipient)" }
+        return LedgerEntry.messageID(campaign: campaign, occurrence: occurrence, recipient: recipient, key: key)
     }
 
     public func build(_ campaign: CampaignDefinition, population: Population) throws(OutreachError) -> CampaignMessageSet {
@@ -65,7 +71,7 @@ public struct CampaignMessages: Sendable {
                     set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .renderFailure, reason: reason))
                 case .message(let channel, let address, let rendered, let parts):
                     let message = OutboundMessage(
-                        id: Self.messageID(campaign: campaign.name, occurrence: occurrence, recipient: id),
+                        id: Self.messageID(campaign: campaign.name, occurrence: occurrence, recipient: id, key: idKey),
                         channel: channel, recipientID: id, to: address, sender: RecipientComposer.sender(campaign.sender, channel: channel),
                         subject: rendered.subject, text: rendered.text, html: rendered.html, language: rendered.language)
                     set.messages.append(message)

@@ -67,9 +67,14 @@ struct Send: AsyncParsableCommand {
             }
 
             let (population, _) = try workspace.population()
-            let builder = CampaignMessages(catalog: try workspace.catalog(), templates: try workspace.channelTemplates(for: definition),
+            var builder = CampaignMessages(catalog: try workspace.catalog(), templates: try workspace.channelTemplates(for: definition),
                                            contactFields: workspace.contactFields, today: workspace.today,
                                            occurrence: occurrence ?? workspace.today.iso)
+            // Ids that leave are hashed with the project ledger's key (the file is made when missing; nothing
+            // is recorded in it): they tell no one whose they are. A dry run keeps readable ids.
+            if !dryRun {
+                builder.idKey = try workspace.openLedger(ledger ?? project.configuration.ledgerFile(root: project.root)).messageIDKey
+            }
             let set = try builder.build(definition, population: population)
             // The suppression list holds here too: an opted-out person is never sent anything.
             let suppressed = try await Self.optedOutAddresses(workspace, ledger: ledger)
