@@ -66,14 +66,18 @@ public final class SQLiteLedger: LedgerStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            messageIDKey = try pool.write { db in
-                if let stored = try Data.fetchOne(db, sql: "SELECT key FROM ledger_key WHERE id = 1") {
-                    return MessageIDKey(bytes: Array(stored))
+            let readKey = "SELECT key FROM ledger_key WHERE id = 1"
+            if let stored = try pool.read({ db in try Data.fetchOne(db, sql: readKey) }) {
+                messageIDKey = MessageIDKey(bytes: Array(stored))
+            } else {
+                messageIDKey = try pool.write { db in
+                    // Checked again under the write lock: another process may have just made it.
+                    if let stored = try Data.fetchOne(db, sql: readKey) { return MessageIDKey(bytes: Array(stored)) }
+                    let hadEntries = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger)") ?? false
+                    let key = hadEntries ? MessageIDKey.none : (newKey ?? .random())
+                    try db.execute(sql: "INSERT INTO ledger_key (id, key) VALUES (1, ?)", arguments: [Data(key.bytes)])
+                    return key
                 }
-                let hadEntries = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger)") ?? false
-                let key = hadEntries ? MessageIDKey.none : (newKey ?? .random())
-                try db.execute(sql: "INSERT INTO ledger_key (id, key) VALUES (1, ?)", arguments: [Data(key.bytes)])
-                return key
             }
         } catch let error as DatabaseError {
             throw OutreachError(.io, "cannot open the ledger \(path): \(error.message ?? error.resultCode.description)",
