@@ -54,7 +54,8 @@ public actor CampaignScheduler {
     /// Full materialising passes made (ticks that skipped one do not count).
     private(set) var fullPasses = 0
 
-    private struct QuietKey: Hashable {
+    /// Sends that share a zone and a due time share their quiet hours (`QuietPeriod`).
+    private struct QuietPeriodKey: Hashable {
         var zone: String
         var dueAt: Date
     }
@@ -232,11 +233,11 @@ public actor CampaignScheduler {
         // Each entry keeps the hours it must not leave in after its due time (a backlog still queued then
         // waits for them to end); sends of an occurrence mostly share a due time and zone.
         let held = schedule.heldHours
-        var quietPeriods: [QuietKey: QuietPeriod] = [:]
+        var quietPeriods: [QuietPeriodKey: QuietPeriod] = [:]
         var zones: [String: TimeZone] = [:]
-        func quiet(for send: SendTimeline.DueSend) -> QuietPeriod? {
+        func quietPeriod(for send: SendTimeline.DueSend) -> QuietPeriod? {
             guard let held else { return nil }
-            let key = QuietKey(zone: send.timeZone, dueAt: send.dueAt)
+            let key = QuietPeriodKey(zone: send.timeZone, dueAt: send.dueAt)
             if let known = quietPeriods[key] { return known }
             let zone = zones[send.timeZone] ?? TimeZone(identifier: send.timeZone) ?? projectZone
             zones[send.timeZone] = zone
@@ -284,7 +285,7 @@ public actor CampaignScheduler {
                     for send in due {
                         var made = entry(for: send, segment: segment, scheduled: scheduled, population: population,
                                          personKey: keys[send.row], now: now)
-                        if made.state == .queued { made.quiet = quiet(for: send) }
+                        if made.state == .queued { made.quiet = quietPeriod(for: send) }
                         batch.append(made)
                         if batch.count >= settings.materialiseBatch {
                             try await submit(batch, now: now, after: &inFlight, report: &report, progress: progress)
