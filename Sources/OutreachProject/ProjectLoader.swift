@@ -248,7 +248,7 @@ public struct ProjectLoader {
     // MARK: - campaigns/NAME.yaml
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
-                               "throttle", "frequency_cap", "on_uncertain", "smart_encoding"]
+                               "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding"]
 
     /// `{messages: 2, per: 7d}`, or `none` (only meaningful in a campaign).
     static func readFrequencyCap(_ file: YAMLFile, _ node: Yams.Node) throws(OutreachError) -> FrequencyCap? {
@@ -332,6 +332,14 @@ public struct ProjectLoader {
             }
             onUncertain = policy
         }
+        var overflow = QuietHoursOverflow.hold
+        if let text = try map.string("quiet_hours_overflow") {
+            guard let policy = QuietHoursOverflow(rawValue: text.lowercased()) else {
+                throw file.error(.invalidValue, "quiet_hours_overflow '\(text)' must be hold or skip",
+                                 at: map.value("quiet_hours_overflow")!)
+            }
+            overflow = policy
+        }
         // `gateway: NAME` for every channel, or `gateway: {sms: NAME, email: NAME}`.
         var gateway: String?
         var channelGateways: [Channel: String] = [:]
@@ -352,6 +360,7 @@ public struct ProjectLoader {
                                   throttle: throttle, frequencyCap: cap, onUncertain: onUncertain,
                                   smartEncoding: try map.bool("smart_encoding") ?? false)
         definition.channelGateways = channelGateways
+        definition.quietHoursOverflow = overflow
         definition.gatewayLocation = map.value("gateway").map { file.location(of: $0) }
         return definition
     }

@@ -126,10 +126,17 @@ public actor CampaignScheduler {
             report.campaigns = try await materialised
         }
         report.nextDue = report.campaigns.compactMap(\.nextDue).min()
-        // Entries quiet hours hold: wake when the first may leave.
+        // Entries quiet hours hold: skipped where the campaign says so, else wake when the first may leave.
         if !launched.isEmpty && !stopping {
             let after = clock.now()
             for campaign in launched {
+                if campaigns[campaign]?.definition.quietHoursOverflow == .skip {
+                    let skipped = try await store.skipHeldByQuietHours(campaign: campaign, at: after)
+                    if skipped > 0 {
+                        logger.info("skipped what quiet hours held", metadata: ["campaign": "\(campaign)", "skipped": "\(skipped)"])
+                    }
+                    continue
+                }
                 if let resumes = try await store.heldByQuietHours(campaign: campaign, at: after).resumesAt {
                     report.nextDue = min(report.nextDue ?? resumes, resumes)
                 }

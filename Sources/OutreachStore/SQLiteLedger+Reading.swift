@@ -44,16 +44,33 @@ extension SQLiteLedger {
 
     public func heldByQuietHours(campaign: String, at now: Date) async throws -> (count: Int, resumesAt: Date?) {
         let now = Milliseconds.from(now)
-        let day = Self.dayMilliseconds
         return try await read("quiet-hours count") { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS n, min(quiet_until + ((?1 - quiet_from) / \(day)) * \(day)) AS resumes
+                SELECT count(*) AS n, min(quiet_until + ((?1 - quiet_from) / \(Self.dayMilliseconds)) * \(Self.dayMilliseconds)) AS resumes
                 FROM ledger INDEXED BY ledger_claim_campaign
-                WHERE state = 'queued' AND campaign = ?2 AND due_at <= ?1 AND quiet_from IS NOT NULL
-                  AND ?1 >= quiet_from AND (?1 - quiet_from) % \(day) < quiet_until - quiet_from
+                WHERE \(Self.heldByQuietHours)
                 """, arguments: [now, campaign])
             let resumes: Int64? = row?["resumes"]
             return (row?["n"] ?? 0, resumes.map(Milliseconds.date))
+        }
+    }
+
+    /// `?1`: now, `?2`: the campaign.
+    static let heldByQuietHours = """
+        state = 'queued' AND campaign = ?2 AND due_at <= ?1 AND quiet_from IS NOT NULL
+          AND ?1 >= quiet_from AND (?1 - quiet_from) % \(dayMilliseconds) < quiet_until - quiet_from
+        """
+
+    public func skipHeldByQuietHours(campaign: String, at now: Date) async throws -> Int {
+        let now = Milliseconds.from(now)
+        return try await write("skip what quiet hours hold") { db in
+            try db.execute(sql: """
+                UPDATE ledger INDEXED BY ledger_claim_campaign
+                SET state = 'skipped', skip_reason = ?3, finished_at = ?1, updated_at = ?1,
+                    last_detail = 'still queued when quiet hours began (quiet_hours_overflow: skip)'
+                WHERE \(Self.heldByQuietHours)
+                """, arguments: [now, campaign, SkipReason.quietHoursOverflow.rawValue])
+            return db.changesCount
         }
     }
 

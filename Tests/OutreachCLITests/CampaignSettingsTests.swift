@@ -22,6 +22,7 @@ struct CampaignSettingsTests {
             throttle: 100/s
             frequency_cap: {messages: 1, per: 2w}
             on_uncertain: resend
+            quiet_hours_overflow: skip
             smart_encoding: true
             """, to: "campaigns/policy.yaml", in: dir)
         let out = try CLIRunner.run(["validate"], in: dir)
@@ -34,6 +35,7 @@ struct CampaignSettingsTests {
         ("frequency_cap: {messages: 2, per: 1mo}\n", "days or weeks"),
         ("frequency_cap: {messages: 2, every: 7d}\n", "unknown key 'every'"),
         ("on_uncertain: maybe\n", "skip or resend"),
+        ("quiet_hours_overflow: later\n", "hold or skip"),
         ("smart_encoding: perhaps\n", "true or false"),
         ("gateway: {fax: outbox}\n", "unknown key 'fax' in gateway"),
         ("gateway: {sms: nowhere}\n", "unknown gateway 'nowhere'"),

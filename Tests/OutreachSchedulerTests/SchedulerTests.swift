@@ -203,6 +203,27 @@ struct SchedulerQuietHoursTests {
         #expect(sent.allSatisfy { $0.sentAt! < quietFrom || $0.sentAt! >= quietUntil })
         #expect(try f.outbox().count == sent.count)
     }
+
+    @Test("with quiet_hours_overflow: skip, what quiet hours hold is recorded as skipped, not sent in the morning")
+    func overflowSkipped() async throws {
+        let launch = utc("2026-11-29T18:59:57Z")   // 21:59:57 Riyadh
+        let f = try SchedulerFixture(start: launch)
+        defer { f.cleanUp() }
+        var notice = unscheduledNotice()
+        notice.throttle = RateLimit(perSecond: 1)
+        notice.quietHoursOverflow = .skip
+        try await f.ledger.setCampaignState("notice", to: .launched, at: launch)
+        let scheduler = try f.scheduler([notice])
+        _ = try await scheduler.tick()
+        let evening = try await f.ledger.counts(campaign: "notice")
+        #expect(evening.count(.accepted) > 0 && evening.skipped(.quietHoursOverflow) > 0)
+        #expect(evening.count(.queued) == 0)
+        f.clock.set(utc("2026-11-30T06:00:00Z"))
+        _ = try await scheduler.tick()
+        let morning = try await f.ledger.counts(campaign: "notice")
+        #expect(morning.count(.accepted) == evening.count(.accepted))
+        #expect(morning.targeted == morning.count(.accepted) + morning.count(.skipped))
+    }
 }
 
 @Suite("Scheduler: campaigns without a schedule")

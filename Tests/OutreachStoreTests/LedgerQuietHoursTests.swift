@@ -29,6 +29,11 @@ struct LedgerQuietHoursTests {
             #expect(try await claim(11 * 3600) == ["r1"])       // the quiet hours are over
             #expect(try await claim(86_400 + 2 * 3600) == [])   // the next night
             #expect(try await claim(86_400 + 11 * 3600) == ["r2"])
+            // Skipping what the quiet hours hold (quiet_hours_overflow: skip) the next night: r3 only.
+            #expect(try await ledger.skipHeldByQuietHours(campaign: "vaccination_round", at: at(86_400 + 11 * 3600)) == 0)
+            #expect(try await ledger.skipHeldByQuietHours(campaign: "vaccination_round", at: at(2 * 86_400 + 3600)) == 1)
+            let counts = try await ledger.counts(campaign: "vaccination_round")
+            #expect(counts.skipped(.quietHoursOverflow) == 1 && counts.count(.queued) == 0)
         }
     }
 }

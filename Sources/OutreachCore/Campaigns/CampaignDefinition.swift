@@ -42,6 +42,8 @@ public struct CampaignDefinition: Sendable {
     /// This campaign's cap, overriding the project's; `.some(nil)` is `frequency_cap: none`.
     public var frequencyCap: FrequencyCap??
     public var onUncertain: UncertainPolicy
+    /// What becomes of its messages still queued when quiet hours begin.
+    public var quietHoursOverflow: QuietHoursOverflow = .hold
     /// Replace typographic characters with GSM equivalents before counting and sending.
     public var smartEncoding: Bool
 

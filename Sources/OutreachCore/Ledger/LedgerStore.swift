@@ -33,6 +33,9 @@ public protocol LedgerStore: Sendable {
     /// claim leaves them), and the earliest moment one of them may leave.
     func heldByQuietHours(campaign: String, at now: Date) async throws -> (count: Int, resumesAt: Date?)
 
+    /// Records the entries `heldByQuietHours` counts as `skipped(quietHoursOverflow)`; returns how many.
+    func skipHeldByQuietHours(campaign: String, at now: Date) async throws -> Int
+
     /// `sending → queued` for claimed messages that never left (graceful shutdown).
     func release(_ messageIDs: [String], at now: Date) async throws -> Int
 
