@@ -56,10 +56,7 @@ extension SQLiteLedger {
     }
 
     /// `?1`: now, `?2`: the campaign.
-    static let heldByQuietHours = """
-        state = 'queued' AND campaign = ?2 AND due_at <= ?1 AND quiet_from IS NOT NULL
-          AND ?1 >= quiet_from AND (?1 - quiet_from) % \(dayMilliseconds) < quiet_until - quiet_from
-        """
+    static let heldByQuietHours = "state = 'queued' AND campaign = ?2 AND due_at <= ?1 AND \(quietHoursHold(at: "?1"))"
 
     public func skipHeldByQuietHours(campaign: String, at now: Date) async throws -> Int {
         let now = Milliseconds.from(now)

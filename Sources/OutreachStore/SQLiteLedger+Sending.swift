@@ -13,6 +13,13 @@ extension SQLiteLedger {
     /// Quiet hours repeat daily (`QuietPeriod`).
     static let dayMilliseconds: Int64 = 86_400_000
 
+    /// SQL: whether an entry's quiet hours (`LedgerEntry.quiet`, as `QuietPeriod.contains`) hold at `now`, a
+    /// parameter such as `?2` — inside its first quiet stretch or the same hours a whole number of days later;
+    /// false for an entry without them.
+    static func quietHoursHold(at now: String) -> String {
+        "(quiet_from IS NOT NULL AND \(now) >= quiet_from AND (\(now) - quiet_from) % \(dayMilliseconds) < quiet_until - quiet_from)"
+    }
+
     private static let insertPayloadSQL = """
         INSERT INTO ledger_payload (id, sender, subject, body, html, language) VALUES (?, ?, ?, ?, ?, ?)
         """
@@ -100,8 +107,7 @@ extension SQLiteLedger {
                 SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim_campaign
                 LEFT JOIN ledger_payload p ON p.id = ledger.id
                 WHERE ledger.state = 'queued' AND ledger.campaign = ?1 AND ledger.due_at <= ?2
-                  AND (ledger.quiet_from IS NULL OR ?2 < ledger.quiet_from
-                       OR (?2 - ledger.quiet_from) % \(Self.dayMilliseconds) >= ledger.quiet_until - ledger.quiet_from)
+                  AND NOT \(Self.quietHoursHold(at: "?2"))
                 ORDER BY ledger.due_at, ledger.id LIMIT ?3
                 """)
             let markSending = RawStatement(try db.cachedStatement(sql: """

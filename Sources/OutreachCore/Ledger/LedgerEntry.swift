@@ -65,14 +65,13 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
-                payload: Payload? = nil, personKey: UInt64? = nil, quiet: QuietPeriod? = nil, key: MessageIDKey = .none) {
+                payload: Payload? = nil, personKey: UInt64? = nil, key: MessageIDKey = .none) {
         self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID, key: key),
                                             campaign: campaign, occurrence: occurrence, recipient: recipientID, key: key),
                   campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                   address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
                   attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
                   sentAt: nil, finishedAt: nil, payload: payload)
-        self.quiet = quiet
     }
 
     /// Every field as stored: for a store reading an entry back (the id is

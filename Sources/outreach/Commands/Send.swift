@@ -72,12 +72,12 @@ struct Send: AsyncParsableCommand {
                                            occurrence: occurrence ?? workspace.today.iso)
             // Ids that leave are hashed with the project ledger's key (the file is made when missing; nothing
             // is recorded in it): they tell no one whose they are. A dry run keeps readable ids.
-            if !dryRun {
-                builder.idKey = try workspace.openLedger(ledger ?? project.configuration.ledgerFile(root: project.root)).messageIDKey
-            }
+            let ledgerPath = ledger ?? project.configuration.ledgerFile(root: project.root)
+            let store = dryRun ? nil : try workspace.openLedger(ledgerPath)
+            builder.idKey = store?.messageIDKey
             let set = try builder.build(definition, population: population)
             // The suppression list holds here too: an opted-out person is never sent anything.
-            let suppressed = try await Self.optedOutAddresses(workspace, ledger: ledger)
+            let suppressed = try await Self.optedOutAddresses(workspace, store: store, path: ledgerPath)
             var messages = set.messages.filter { !suppressed.contains(ContactAddress($0.to)?.value ?? $0.to) }
             let optedOut = set.messages.count - messages.count
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
@@ -140,9 +140,10 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    /// The project's suppression list (empty when the project has no ledger yet).
-    static func optedOutAddresses(_ workspace: Workspace, ledger: String?) async throws -> Set<String> {
-        let path = ledger ?? workspace.project.configuration.ledgerFile(root: workspace.project.root)
+    /// The project's suppression list, from `store` when it is open, else from the ledger at `path` (empty
+    /// when the project has no ledger yet).
+    static func optedOutAddresses(_ workspace: Workspace, store: SQLiteLedger?, path: String) async throws -> Set<String> {
+        if let store { return Set(try await store.optOuts().map(\.address)) }
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         return Set(try await workspace.openLedger(path).optOuts().map(\.address))
     }
