@@ -52,8 +52,9 @@ final class SMTPTestServer {
     ///   - implicitTLS: with `tls`, TLS from the first byte (`smtps://`) instead of STARTTLS.
     ///   - closeAfterMessage: hang up after answering each message's DATA.
     ///   - dataDelay: seconds each message's final reply is held.
+    ///   - gather: with `dataDelay`, release the final replies as soon as this many wait.
     init(reject: [String: String] = [:], auth: String? = nil, tls: (certificate: String, key: String)? = nil,
-         implicitTLS: Bool = false, closeAfterMessage: Bool = false, dataDelay: Double = 0) throws {
+         implicitTLS: Bool = false, closeAfterMessage: Bool = false, dataDelay: Double = 0, gather: Int = 0) throws {
         let python = "/usr/bin/python3"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw StartError(description: "\(python) is missing; run `make test-deps` (python3-aiosmtpd)")
@@ -71,6 +72,7 @@ final class SMTPTestServer {
         if let tls { arguments += ["--tls", tls.certificate, tls.key] + (implicitTLS ? ["--implicit-tls"] : []) }
         if closeAfterMessage { arguments.append("--close-after-message") }
         if dataDelay > 0 { arguments += ["--data-delay", String(dataDelay)] }
+        if gather > 0 { arguments += ["--gather", String(gather)] }
         self.implicitTLS = implicitTLS
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)

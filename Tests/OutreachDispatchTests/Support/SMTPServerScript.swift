@@ -16,7 +16,8 @@
 /// before MAIL FROM, or with `--implicit-tls` speaks TLS from the first
 /// byte (smtps).
 /// `--data-delay SECONDS` holds each message's final reply that long (a relay
-/// that scans what it accepts), and each message's record says how many
+/// that scans what it accepts) — with `--gather N`, only until N messages
+/// wait for theirs, at most that long — and each message's record says how many
 /// messages were waiting for their final reply at once (`concurrent`, this
 /// one included).
 /// Binds port 0 and prints `READY <port>` once listening.
@@ -35,6 +36,7 @@ parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
 parser.add_argument("--implicit-tls", action="store_true")
 parser.add_argument("--close-after-message", action="store_true")
 parser.add_argument("--data-delay", type=float, default=0.0)
+parser.add_argument("--gather", type=int, default=0)
 args = parser.parse_args()
 
 # The test process may have SIGTERM blocked in the thread that spawned us,
@@ -69,6 +71,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 class Handler:
     waiting = 0
+    arrived = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = rejects.get(address.lower())
@@ -79,10 +82,16 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         Handler.waiting += 1
+        Handler.arrived += 1
         concurrent = Handler.waiting
+        # With --gather N, messages are released N at a time: once the last of this one's group has arrived.
+        group_end = ((Handler.arrived - 1) // args.gather + 1) * args.gather if args.gather else 0
         try:
             if args.data_delay > 0:
-                await asyncio.sleep(args.data_delay)
+                loop = asyncio.get_running_loop()
+                until = loop.time() + args.data_delay
+                while loop.time() < until and not (args.gather and Handler.arrived >= group_end):
+                    await asyncio.sleep(0.01)
         finally:
             Handler.waiting -= 1
         raw = envelope.original_content or envelope.content
