@@ -19,8 +19,10 @@ public struct CampaignReport: Sendable, Codable {
         public var uncertain = 0
         /// Skip reason (`opted_out`, `capped`, …) → count.
         public var skipped: [String: Int] = [:]
-        /// SMS parts of messages that may have reached people.
+        /// SMS parts of SMS messages that may have reached people (the cost).
         public var parts = 0
+        /// Emails that may have reached people (counted as messages, not parts).
+        public var emails = 0
 
         public init(occurrence: String, segment: String) {
             self.occurrence = occurrence
@@ -43,7 +45,12 @@ public struct CampaignReport: Sendable, Codable {
             case .uncertain: uncertain += row.count
             case .skipped: skipped[(row.skipReason ?? .cancelled).rawValue, default: 0] += row.count
             }
-            if row.state.mayHaveReachedRecipient { parts += row.parts }
+            if row.state.mayHaveReachedRecipient {
+                switch row.channel {
+                case .sms: parts += row.parts
+                case .email: emails += row.count
+                }
+            }
         }
     }
 

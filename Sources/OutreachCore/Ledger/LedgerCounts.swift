@@ -1,16 +1,20 @@
 /// How many entries of one campaign stand where: one row per occurrence,
-/// segment, state and skip reason, with the SMS parts they carry.
+/// segment, channel, state and skip reason, with the SMS parts they carry
+/// (an email entry counts one part, which reports count as one email).
 public struct LedgerCount: Sendable, Hashable, Codable {
     public var occurrence: String
     public var segment: String?
+    public var channel: Channel
     public var state: LedgerState
     public var skipReason: SkipReason?
     public var count: Int
     public var parts: Int
 
-    public init(occurrence: String, segment: String?, state: LedgerState, skipReason: SkipReason?, count: Int, parts: Int) {
+    public init(occurrence: String, segment: String?, channel: Channel = .sms, state: LedgerState, skipReason: SkipReason?,
+                count: Int, parts: Int) {
         self.occurrence = occurrence
         self.segment = segment
+        self.channel = channel
         self.state = state
         self.skipReason = skipReason
         self.count = count
@@ -56,9 +60,9 @@ public struct LedgerCounts: Sendable, Hashable, Codable {
         return out
     }
 
-    /// SMS parts of messages that may have reached people (the cost).
+    /// SMS parts of SMS messages that may have reached people (the cost).
     public var partsUsed: Int {
-        rows.filter { $0.state.mayHaveReachedRecipient }.reduce(0) { $0 + $1.parts }
+        rows.filter { $0.channel == .sms && $0.state.mayHaveReachedRecipient }.reduce(0) { $0 + $1.parts }
     }
 
     /// Occurrence keys in sorted order.

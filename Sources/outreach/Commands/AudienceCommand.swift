@@ -62,6 +62,8 @@ struct AudienceCommand: ParsableCommand {
         @OptionGroup var options: ProjectOptions
         @Argument(help: "Audience name.") var name: String
         @Option(name: .long, help: "ids (one per line), csv or jsonl.") var format: MemberFormat = .ids
+        @Flag(name: .long, help: "With --format csv: write cells starting with = + - @ as they are (by default they get a leading ' so a spreadsheet does not run them as formulas).")
+        var keepFormulas = false
 
         enum MemberFormat: String, ExpressibleByArgument, CaseIterable { case ids, csv, jsonl }
 
@@ -76,9 +78,12 @@ struct AudienceCommand: ParsableCommand {
                 case .ids:
                     for row in members.rows { out.line(population.id(row: row)) }
                 case .csv:
-                    out.line(population.fieldNames.map(csvField).joined(separator: ","))
+                    let guarding = !keepFormulas
+                    out.line(population.fieldNames.map { CSVCell.escaped($0, guardingFormulas: guarding) }.joined(separator: ","))
                     for row in members.rows {
-                        out.line(population.fieldNames.map { csvField(population.value(row: row, field: $0)?.description ?? "") }.joined(separator: ","))
+                        out.line(population.fieldNames.map {
+                            CSVCell.escaped(population.value(row: row, field: $0)?.description ?? "", guardingFormulas: guarding)
+                        }.joined(separator: ","))
                     }
                 case .jsonl:
                     for row in members.rows {
@@ -92,13 +97,6 @@ struct AudienceCommand: ParsableCommand {
             }
         }
     }
-}
-
-func csvField(_ s: String) -> String {
-    if s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") {
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return s
 }
 
 func jsonString(_ s: String) -> String {

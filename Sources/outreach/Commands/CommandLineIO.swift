@@ -71,10 +71,16 @@ func writeToStandardOutput(_ bytes: [UInt8]) {
     }
 }
 
-/// Pretty, key-sorted JSON for `--json` output.
-func printJSON<T: Encodable>(_ value: T) throws {
+/// Pretty, key-sorted JSON for `--json` output. Every date is ISO 8601 with
+/// its offset (`2026-12-07T21:21:00.170+03:00`), in `zone` (the project's
+/// time zone where the command knows it, else UTC), never seconds since 2001.
+func printJSON<T: Encodable>(_ value: T, zone: TimeZone = TimeZone(identifier: "UTC")!) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(isoDateTime(date, zone: zone))
+    }
     let data = try encoder.encode(value)
     FileHandle.standardOutput.write(data)
     FileHandle.standardOutput.write(Data("\n".utf8))
@@ -94,4 +100,12 @@ func grouped(_ n: Int) -> String {
 /// Pads for aligned columns (counts characters, fine for Latin labels).
 func padded(_ s: String, _ width: Int) -> String {
     s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// `date` as ISO 8601 with milliseconds and a numeric offset in `zone` (`Z` in UTC).
+func isoDateTime(_ date: Date, zone: TimeZone) -> String {
+    let format = ISO8601DateFormatter()
+    format.timeZone = zone
+    format.formatOptions = [.withInternetDateTime, .withFractionalSeconds, .withColonSeparatorInTimeZone]
+    return format.string(from: date)
 }

@@ -352,13 +352,15 @@ struct SendReport: Encodable {
         out.append("  unreachable \(grouped(unreachable))")
         for u in unreachableReasons { out.append("    \(grouped(u.count)) — \(u.reason)  e.g. \(u.examples.joined(separator: ", "))") }
         out.append("  render failures \(grouped(renderFailures))")
-        if optedOut > 0 { out.append("  opted out \(grouped(optedOut)) (on the suppression list; not sent)") }
         for f in renderFailureReasons { out.append("    \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }
+        if optedOut > 0 { out.append("  opted out \(grouped(optedOut)) (on the suppression list; not sent)") }
         let channels = byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
         var line = "Messages \(grouped(messages))"
         if !channels.isEmpty { line += " (\(channels))" }
         if byChannel["sms"] != nil { line += ", \(grouped(parts)) SMS parts" }
-        if messages < ready { line += "  — limited to \(grouped(messages)) of \(grouped(ready)) by --limit" }
+        // Opted-out messages are not sent either; only a cut made by --limit is reported as one.
+        let sendable = ready - optedOut
+        if let limit, limit < sendable { line += "  — limited to \(grouped(messages)) of \(grouped(sendable)) by --limit" }
         out.append(line)
         guard let r = result else {
             if dryRun { out.append("Dry run: nothing sent.") }

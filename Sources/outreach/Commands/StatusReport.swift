@@ -48,8 +48,8 @@ struct Status: AsyncParsableCommand {
                                 failed: t.failed, uncertain: t.uncertain, skipped: t.skippedTotal,
                                 heldByQuietHours: held.count, resumesAt: held.resumesAt))
             }
-            if json { try printJSON(rows); return }
             let zone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current
+            if json { try printJSON(rows, zone: zone); return }
             print("\(padded("campaign", 22)) \(padded("state", 10)) \(padded("launched", 17)) \(padded("targeted", 9)) \(padded("queued", 8)) \(padded("sending", 8)) \(padded("accepted", 9)) \(padded("delivered", 10)) \(padded("failed", 7)) \(padded("uncertain", 10)) skipped")
             for r in rows {
                 let launched = r.launchedAt.map { LocalDateTime($0, in: zone).description } ?? "—"
@@ -87,7 +87,10 @@ struct Report: AsyncParsableCommand {
             let report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
                                         counts: try await store.counts(campaign: definition.name),
                                         activity: try await store.activity(campaign: definition.name, launchedAt: status?.launchedAt))
-            if json { try printJSON(report); return }
+            if json {
+                try printJSON(report, zone: TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current)
+                return
+            }
             if csv { print(ReportText.csv(report)); return }
             print(ReportText.text(report, title: definition.title, zone: workspace.project.configuration.timeZone))
         }
@@ -103,28 +106,33 @@ enum ReportText {
 
     static func csv(_ report: CampaignReport) -> String {
         let reasons = report.skipReasons
-        var lines = [(["occurrence", "segment"] + columns + reasons.map { "skipped_\($0)" } + ["parts"]).joined(separator: ",")]
+        var lines = [(["occurrence", "segment"] + columns + reasons.map { "skipped_\($0)" } + ["parts", "emails"])
+            .joined(separator: ",")]
         for l in report.lines + [report.total] {
             let cells = [field(l.occurrence), field(l.segment)] + values(l).map(String.init)
-                + reasons.map { String(l.skipped[$0] ?? 0) } + [String(l.parts)]
+                + reasons.map { String(l.skipped[$0] ?? 0) } + [String(l.parts), String(l.emails)]
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n")
     }
 
-    private static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    private static func field(_ s: String) -> String { CSVCell.escaped(s) }
 
     static func text(_ report: CampaignReport, title: String, zone: String) -> String {
         let tz = TimeZone(identifier: zone) ?? .current
         var out = ["Report for \(report.campaign) — \(title)", "State: \(report.state.rawValue)"
                    + (report.launchedAt.map { ", launched \(LocalDateTime($0, in: tz)) \(zone)" } ?? "")]
         out.append("")
-        out.append("\(padded("occurrence", 12)) \(padded("segment", 22)) " + columns.map { padded($0, 10) }.joined(separator: " ") + " skipped    parts")
+        // The cost column: SMS parts, emails, or both when the campaign used both channels.
+        let smsUsed = report.total.parts > 0 || report.total.emails == 0
+        let emailUsed = report.total.emails > 0
+        let costHeader = smsUsed && emailUsed ? " parts      emails" : smsUsed ? " parts" : " emails"
+        out.append("\(padded("occurrence", 12)) \(padded("segment", 22)) " + columns.map { padded($0, 10) }.joined(separator: " ")
+                   + " skipped   " + costHeader)
         for l in report.lines + [report.total] {
+            let cost = (smsUsed ? " " + padded(grouped(l.parts), 10) : "") + (emailUsed ? " " + grouped(l.emails) : "")
             out.append("\(padded(l.occurrence, 12)) \(padded(l.segment, 22)) " + values(l).map { padded(grouped($0), 10) }.joined(separator: " ")
-                       + " \(padded(grouped(l.skippedTotal), 10)) \(grouped(l.parts))")
+                       + " \(padded(grouped(l.skippedTotal), 10))" + cost)
         }
         if !report.total.skipped.isEmpty {
             out.append("")
@@ -143,7 +151,10 @@ enum ReportText {
         } else {
             out.append("Nothing sent yet.")
         }
-        out.append("SMS parts used: \(grouped(report.total.parts)); opt-outs since launch: \(grouped(a.optOutsSinceLaunch))")
+        var cost: [String] = []
+        if smsUsed { cost.append("SMS parts used: \(grouped(report.total.parts))") }
+        if emailUsed { cost.append("emails sent: \(grouped(report.total.emails))") }
+        out.append((cost + ["opt-outs since launch: \(grouped(a.optOutsSinceLaunch))"]).joined(separator: "; "))
         return out.joined(separator: "\n")
     }
 }
