@@ -439,8 +439,15 @@ public actor CampaignScheduler {
         let byState = counts.byState()
         guard byState[.queued, default: 0] == 0, byState[.sending, default: 0] == 0, byState[.uncertain, default: 0] == 0,
               counts.targeted > 0 else { return }
-        try await store.setCampaignState(campaign, to: .completed, at: clock.now())
-        logger.info("campaign completed", metadata: ["campaign": "\(campaign)"])
+        do {
+            try await store.setCampaignState(campaign, to: .completed, at: clock.now())
+            logger.info("campaign completed", metadata: ["campaign": "\(campaign)"])
+        } catch let changed as CampaignTransitionError {
+            // Paused or cancelled by an officer while this tick ran: their word stands, and the
+            // scheduler goes on with every other campaign.
+            logger.info("campaign changed state during the tick; not completed",
+                        metadata: ["campaign": "\(campaign)", "state": "\(changed.from.rawValue)"])
+        }
     }
 }
 

@@ -53,10 +53,12 @@ struct SchedulerFixture {
         return ScheduledCampaign(definition: definition, composer: RecipientComposer(campaign: definition, templates: templates, contactFields: contacts))
     }
 
-    func scheduler(_ campaigns: [CampaignDefinition], cap: FrequencyCap? = nil, slice: Int? = nil) throws -> CampaignScheduler {
+    /// `gateway` wraps the file outbox, for tests that act while a tick sends.
+    func scheduler(_ campaigns: [CampaignDefinition], cap: FrequencyCap? = nil, slice: Int? = nil,
+                   gateway: (any MessageGateway) -> any MessageGateway = { $0 }) throws -> CampaignScheduler {
         let outbox = FileOutboxGateway(configuration: GatewayConfiguration(name: "outbox", settings: .file(FileOutboxSettings(path: outboxPath))),
                                        settings: FileOutboxSettings(path: outboxPath), projectRoot: directory.path)
-        let dispatcher = Dispatcher(lanes: [DispatchLane(gateway: outbox)], logger: Logger(label: "test"))
+        let dispatcher = Dispatcher(lanes: [DispatchLane(gateway: gateway(outbox))], logger: Logger(label: "test"))
         var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
                                                   quietHours: project.configuration.quietHours, frequencyCap: cap)
         settings.maxSleep = 3600
