@@ -32,6 +32,8 @@ struct Run: AsyncParsableCommand {
             var logger = Logger(label: "outreach.run") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .warning
             let store = try workspace.openLedger(ledger)
+            // One sender per ledger, taken before recovery reads what a previous sender left `sending`.
+            let sendLock = try LedgerSendLock(ledgerPath: store.path)
 
             // Campaigns and their gateways: any problem stops the start, before anything is sent.
             var scheduled: [ScheduledCampaign] = []
@@ -99,6 +101,7 @@ struct Run: AsyncParsableCommand {
             try await group.run()
             interrupt.stop()
             for gateway in gateways { await SendGateways.close(gateway) }
+            withExtendedLifetime(sendLock) {}
         }
     }
 
