@@ -27,7 +27,20 @@ struct Launch: AsyncParsableCommand {
                 throw OutreachError(.invalidValue, "campaign '\(definition.name)' is \(state.rawValue); only a draft can be launched",
                                     hint: state == .paused ? "use `outreach resume \(definition.name)`" : nil)
             }
+            // A launch runs every check `validate` runs and refuses on any error: what it
+            // launches must be what validate approves.
+            let check = ProjectCheck(project: workspace.project)
+            guard check.errors.isEmpty else {
+                for error in check.errors { printError(error.description) }
+                throw OutreachError(.invalidProject, "launch refused: the project has \(check.errors.count) error(s), listed above; nothing was launched",
+                                    hint: "fix them (`outreach validate` checks the whole project) and launch again")
+            }
             let now = try clock.clock().now()
+            if let reason = LaunchWindow.refusal(definition.schedule, now: now) {
+                throw OutreachError(.invalidValue, "launch refused: campaign '\(definition.name)' would never send: \(reason)",
+                                    at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "set schedule.start to a Gregorian date and time between now and a year ahead")
+            }
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
             for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name) }
