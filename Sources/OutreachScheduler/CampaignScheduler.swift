@@ -115,6 +115,18 @@ public actor CampaignScheduler {
         var report = TickReport(at: now)
         let statuses = try await launchedCampaigns()
         let launched = statuses.map(\.campaign)
+        // A backlog left queued while the scheduler was stopped is not sent days late (the too-late rule
+        // materialising applies to sends it finds overdue, applied here to what is already queued).
+        if !stopping {
+            for campaign in launched {
+                let lateness = SendTimeline.lateness(of: campaigns[campaign]?.definition.schedule)
+                let skipped = try await store.skipOverdue(campaign: campaign, lateness: lateness, at: now)
+                if skipped > 0 {
+                    logger.warning("queued messages too late to send were skipped",
+                                   metadata: ["campaign": "\(campaign)", "skipped": "\(skipped)"])
+                }
+            }
+        }
         if launched.isEmpty || stopping {
             report.campaigns = try await materialise(statuses, now: now, progress: nil)
         } else {

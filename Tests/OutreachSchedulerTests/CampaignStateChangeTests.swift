@@ -70,3 +70,42 @@ struct CampaignStateChangeTests {
         _ = try await scheduler.tick()
     }
 }
+
+@Suite("A backlog is not sent days late")
+struct OverdueBacklogTests {
+    let now = utc("2026-11-29T06:00:00Z")   // 09:00 in Riyadh
+
+    private func unscheduled(_ f: SchedulerFixture) -> CampaignDefinition {
+        var definition = f.campaign("vaccination_round")
+        definition.name = "notice"
+        definition.schedule = nil
+        definition.segments = [.init(name: "mothers", audience: "mothers", template: "vaccination_reminder")]
+        return definition
+    }
+
+    @Test("queued entries found three days overdue are skipped as too late; an hour overdue they go", arguments: [
+        (3 * 86_400.0, false), (3_600.0, true),
+    ])
+    func backlog(delay: TimeInterval, sent: Bool) async throws {
+        let f = try SchedulerFixture(start: now)
+        defer { f.cleanUp() }
+        try await f.ledger.setCampaignState("notice", to: .launched, at: now)
+        let scheduler = try f.scheduler([unscheduled(f)])
+        // Materialised, then the scheduler stopped before sending any of it.
+        let materialised = try await scheduler.materialise(now: now)
+        let queued = try await f.ledger.counts(campaign: "notice").count(.queued)
+        #expect(materialised.reduce(0) { $0 + $1.inserted } > 0 && queued > 0)
+
+        f.clock.set(now.addingTimeInterval(delay))
+        _ = try await scheduler.tick()
+        let counts = try await f.ledger.counts(campaign: "notice")
+        #expect(counts.count(.queued) == 0)
+        if sent {
+            #expect(counts.count(.accepted) == queued)
+            #expect(try f.outbox().count == queued)
+        } else {
+            #expect(counts.skipped(.tooLate) == queued)
+            #expect(try f.outbox().isEmpty)
+        }
+    }
+}

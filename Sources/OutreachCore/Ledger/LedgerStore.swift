@@ -36,6 +36,11 @@ public protocol LedgerStore: Sendable {
     /// Records the entries `heldByQuietHours` counts as `skipped(quietHoursOverflow)`; returns how many.
     func skipHeldByQuietHours(campaign: String, at now: Date) async throws -> Int
 
+    /// Records a campaign's `queued` entries that are more than `lateness` overdue at `now` as
+    /// `skipped(tooLate)` — a backlog found after the scheduler was stopped for days is not sent days late.
+    /// An entry quiet hours held counts as due when its first quiet stretch ended. Returns how many.
+    func skipOverdue(campaign: String, lateness: TimeInterval, at now: Date) async throws -> Int
+
     /// `sending → queued` for claimed messages that never left (graceful shutdown).
     func release(_ messageIDs: [String], at now: Date) async throws -> Int
 

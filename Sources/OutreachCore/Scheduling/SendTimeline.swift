@@ -40,11 +40,13 @@ public struct SendTimeline: Sendable {
         self.schedule = schedule
         self.planner = SchedulePlanner(schedule)
         self.campaignZone = TimeZone(identifier: schedule.timeZone) ?? TimeZone(identifier: "UTC")!
-        if let days = schedule.relative?.lateWithinDays {
-            lateness = max(Self.defaultLateness, TimeInterval(days) * 86_400)
-        } else {
-            lateness = Self.defaultLateness
-        }
+        lateness = Self.lateness(of: schedule)
+    }
+
+    /// How overdue a send of `schedule` may be and still go: `late_within` when it allows more than the default.
+    public static func lateness(of schedule: CampaignSchedule?) -> TimeInterval {
+        guard let days = schedule?.relative?.lateWithinDays else { return defaultLateness }
+        return max(defaultLateness, TimeInterval(days) * 86_400)
     }
 
     public static func fixedKey(_ occurrence: Int) -> String { "#\(occurrence + 1)" }
