@@ -268,6 +268,24 @@ extension SQLiteLedger {
             try db.execute(sql: "CREATE TABLE ledger_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)")
         }
 
+        // The history an entry's row cannot hold: every state change off the forward path (queued → sending →
+        // accepted | failed, whose times the row keeps) — put in doubt by recovery, queued again, skipped
+        // after doubt, released unsent — one append-only row each, so a report can say how many messages were
+        // in doubt and what became of them after the row itself has moved on.
+        migrator.registerMigration("v10-ledger-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_event (
+                    entry_id    INTEGER NOT NULL,
+                    at          INTEGER NOT NULL,
+                    from_state  TEXT    NOT NULL,
+                    to_state    TEXT    NOT NULL,
+                    detail      TEXT
+                );
+                CREATE INDEX ledger_event_entry ON ledger_event (entry_id);
+                CREATE INDEX ledger_event_to ON ledger_event (to_state, entry_id);
+                """)
+        }
+
         return migrator
     }
 }

@@ -168,8 +168,13 @@ extension SQLiteLedger {
             let update = try db.cachedStatement(sql: """
                 UPDATE ledger SET state = 'queued', sent_at = NULL, updated_at = ? WHERE message_id = ? AND state = 'sending'
                 """)
+            let event = try db.cachedStatement(sql: """
+                INSERT INTO ledger_event (entry_id, at, from_state, to_state, detail)
+                SELECT id, ?, 'sending', 'queued', 'released unsent (the run stopped)' FROM ledger WHERE message_id = ? AND state = 'sending'
+                """)
             var count = 0
             for id in messageIDs {
+                try event.execute(arguments: [now, id])
                 try update.execute(arguments: [now, id])
                 count += db.changesCount
             }
@@ -286,12 +291,18 @@ extension SQLiteLedger {
         let now = Milliseconds.from(now)
         return try await write("recover") { db in
             // Claimed but never attempted: nothing left, so they simply wait their turn again.
+            try Self.recordEvents(db, at: now, from: .sending, to: .queued, detail: "claimed, never attempted, when the previous run stopped",
+                                  where: "state = 'sending' AND attempted_at IS NULL")
             try db.execute(sql: """
                 UPDATE ledger SET state = 'queued', sent_at = NULL, updated_at = ?
                 WHERE state = 'sending' AND attempted_at IS NULL
                 """, arguments: [now])
+            // Attempted with no answer recorded: the attempt counts, and the doubt is kept for reports.
+            try Self.recordEvents(db, at: now, from: .sending, to: .uncertain, detail: "in flight when the previous run stopped",
+                                  where: "state = 'sending'")
             try db.execute(sql: """
-                UPDATE ledger SET state = 'uncertain', last_detail = 'in flight when the previous run stopped', updated_at = ?
+                UPDATE ledger SET state = 'uncertain', last_detail = 'in flight when the previous run stopped', updated_at = ?,
+                    attempts = attempts + 1
                 WHERE state = 'sending'
                 """, arguments: [now])
             let recovered = db.changesCount
@@ -306,11 +317,15 @@ extension SQLiteLedger {
         return try await write("resolve uncertain") { db in
             switch policy {
             case .resend:
+                try Self.recordEvents(db, at: now, from: .uncertain, to: .queued, detail: "queued again (on_uncertain: resend)",
+                                      where: "campaign = ?2 AND state = 'uncertain'", campaign)
                 try db.execute(sql: """
                     UPDATE ledger SET state = 'queued', sent_at = NULL, last_detail = 'queued again (on_uncertain: resend)', updated_at = ?
                     WHERE campaign = ? AND state = 'uncertain'
                     """, arguments: [now, campaign])
             case .skip:
+                try Self.recordEvents(db, at: now, from: .uncertain, to: .skipped, detail: "in flight at a crash (on_uncertain: skip)",
+                                      where: "campaign = ?2 AND state = 'uncertain'", campaign)
                 try db.execute(sql: """
                     UPDATE ledger SET state = 'skipped', skip_reason = ?, last_detail = 'in flight at a crash (on_uncertain: skip)',
                         finished_at = ?, updated_at = ?
@@ -322,6 +337,16 @@ extension SQLiteLedger {
     }
 
     // MARK: Helpers
+
+    /// Appends one `ledger_event` row per entry matching `condition` (SQL over `ledger`; `?2` is `argument`),
+    /// before the update that moves them.
+    static func recordEvents(_ db: Database, at now: Int64, from: LedgerState, to: LedgerState, detail: String,
+                             where condition: String, _ argument: String? = nil) throws {
+        try db.execute(sql: """
+            INSERT INTO ledger_event (entry_id, at, from_state, to_state, detail)
+            SELECT id, ?1, '\(from.rawValue)', '\(to.rawValue)', ?3 FROM ledger WHERE \(condition)
+            """, arguments: [now, argument, detail])
+    }
 
     /// A person's sends since `since`, read through the message-id index: every id of a person starts with
     /// the same prefix (`LedgerEntry.messageIDPrefix`); the recipient is compared as well.

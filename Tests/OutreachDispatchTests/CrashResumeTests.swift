@@ -110,17 +110,7 @@ struct CrashResumeTests {
             defer { try? FileManager.default.removeItem(at: dir) }
             let environment = ["KANNEL_PASSWORD": kannel.password]
             let population = ["--population", "pop.csv"]
-            // Kill at seeded random moments; a run that finishes on its own ends the loop.
-            var random = SeededRandom(seed: 20261129)
-            var kills = 0
-            for _ in 0..<10 {
-                let run = try Self.start(["run", "--once", "--at", Self.launchedAt] + population, in: dir, environment: environment)
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 250...1_200, using: &random)))
-                guard run.isRunning else { break }
-                kill(run.processIdentifier, SIGKILL)
-                run.waitUntilExit()
-                kills += 1
-            }
+            let kills = try await Self.killRepeatedly(dir: dir, environment: environment)
             #expect(kills >= 3, "the campaign finished before it could be interrupted; raise its size")
             #expect(try Self.runToEnd(["run", "--once", "--at", Self.launchedAt] + population, in: dir, environment: environment) == 0)
 
@@ -150,6 +140,55 @@ struct CrashResumeTests {
             #expect(inDoubt.count <= kills * 32, "\(inDoubt.count) in doubt after \(kills) kills")
             let summary = "crash test: \(kills) kills, \(counts.targeted) targeted, \(accepted.count) accepted"
             print(summary + ", \(inDoubt.count) in doubt, \(received.count) received")
+        }
+    }
+
+    /// `outreach run --once` killed with SIGKILL at seeded random moments, up to ten times; a run that
+    /// finishes on its own ends the loop. Returns how many kills there were.
+    static func killRepeatedly(dir: URL, environment: [String: String]) async throws -> Int {
+        var random = SeededRandom(seed: 20261129)
+        var kills = 0
+        for _ in 0..<10 {
+            let run = try Self.start(["run", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir, environment: environment)
+            try await Task.sleep(for: .milliseconds(Int64.random(in: 250...1_200, using: &random)))
+            guard run.isRunning else { break }
+            kill(run.processIdentifier, SIGKILL)
+            run.waitUntilExit()
+            kills += 1
+        }
+        return kills
+    }
+
+    @Test("kill -9 with on_uncertain: resend: every duplicate the SMSC received is counted in the report as a possible duplicate")
+    func killNineResend() async throws {
+        try await KannelHarness.run(maxMessages: 1) { kannel in try await Self.killNineResend(kannel) }
+    }
+
+    static func killNineResend(_ kannel: KannelHarness) async throws {
+        do {
+            let dir = try Self.project(kannel: kannel, onUncertain: "resend")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let environment = ["KANNEL_PASSWORD": kannel.password]
+            let kills = try await Self.killRepeatedly(dir: dir, environment: environment)
+            #expect(kills >= 3, "the campaign finished before it could be interrupted; raise its size")
+            #expect(try Self.runToEnd(["run", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir,
+                                      environment: environment) == 0)
+
+            let ledger = try SQLiteLedger(path: dir.appendingPathComponent(".outreach/ledger.sqlite").path)
+            let counts = try await ledger.counts(campaign: "crash")
+            let report = CampaignReport(campaign: "crash", state: .launched, launchedAt: nil, counts: counts, activity: CampaignActivity())
+            #expect(report.total.queued == 0 && report.total.sending == 0 && report.total.uncertain == 0)
+            let accepted = try await ledger.entries(campaign: "crash", state: .accepted, limit: 1_000_000)
+            let received = try await kannel.waitForReceived(count: accepted.count, timeout: .seconds(120), settle: .seconds(2))
+            var timesReceived: [String: Int] = [:]
+            for message in received { timesReceived[String(decoding: message.payload, as: UTF8.self), default: 0] += 1 }
+            let duplicated = timesReceived.filter { $0.value > 1 }
+            // Nobody resent got it without the report saying so.
+            #expect(duplicated.count <= report.total.inDoubt.possibleDuplicates,
+                    "\(duplicated.count) people got the message twice; the report counts \(report.total.inDoubt.possibleDuplicates)")
+            #expect(report.total.inDoubt.resent >= report.total.inDoubt.possibleDuplicates)
+            #expect(report.total.inDoubt.total > 0, "\(kills) kills left nothing in doubt")
+            print("crash test (resend): \(kills) kills, \(report.total.inDoubt.total) in doubt, \(report.total.inDoubt.possibleDuplicates) possible duplicates, \(duplicated.count) received twice")
         }
     }
 

@@ -9,7 +9,7 @@ struct SQLiteLedgerTests {
     func migrations() async throws {
         try await withLedger { ledger, _ in
             let migrations = try await ledger.appliedMigrations()
-            #expect(migrations == ["v1-ledger", "v2-schedule-watermark", "v3-claim-by-campaign", "v4-attempted-at",
+            #expect(migrations == ["v1-ledger", "v10-ledger-events", "v2-schedule-watermark", "v3-claim-by-campaign", "v4-attempted-at",
                                   "v5-person-index", "v6-person-ordered-message-ids", "v7-payload-table", "v8-quiet-hours", "v9-message-id-key"])
             #expect(try await ledger.counts(campaign: "x").targeted == 0)
             #expect(try await ledger.campaigns().isEmpty)

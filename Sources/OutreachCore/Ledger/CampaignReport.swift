@@ -23,6 +23,8 @@ public struct CampaignReport: Sendable, Codable {
         public var parts = 0
         /// Emails that may have reached people (counted as messages, not parts).
         public var emails = 0
+        /// Messages found in flight after a crash (in doubt), and what became of them.
+        public var inDoubt = InDoubt()
 
         public init(occurrence: String, segment: String) {
             self.occurrence = occurrence
@@ -45,11 +47,37 @@ public struct CampaignReport: Sendable, Codable {
             case .uncertain: uncertain += row.count
             case .skipped: skipped[(row.skipReason ?? .cancelled).rawValue, default: 0] += row.count
             }
+            if row.wasInDoubt || (row.state == .skipped && row.skipReason == .inDoubt) { inDoubt.add(row) }
             if row.state.mayHaveReachedRecipient {
                 switch row.channel {
                 case .sms: parts += row.parts
                 case .email: emails += row.count
                 }
+            }
+        }
+    }
+
+    /// What became of messages found in flight after a crash: `resent` (queued again under
+    /// `on_uncertain: resend`), of which `possibleDuplicates` then went out again — their recipients may have
+    /// the message twice —, `skipped` (`on_uncertain: skip`: maybe received once, maybe never), and `pending`
+    /// (still uncertain, not yet settled).
+    public struct InDoubt: Sendable, Codable, Equatable {
+        public var total = 0
+        public var resent = 0
+        public var possibleDuplicates = 0
+        public var skipped = 0
+        public var pending = 0
+
+        public init() {}
+
+        mutating func add(_ row: LedgerCount) {
+            total += row.count
+            switch row.state {
+            case .skipped where row.skipReason == .inDoubt: skipped += row.count
+            case .uncertain: pending += row.count
+            default:
+                resent += row.count
+                if row.state.mayHaveReachedRecipient { possibleDuplicates += row.count }
             }
         }
     }

@@ -9,9 +9,12 @@ public struct LedgerCount: Sendable, Hashable, Codable {
     public var skipReason: SkipReason?
     public var count: Int
     public var parts: Int
+    /// These entries were found in flight after a crash at some point (in doubt), whatever they became since.
+    public var wasInDoubt: Bool
 
     public init(occurrence: String, segment: String?, channel: Channel = .sms, state: LedgerState, skipReason: SkipReason?,
-                count: Int, parts: Int) {
+                count: Int, parts: Int, wasInDoubt: Bool = false) {
+        self.wasInDoubt = wasInDoubt
         self.occurrence = occurrence
         self.segment = segment
         self.channel = channel

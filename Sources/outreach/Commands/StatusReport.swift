@@ -106,11 +106,12 @@ enum ReportText {
 
     static func csv(_ report: CampaignReport) -> String {
         let reasons = report.skipReasons
-        var lines = [(["occurrence", "segment"] + columns + reasons.map { "skipped_\($0)" } + ["parts", "emails"])
-            .joined(separator: ",")]
+        var lines = [(["occurrence", "segment"] + columns + reasons.map { "skipped_\($0)" }
+                      + ["parts", "emails", "in_doubt", "in_doubt_resent", "possible_duplicates"]).joined(separator: ",")]
         for l in report.lines + [report.total] {
             let cells = [field(l.occurrence), field(l.segment)] + values(l).map(String.init)
                 + reasons.map { String(l.skipped[$0] ?? 0) } + [String(l.parts), String(l.emails)]
+                + [l.inDoubt.total, l.inDoubt.resent, l.inDoubt.possibleDuplicates].map(String.init)
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n")
@@ -139,6 +140,14 @@ enum ReportText {
             out.append("Skipped: " + report.skipReasons.map { reason in
                 "\(SkipReason(rawValue: reason)?.label ?? reason) \(grouped(report.total.skipped[reason]!))"
             }.joined(separator: "; "))
+        }
+        let doubt = report.total.inDoubt
+        if doubt.total > 0 {
+            var parts = ["resent \(grouped(doubt.resent))", "skipped \(grouped(doubt.skipped))"]
+            if doubt.pending > 0 { parts.append("not yet settled \(grouped(doubt.pending))") }
+            out.append("In doubt after a crash: \(grouped(doubt.total)) (" + parts.joined(separator: ", ") + ")")
+            out.append("Possible duplicates: \(grouped(doubt.possibleDuplicates))"
+                       + (doubt.possibleDuplicates > 0 ? " (resent after a crash; the first attempt may also have arrived)" : ""))
         }
         let a = report.activity
         if !a.failureReasons.isEmpty {
