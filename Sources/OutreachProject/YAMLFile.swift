@@ -59,8 +59,8 @@ struct YAMLFile {
 
     private static func located(_ error: YamlError, path: String) -> OutreachError {
         func make(_ context: YamlError.Context?, _ problem: String, _ mark: Mark, _ yaml: String) -> OutreachError {
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            let line = mark.line >= 1 && mark.line <= lines.count ? String(lines[mark.line - 1]) : nil
+            // Split as YAML splits (a CRLF file too), for the caret line.
+            let line = YAMLFile(path: path, text: yaml, root: .mapping(.init([]))).sourceLine(mark.line)
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text))" }
             return OutreachError(.syntax, message, at: SourceLocation(file: path, line: mark.line, column: mark.column),

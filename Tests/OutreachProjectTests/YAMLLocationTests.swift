@@ -78,4 +78,13 @@ struct YAMLLocationTests {
         #expect(error.location == SourceLocation(file: path, line: 6, column: 24), "\(error)")
         #expect(error.sourceLine == "  and good {first_name luck!")
     }
+
+    @Test("a YAML syntax error in a CRLF file shows its line")
+    func crlfSyntaxError() throws {
+        let path = try writeTemporary("title: x\r\nwhere: [gender = 'female'\r\n", name: "broken.yaml")
+        let error = try #require(throws: OutreachError.self) { try YAMLFile.load(path) }
+        #expect(error.message.hasPrefix("invalid YAML"))
+        let line = try #require(error.location?.line)
+        #expect(error.sourceLine == ["title: x", "where: [gender = 'female'", ""][line - 1])
+    }
 }
