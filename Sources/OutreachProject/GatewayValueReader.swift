@@ -77,11 +77,18 @@ struct GatewayValueReader {
         return value
     }
 
-    /// `30s`, `500ms`, `2m`, `1h`, or a bare number of seconds; more than zero.
-    mutating func seconds(_ key: String) throws(OutreachError) -> Double? {
+    /// `30s`, `500ms`, `2m`, `1h`, or a bare number of seconds, within
+    /// `range` (see `ConfigurationLimits`): a value outside it would hang or
+    /// crash sending, so it is refused here, where `validate` reports it.
+    mutating func seconds(_ key: String, range: ClosedRange<Double>) throws(OutreachError) -> Double? {
         guard let text = try string(key) else { return nil }
         guard let value = Self.parseDuration(text), value > 0 else {
             throw file.error(.invalidValue, "'\(key)' must be a duration such as 30s, 500ms, 2m or 1h", at: map.value(key)!)
+        }
+        guard range.contains(value) else {
+            let bounds = "\(ConfigurationLimits.describe(seconds: range.lowerBound)) to \(ConfigurationLimits.describe(seconds: range.upperBound))"
+            throw file.error(.invalidValue, "'\(key)' \(text.trimmingCharacters(in: .whitespaces)) is out of range: it must be from \(bounds)",
+                             at: map.value(key)!, hint: "durations are written 30s, 500ms, 2m or 1h")
         }
         return value
     }

@@ -60,13 +60,8 @@ public struct GatewaysLoader {
             result.problems.append(error)
             return result
         }
-        var seen: Set<String> = []
+        // A gateway declared twice is a duplicate key: YAMLFile.load refused it.
         for pair in gateways.pairs {
-            if seen.contains(pair.key) {
-                result.problems.append(file.error(.invalidValue, "gateway '\(pair.key)' is declared twice", at: pair.keyNode))
-                continue
-            }
-            seen.insert(pair.key)
             result.declaredNames.append(pair.key)
             do {
                 result.gateways.append(try readGateway(file, name: pair.key, keyNode: pair.keyNode, node: pair.value))
@@ -93,7 +88,7 @@ public struct GatewaysLoader {
         ("twilio", ["base_url", "account_sid", "auth_token", "messaging_service_sid", "status_callback", "connections"]),
         ("http", httpKeys + ["connections"]),
         ("smtp", ["url", "starttls", "username", "password", "from", "unsubscribe_url", "unsubscribe_mailto", "message_id_domain"]),
-        ("file", ["path", "channel"]),
+        ("file", ["path", "channel", "allow_outside_project"]),
     ]
     static let retryKeys = ["attempts", "backoff", "max_backoff", "deadline"]
     static let breakerKeys = ["failures", "open_for", "max_open_for"]
@@ -141,6 +136,11 @@ public struct GatewaysLoader {
                 throw file.error(.invalidValue, "\(what): rate '\(text)' is not a rate", at: map.value("rate")!,
                                  hint: "write it as messages per second, minute or hour: 50/s, 3000/min, 100000/h (or unlimited)")
             }
+            guard ConfigurationLimits.messagesPerSecond.contains(rate.perSecond) else {
+                throw file.error(.invalidValue,
+                                 "\(what): rate '\(text)' is out of range: it must be from \(ConfigurationLimits.describe(rate: ConfigurationLimits.messagesPerSecond))",
+                                 at: map.value("rate")!, hint: "or write 'unlimited'")
+            }
             configuration.rate = rate
         }
         if let burst = try reader.int("burst", range: 1...100_000) {
@@ -159,8 +159,8 @@ public struct GatewaysLoader {
             }
             configuration.connections = connections
         }
-        if let timeout = try reader.seconds("timeout") { configuration.timeoutSeconds = timeout }
-        if let timeout = try reader.seconds("connect_timeout") { configuration.connectTimeoutSeconds = timeout }
+        if let timeout = try reader.seconds("timeout", range: ConfigurationLimits.timeoutSeconds) { configuration.timeoutSeconds = timeout }
+        if let timeout = try reader.seconds("connect_timeout", range: ConfigurationLimits.timeoutSeconds) { configuration.connectTimeoutSeconds = timeout }
         if let retryNode = map.value("retry") { configuration.retry = try readRetry(file, retryNode, what: what) }
         if let breakerNode = map.value("breaker") { configuration.breaker = try readBreaker(file, breakerNode, what: what) }
         if let smart = try reader.bool("smart_encoding") { configuration.smartEncoding = smart }
@@ -195,9 +195,9 @@ public struct GatewaysLoader {
         var reader = GatewayValueReader(map, environment: environment)
         var policy = RetryPolicy()
         if let attempts = try reader.int("attempts", range: 1...100) { policy.maxAttempts = attempts }
-        if let backoff = try reader.seconds("backoff") { policy.initialBackoffSeconds = backoff }
-        if let maxBackoff = try reader.seconds("max_backoff") { policy.maxBackoffSeconds = maxBackoff }
-        if let deadline = try reader.seconds("deadline") { policy.deadlineSeconds = deadline }
+        if let backoff = try reader.seconds("backoff", range: ConfigurationLimits.backoffSeconds) { policy.initialBackoffSeconds = backoff }
+        if let maxBackoff = try reader.seconds("max_backoff", range: ConfigurationLimits.backoffSeconds) { policy.maxBackoffSeconds = maxBackoff }
+        if let deadline = try reader.seconds("deadline", range: ConfigurationLimits.retryDeadlineSeconds) { policy.deadlineSeconds = deadline }
         if policy.maxBackoffSeconds < policy.initialBackoffSeconds {
             throw file.error(.invalidValue, "\(what): retry max_backoff is shorter than backoff", at: map.value("max_backoff") ?? node)
         }
@@ -210,11 +210,11 @@ public struct GatewaysLoader {
         var reader = GatewayValueReader(map, environment: environment)
         var policy = BreakerPolicy()
         if let failures = try reader.int("failures", range: 1...10_000) { policy.failures = failures }
-        if let open = try reader.seconds("open_for") {
+        if let open = try reader.seconds("open_for", range: ConfigurationLimits.breakerOpenSeconds) {
             policy.openSeconds = open
             policy.maxOpenSeconds = max(policy.maxOpenSeconds, open)
         }
-        if let maxOpen = try reader.seconds("max_open_for") {
+        if let maxOpen = try reader.seconds("max_open_for", range: ConfigurationLimits.breakerOpenSeconds) {
             guard maxOpen >= policy.openSeconds else {
                 throw file.error(.invalidValue, "\(what): breaker max_open_for is shorter than open_for", at: map.value("max_open_for")!)
             }
@@ -306,7 +306,14 @@ public struct GatewaysLoader {
     }
 
     private func readFile(_ reader: inout GatewayValueReader) throws(OutreachError) -> FileOutboxSettings {
-        var settings = FileOutboxSettings(path: try reader.string("path") ?? "out/outbox.jsonl")
+        let path = try reader.string("path") ?? FileOutboxSettings.defaultPath
+        let root = URL(fileURLWithPath: reader.file.path).deletingLastPathComponent().standardizedFileURL.path
+        let outside = try reader.bool("allow_outside_project") ?? false
+        if let problem = FileOutboxPath.problem(path, projectRoot: root, allowOutside: outside) {
+            throw reader.file.error(.invalidValue, "file gateway path '\(path)' \(problem.message)", at: reader.map.value("path") ?? reader.map.node,
+                                    hint: problem.hint)
+        }
+        var settings = FileOutboxSettings(path: path)
         if let text = try reader.string("channel") {
             guard let channel = Channel(rawValue: text.lowercased()) else {
                 throw reader.file.error(.invalidValue, "unknown channel '\(text)'", at: reader.map.value("channel")!, hint: "channels are sms and email")

@@ -23,6 +23,9 @@ public struct ProjectConfiguration: Sendable {
     public var frequencyCap: FrequencyCap?
     /// The send ledger (SQLite), relative to the project folder.
     public var ledgerPath: String = ".outreach/ledger.sqlite"
+    /// The most SMS parts one message may cost, for campaigns that set none
+    /// (`max_parts`): a longer message is a render failure, never sent.
+    public var maxParts: Int = ConfigurationLimits.defaultMaxParts
 
     public init() {}
 

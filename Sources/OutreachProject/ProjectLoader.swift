@@ -110,7 +110,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -132,6 +132,7 @@ public struct ProjectLoader {
             config.frequencyCap = try readFrequencyCap(file, node)
         }
         if let ledger = try map.string("ledger") { config.ledgerPath = ledger }
+        if let parts = try readMaxParts(file, map) { config.maxParts = parts }
         if let node = map.value("population") {
             let pop = try MappingReader(file, node, what: "population")
             try pop.rejectUnknownKeys(["file", "schema"], what: "population")
@@ -248,7 +249,8 @@ public struct ProjectLoader {
     // MARK: - campaigns/NAME.yaml
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
-                               "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding"]
+                               "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding",
+                               "max_parts"]
 
     /// `{messages: 2, per: 7d}`, or `none` (only meaningful in a campaign).
     static func readFrequencyCap(_ file: YAMLFile, _ node: Yams.Node) throws(OutreachError) -> FrequencyCap? {
@@ -256,8 +258,8 @@ public struct ProjectLoader {
         let cap = try MappingReader(file, node, what: "frequency_cap")
         try cap.rejectUnknownKeys(["messages", "per"], what: "frequency_cap")
         let countText = try cap.requiredString("messages", what: "frequency_cap")
-        guard let count = Int(countText), count >= 1 else {
-            throw file.error(.invalidValue, "frequency_cap messages '\(countText)' must be a whole number of at least 1", at: cap.value("messages")!)
+        guard let count = Int(countText), (1...10_000).contains(count) else {
+            throw file.error(.invalidValue, "frequency_cap messages '\(countText)' must be a whole number of at least 1 and at most 10000", at: cap.value("messages")!)
         }
         let perText = try cap.requiredString("per", what: "frequency_cap")
         guard let interval = ScheduleInterval(perText), let days = interval.wholeDays, days >= 1 else {
@@ -267,12 +269,36 @@ public struct ProjectLoader {
         return FrequencyCap(maxMessages: count, days: days)
     }
 
+    /// `max_parts: 10`: the most SMS parts one message may cost (outreach.yaml
+    /// for the project, a campaign for itself).
+    static func readMaxParts(_ file: YAMLFile, _ map: MappingReader) throws(OutreachError) -> Int? {
+        guard let text = try map.string("max_parts") else { return nil }
+        let range = ConfigurationLimits.maxParts
+        guard let parts = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(parts) else {
+            throw file.error(.invalidValue, "max_parts '\(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                             at: map.value("max_parts")!, hint: "the most SMS parts one message may cost; longer messages are not sent")
+        }
+        return parts
+    }
+
+    private static func site(_ file: YAMLFile, _ node: Node) -> CampaignSourceMap.Site {
+        let location = file.location(of: node)
+        return CampaignSourceMap.Site(location: location, sourceLine: file.sourceLine(location.line))
+    }
+
     static func readCampaign(_ path: String, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "a campaign")
         try map.rejectUnknownKeys(campaignKeys, what: "a campaign")
         let name = baseName(path)
         let defaultTemplate = try map.string("template")
+        // Where each referenced name is written, for errors about it (validate, preview).
+        var sources = CampaignSourceMap()
+        func note(_ names: inout [String: CampaignSourceMap.Site], _ name: String, _ node: Node?) {
+            guard let node, names[name] == nil else { return }
+            names[name] = site(file, node)
+        }
+        if let template = defaultTemplate { note(&sources.templates, template, map.value("template")) }
         guard let audienceNode = map.value("audience") else {
             throw file.error(.invalidValue, "a campaign needs 'audience'", at: file.root,
                              hint: "name one audience (audience: mothers) or list segments")
@@ -284,6 +310,7 @@ public struct ProjectLoader {
                 throw file.error(.invalidValue, "a campaign needs 'template'", at: file.root)
             }
             segments.append(.init(name: s.string, audience: s.string, template: template))
+            note(&sources.audiences, s.string, audienceNode)
         case .sequence(let items):
             for item in items {
                 if let s = item.string {
@@ -291,6 +318,7 @@ public struct ProjectLoader {
                         throw file.error(.invalidValue, "segment '\(s)' has no template and the campaign has no 'template'", at: item)
                     }
                     segments.append(.init(name: s, audience: s, template: template))
+                    note(&sources.audiences, s, item)
                     continue
                 }
                 let seg = try MappingReader(file, item, what: "a segment")
@@ -300,6 +328,8 @@ public struct ProjectLoader {
                     throw file.error(.invalidValue, "segment '\(audience)' has no template and the campaign has no 'template'", at: item)
                 }
                 segments.append(.init(name: try seg.string("name") ?? audience, audience: audience, template: template))
+                note(&sources.audiences, audience, seg.value("audience"))
+                if let own = try seg.string("template") { note(&sources.templates, own, seg.value("template")) }
             }
         default:
             throw file.error(.invalidValue, "'audience' must be a name or a list of segments", at: audienceNode)
@@ -320,6 +350,11 @@ public struct ProjectLoader {
         if let text = try map.string("throttle") {
             guard let rate = RateLimit.parse(text) else {
                 throw file.error(.invalidValue, "throttle '\(text)' is not a rate", at: map.value("throttle")!, hint: "write e.g. 100/s or 3000/min")
+            }
+            guard ConfigurationLimits.messagesPerSecond.contains(rate.perSecond) else {
+                throw file.error(.invalidValue,
+                                 "throttle '\(text)' is out of range: it must be from \(ConfigurationLimits.describe(rate: ConfigurationLimits.messagesPerSecond))",
+                                 at: map.value("throttle")!)
             }
             throttle = rate
         }
@@ -362,6 +397,31 @@ public struct ProjectLoader {
         definition.channelGateways = channelGateways
         definition.quietHoursOverflow = overflow
         definition.gatewayLocation = map.value("gateway").map { file.location(of: $0) }
+        definition.maxParts = try readMaxParts(file, map) ?? configuration.maxParts
+        if let node = map.value("exclude") {
+            if case .sequence(let items) = node {
+                for item in items { if let name = item.string { note(&sources.audiences, name, item) } }
+            } else {
+                for name in definition.exclude { note(&sources.audiences, name, node) }
+            }
+        }
+        if let node = map.value("gateway") {
+            if case .mapping = node {
+                for channel in [Channel.sms, .email] {
+                    if let name = channelGateways[channel], case .mapping(let byChannel) = node {
+                        note(&sources.gateways, name, byChannel[channel.rawValue])
+                    }
+                }
+            } else if let name = gateway {
+                note(&sources.gateways, name, node)
+            }
+        }
+        sources.channel = map.value("channel").map { site(file, $0) }
+        sources.sender = map.value("sender").map { site(file, $0) }
+        if case .mapping(let schedule)? = map.value("schedule"), let node = schedule["relative_to"] {
+            sources.relativeTo = site(file, node)
+        }
+        definition.sources = sources
         return definition
     }
 }

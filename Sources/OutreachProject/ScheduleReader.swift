@@ -37,8 +37,8 @@ enum ScheduleReader {
             }
             var repetition = CampaignSchedule.Repetition(every: every)
             if let t = try rep.string("times") {
-                guard let n = Int(t), n >= 1 else {
-                    throw file.error(.invalidValue, "repeat times '\(t)' must be a whole number of at least 1", at: rep.value("times")!)
+                guard let n = Int(t), (1...10_000).contains(n) else {
+                    throw file.error(.invalidValue, "repeat times '\(t)' must be a whole number of at least 1 and at most 10000", at: rep.value("times")!)
                 }
                 repetition.times = n
             }

@@ -8,8 +8,30 @@ struct YAMLFile {
     let path: String
     let text: String
     let root: Node
+    /// The file's lines, split where YAML splits them (LF, CRLF or CR).
+    let lines: [String]
 
-    /// Reads and parses `path`. An empty file is an empty mapping.
+    init(path: String, text: String, root: Node) {
+        self.path = path
+        self.text = text
+        self.root = root
+        var lines: [String] = []
+        var current = ""
+        for character in text {
+            if character == "\n" || character == "\r\n" || character == "\r" {
+                lines.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        lines.append(current)
+        self.lines = lines
+    }
+
+    /// Reads and parses `path`. An empty file is an empty mapping. A key
+    /// written twice in one mapping is an error at its second place (a
+    /// setting written twice must not silently win or lose).
     static func load(_ path: String) throws(OutreachError) -> YAMLFile {
         let text = try readText(path)
         do {
@@ -37,8 +59,8 @@ struct YAMLFile {
 
     private static func located(_ error: YamlError, path: String) -> OutreachError {
         func make(_ context: YamlError.Context?, _ problem: String, _ mark: Mark, _ yaml: String) -> OutreachError {
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            let line = mark.line >= 1 && mark.line <= lines.count ? String(lines[mark.line - 1]) : nil
+            // Split as YAML splits (a CRLF file too), for the caret line.
+            let line = YAMLFile(path: path, text: yaml, root: .mapping(.init([]))).sourceLine(mark.line)
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text))" }
             return OutreachError(.syntax, message, at: SourceLocation(file: path, line: mark.line, column: mark.column),
@@ -49,6 +71,8 @@ struct YAMLFile {
         case let .scanner(context, problem, mark, yaml): return make(context, problem, mark, yaml)
         case let .parser(context, problem, mark, yaml): return make(context, problem, mark, yaml)
         case let .composer(context, problem, mark, yaml): return make(context, problem, mark, yaml)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return duplicateKeyError(duplicates.first ?? "?", firstMark: context.mark, path: path, text: context.text)
         default: return OutreachError(.syntax, "invalid YAML: \(error)", at: SourceLocation(file: path, line: 1, column: 1))
         }
     }
@@ -63,12 +87,7 @@ struct YAMLFile {
     }
 
     func sourceLine(_ line: Int) -> String? {
-        var current = 1
-        for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if current == line { return String(l).replacingOccurrences(of: "\r", with: "") }
-            current += 1
-        }
-        return nil
+        line >= 1 && line <= lines.count ? lines[line - 1] : nil
     }
 
     /// The text of a scalar with where its content starts, so parsers of
@@ -76,19 +95,30 @@ struct YAMLFile {
     func sourceText(of node: Node) -> SourceText? {
         guard case .scalar(let scalar) = node else { return nil }
         let markLine = node.mark?.line ?? 1, markColumn = node.mark?.column ?? 1
+        let markIndex = YAMLScalarLayout.characterIndex(ofMarkColumn: markColumn, in: sourceLine(markLine) ?? "")
+        var source: SourceText
+        var runs: [SourceText.Run]?
         switch scalar.style {
         case .literal, .folded:
             // Content starts on the next non-empty line, at its indentation.
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             var lineNo = markLine + 1
             while lineNo <= lines.count, lines[lineNo - 1].trimmingCharacters(in: .whitespaces).isEmpty { lineNo += 1 }
             let indent = lineNo <= lines.count ? lines[lineNo - 1].prefix(while: { $0 == " " }).count : 0
-            return SourceText(scalar.string, file: path, line: lineNo, column: indent + 1, continuationColumn: indent + 1)
+            source = SourceText(scalar.string, file: path, line: lineNo, column: indent + 1, continuationColumn: indent + 1)
+            runs = YAMLScalarLayout.runs(of: scalar.string, lines: lines, firstLine: markLine + 1, firstColumn: nil)
         case .singleQuoted, .doubleQuoted:
-            return SourceText(scalar.string, file: path, line: markLine, column: markColumn + 1, continuationColumn: markColumn)
+            source = SourceText(scalar.string, file: path, line: markLine, column: markIndex + 2, continuationColumn: markIndex + 1)
+            runs = YAMLScalarLayout.runs(of: scalar.string, lines: lines, firstLine: markLine, firstColumn: markIndex + 1,
+                                         quote: scalar.style == .singleQuoted ? "'" : "\"")
         default:
-            return SourceText(scalar.string, file: path, line: markLine, column: markColumn, continuationColumn: markColumn)
+            source = SourceText(scalar.string, file: path, line: markLine, column: markIndex + 1, continuationColumn: markIndex + 1)
+            runs = YAMLScalarLayout.runs(of: scalar.string, lines: lines, firstLine: markLine, firstColumn: markIndex)
         }
+        // One line written as is needs no runs: the simple layout is exact
+        // and its caret line stays the value itself.
+        let isBlock = scalar.style == .literal || scalar.style == .folded
+        if let runs, isBlock || runs.count > 1 { source.runs = runs }
+        return source
     }
 }
 

@@ -145,7 +145,7 @@ struct GatewaysLoaderTests {
 
     @Test("a file outbox for email")
     func fileEmail() throws {
-        let g = try gateway("gateways:\n  mails: {type: file, path: /tmp/mail.jsonl, channel: email, sender: 'MOH <a@b.example>'}\n")
+        let g = try gateway("gateways:\n  mails: {type: file, path: /tmp/mail.jsonl, allow_outside_project: true, channel: email, sender: 'MOH <a@b.example>'}\n")
         #expect(g.settings == .file(FileOutboxSettings(path: "/tmp/mail.jsonl", channel: .email)))
         #expect(g.channel == .email)
     }

@@ -46,6 +46,14 @@ public struct CampaignDefinition: Sendable {
     public var quietHoursOverflow: QuietHoursOverflow = .hold
     /// Replace typographic characters with GSM equivalents before counting and sending.
     public var smartEncoding: Bool
+    /// The most SMS parts one message may cost (`max_parts`, else the
+    /// project's): a longer message is a render failure for its recipient,
+    /// counted in preview and never sent — a 7 MB field must not become a
+    /// 45,000-part bill.
+    public var maxParts: Int = ConfigurationLimits.defaultMaxParts
+    /// Where the file writes each name this campaign refers to, so an error
+    /// about one points at it.
+    public var sources = CampaignSourceMap()
 
     public init(name: String, file: String? = nil, title: String, segments: [Segment], exclude: [String] = [],
                 channels: [Channel], gateway: String? = nil, sender: String? = nil, schedule: CampaignSchedule? = nil,

@@ -49,10 +49,10 @@ public struct CampaignMessages: Sendable {
             let channels = campaign.channels.filter { available[$0] != nil }
             guard !channels.isEmpty else {
                 let have = available.keys.map(\.rawValue).sorted()
-                throw OutreachError(.invalidValue,
-                                    "segment '\(segment.name)' of campaign '\(campaign.name)' has no template for its channel\(campaign.channels.count == 1 ? "" : "s") \(campaign.channels.map(\.rawValue).joined(separator: ", "))",
-                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                    hint: have.isEmpty ? "give the segment a template" : "its template '\(segment.template)' is for \(have.joined(separator: ", "))")
+                throw CampaignSourceMap.error(.invalidValue,
+                                              "segment '\(segment.name)' of campaign '\(campaign.name)' has no template for its channel\(campaign.channels.count == 1 ? "" : "s") \(campaign.channels.map(\.rawValue).joined(separator: ", "))",
+                                              at: campaign.sources.templates[segment.template], file: campaign.file,
+                                              hint: have.isEmpty ? "give the segment a template" : "its template '\(segment.template)' is for \(have.joined(separator: ", "))")
             }
             var counts = CampaignMessageSet.SegmentCount(name: segment.name, recipients: part.members.count)
             var unreachable = Tally()

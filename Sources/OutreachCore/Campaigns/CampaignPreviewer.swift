@@ -8,7 +8,8 @@ public struct CampaignPreviewer: Sendable {
     public var today: Day
     /// Samples per segment.
     public var sampleSize: Int = 4
-    /// Warn about messages longer than this many SMS parts.
+    /// Warn about messages longer than this many SMS parts (messages over the
+    /// campaign's `max_parts` are render failures, not warnings).
     public var maxParts: Int = 3
 
     public init(catalog: AudienceCatalog, templates: [String: CompiledTemplate], contactFields: [Channel: String], today: Day) {
@@ -26,9 +27,10 @@ public struct CampaignPreviewer: Sendable {
         for part in segmentation.parts {
             let segment = part.segment
             guard let template = templates[segment.template] else {
-                throw OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
-                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                    hint: "templates are: \(templates.keys.sorted().joined(separator: ", "))")
+                var hint = "templates are: \(templates.keys.sorted().joined(separator: ", "))"
+                if let close = NameSuggestion.closest(to: segment.template, in: templates.keys) { hint = "did you mean '\(close)'? " + hint }
+                throw CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
+                                              at: campaign.sources.templates[segment.template], file: campaign.file, hint: hint)
             }
             if !campaign.channels.contains(template.channel) {
                 warnings.append("segment '\(segment.name)': template '\(template.name)' is for \(template.channel.rawValue) but the campaign sends by \(campaign.channels.map(\.rawValue).joined(separator: ", "))")
@@ -36,7 +38,7 @@ public struct CampaignPreviewer: Sendable {
             for field in template.recipientFields.sorted() where population.type(of: field) == nil {
                 warnings.append("template '\(template.name)' uses '\(field)', which the population does not have: every recipient will fail to render")
             }
-            segments.append(previewSegment(segment, template: template, members: part.members,
+            segments.append(previewSegment(segment, campaign: campaign, template: template, members: part.members,
                                            audienceCount: part.audienceCount, population: population))
         }
         for s in segments {
@@ -56,7 +58,7 @@ public struct CampaignPreviewer: Sendable {
             warnings: warnings)
     }
 
-    private func previewSegment(_ segment: CampaignDefinition.Segment, template: CompiledTemplate, members: RowSet,
+    private func previewSegment(_ segment: CampaignDefinition.Segment, campaign: CampaignDefinition, template: CompiledTemplate, members: RowSet,
                                 audienceCount: Int, population: Population) -> CampaignPreview.Segment {
         let channel = template.channel
         let contactField = contactFields[channel]
@@ -79,16 +81,25 @@ public struct CampaignPreviewer: Sendable {
             switch template.render(record) {
             case .failure(let failure):
                 failures.add(failure.reason, id: record.id)
-            case .success(let message):
-                ready += 1
+            case .success(var message):
                 var info: SMSInfo?
                 if channel == .sms {
-                    let i = SMSText.info(message.text)
+                    // As sending makes it: smart-encoded, and held to max_parts.
+                    let i: SMSInfo
+                    switch RecipientComposer.outgoingSMS(message.text, campaign: campaign) {
+                    case .tooLong(let reason):
+                        failures.add(reason, id: record.id)
+                        continue
+                    case .ready(let text, let counted):
+                        message.text = text
+                        i = counted
+                    }
                     info = i
                     totalParts += i.parts
                     encodings[i.encoding.rawValue, default: 0] += 1
                     histogram[i.parts, default: 0] += 1
                 }
+                ready += 1
                 let gender: String? = if case .gender(let g)? = record.value("gender") { g.name } else { nil }
                 let kind = "\(gender ?? "-")|\(message.language)"
                 if samples.count < sampleSize || extra.count < sampleSize {

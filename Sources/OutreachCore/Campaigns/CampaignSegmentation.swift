@@ -21,8 +21,8 @@ public struct CampaignSegmentation: Sendable {
         for name in names where catalog.definition(name) == nil {
             var hint = "audiences are: \(catalog.names.sorted().joined(separator: ", "))"
             if let close = NameSuggestion.closest(to: name, in: catalog.names) { hint = "did you mean '\(close)'? " + hint }
-            throw OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'",
-                                at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }, hint: hint)
+            throw CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'",
+                                          at: campaign.sources.audiences[name], file: campaign.file, hint: hint)
         }
         let sets = try catalog.evaluate(names, over: population, today: today)
         // Rows already claimed: excluded people, then earlier segments' members.

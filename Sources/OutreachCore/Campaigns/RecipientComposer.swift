@@ -36,13 +36,38 @@ public struct RecipientComposer: Sendable {
             case .failure(let failure):
                 return .renderFailed(failure.reason)
             case .success(var rendered):
-                // The text as it will leave: smart encoding (when the campaign asks) before counting parts.
-                if channel == .sms && campaign.smartEncoding { rendered.text = SMSText.smartEncoded(rendered.text) }
-                let parts = channel == .sms ? SMSText.info(rendered.text).parts : 1
-                return .message(channel: channel, address: address, rendered: rendered, parts: parts)
+                guard channel == .sms else { return .message(channel: channel, address: address, rendered: rendered, parts: 1) }
+                switch Self.outgoingSMS(rendered.text, campaign: campaign) {
+                case .tooLong(let reason):
+                    return .renderFailed(reason)
+                case .ready(let text, let info):
+                    rendered.text = text
+                    return .message(channel: channel, address: address, rendered: rendered, parts: info.parts)
+                }
             }
         }
         return .unreachable(Self.unreachableReason(channels, contactFields: contactFields))
+    }
+
+    /// An SMS text as it leaves, or why it must not.
+    public enum OutgoingSMS: Sendable, Equatable {
+        case ready(text: String, info: SMSInfo)
+        /// More parts than the campaign's `max_parts`: a render failure.
+        case tooLong(reason: String)
+    }
+
+    /// The one place an SMS text is made ready to leave, for preview and
+    /// sending alike: smart-encoded when the campaign asks (so the parts
+    /// counted are the parts sent), then held to the campaign's `max_parts`.
+    /// The reason names the limit, not the size, so every such recipient
+    /// counts under one reason.
+    public static func outgoingSMS(_ text: String, campaign: CampaignDefinition) -> OutgoingSMS {
+        let sent = campaign.smartEncoding ? SMSText.smartEncoded(text) : text
+        let info = SMSText.info(sent)
+        guard info.parts <= campaign.maxParts else {
+            return .tooLong(reason: "message longer than max_parts (\(campaign.maxParts) SMS part\(campaign.maxParts == 1 ? "" : "s"))")
+        }
+        return .ready(text: sent, info: info)
     }
 
     /// The campaign's sender for the channel: an SMS sender id as is; for

@@ -243,7 +243,10 @@ public struct SMTPSettings: Sendable, Equatable {
 
 /// Writes what would be sent to a JSON Lines file (the bundled default).
 public struct FileOutboxSettings: Sendable, Equatable {
-    /// Relative to the project folder.
+    public static let defaultPath = "out/outbox.jsonl"
+
+    /// Relative to the project folder, and inside it unless the gateway says
+    /// `allow_outside_project: true` (see `FileOutboxPath`).
     public var path: String
     public var channel: Channel
 

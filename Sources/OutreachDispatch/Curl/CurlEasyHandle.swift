@@ -1,4 +1,5 @@
 import CCurl
+import OutreachCore
 
 /// Owns one `CURL*` and what one transfer on it collects: the response
 /// headers and body. Reused across transfers: the options that never change
@@ -201,9 +202,7 @@ final class CurlEasyHandle {
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let total = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         // 0 would mean "no timeout" to libcurl; never let a tiny value become that.
-        return max(1, Int(total.rounded(.up)))
+        max(1, SaturatingTime.milliseconds(duration))
     }
 }

@@ -1,3 +1,5 @@
+import OutreachCore
+
 /// Stops sending to a gateway that keeps failing: after `threshold`
 /// consecutive retryable failures it opens for `coolDown` seconds (nothing is
 /// sent; messages wait), then lets one trial attempt through (half-open).
@@ -14,8 +16,9 @@ public struct CircuitBreaker: Sendable, Equatable {
 
         public init(threshold: Int = 5, coolDownSeconds: Double = 30, maxCoolDownSeconds: Double = 300) {
             self.threshold = max(1, threshold)
-            self.coolDownSeconds = max(0, coolDownSeconds)
-            self.maxCoolDownSeconds = max(self.coolDownSeconds, maxCoolDownSeconds)
+            // Clamped to what a clock can wait for: `now + coolDown` stays finite.
+            self.coolDownSeconds = SaturatingTime.clamped(coolDownSeconds)
+            self.maxCoolDownSeconds = max(self.coolDownSeconds, SaturatingTime.clamped(maxCoolDownSeconds))
         }
     }
 

@@ -1,3 +1,5 @@
+import OutreachCore
+
 /// The time the dispatcher plans with: seconds since the clock's origin.
 ///
 /// Injectable so tests run back-off, rate limits and cool-downs in virtual
@@ -24,7 +26,9 @@ public struct SystemDispatchClock: DispatchClock {
             try Task.checkCancellation()
             return
         }
-        try await Task.sleep(for: .nanoseconds(Int64((wait * 1e9).rounded(.up))))
+        // Saturating: a configured back-off or cool-down of centuries waits
+        // "forever" instead of trapping on the conversion.
+        try await Task.sleep(for: SaturatingTime.duration(seconds: wait))
     }
 
     static func seconds(_ d: Duration) -> Double {

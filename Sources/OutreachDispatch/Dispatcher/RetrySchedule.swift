@@ -37,6 +37,8 @@ public struct RetrySchedule: Sendable, Equatable {
     }
 
     static func format(_ seconds: Double) -> String {
+        // Past this `Int(…)` could trap; such a deadline is shown as written.
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return "\(seconds) s" }
         if seconds >= 3600, seconds.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(seconds / 3600)) h" }
         if seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60)) min" }
         return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"

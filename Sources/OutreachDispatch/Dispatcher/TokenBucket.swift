@@ -13,7 +13,9 @@ public struct TokenBucket: Sendable, Equatable {
 
     /// Starts full (`burst` tokens) at time `now`.
     public init(_ limit: RateLimit, now: Double) {
-        perSecond = max(limit.perSecond, 1e-9)
+        // Finite and positive whatever the caller passes: an infinite rate
+        // would make every refill NaN and the dispatcher spin.
+        perSecond = limit.perSecond.isNaN ? 1e-9 : min(max(limit.perSecond, 1e-9), 1e12)
         burst = max(1, limit.burst)
         tokens = Double(burst)
         updated = now

@@ -31,6 +31,12 @@ public enum GatewayFactory {
         case .http(let settings):
             return HTTPGateway(configuration: configuration, settings: settings, transport: transport(configuration))
         case .file(let settings):
+            // The loader also keeps the path inside the project; a configuration
+            // built in code must at least name a file (an empty path would
+            // make the outbox the project folder itself).
+            if let problem = FileOutboxPath.problem(settings.path, projectRoot: projectRoot, allowOutside: true) {
+                throw GatewayFactoryError(gateway: configuration.name, type: "file", message: "path '\(settings.path)' \(problem.message)")
+            }
             return FileOutboxGateway(configuration: configuration, settings: settings, projectRoot: projectRoot)
         case .kannel:
             do {

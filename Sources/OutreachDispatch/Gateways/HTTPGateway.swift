@@ -91,8 +91,8 @@ public struct HTTPGateway: ClassifyingHTTPGateway {
             }
         }
         return HTTPRequest(method: method, url: url, headers: headers, body: body,
-                           timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)),
-                           connectTimeout: .milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)),
+                           timeout: SaturatingTime.duration(seconds: configuration.timeoutSeconds),
+                           connectTimeout: SaturatingTime.duration(seconds: configuration.connectTimeoutSeconds),
                            secrets: classifier.secrets)
     }
 

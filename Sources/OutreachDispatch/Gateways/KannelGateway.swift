@@ -43,8 +43,8 @@ public struct KannelGateway: MessageGateway {
                                 at: configuration.location)
         }
         self.init(name: configuration.name, settings: settings, defaultSender: configuration.sender,
-                  timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)),
-                  connectTimeout: .milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)),
+                  timeout: SaturatingTime.duration(seconds: configuration.timeoutSeconds),
+                  connectTimeout: SaturatingTime.duration(seconds: configuration.connectTimeoutSeconds),
                   transport: transport)
     }
 

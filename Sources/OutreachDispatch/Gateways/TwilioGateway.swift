@@ -55,8 +55,8 @@ public struct TwilioGateway: ClassifyingHTTPGateway {
                 HTTPHeader("Authorization", HTTPGateway.basicAuthorization(user: settings.accountSID, password: settings.authToken)),
             ],
             body: Array(HTTPPercentEncoding.form(fields).utf8),
-            timeout: .milliseconds(Int64(configuration.timeoutSeconds * 1000)),
-            connectTimeout: .milliseconds(Int64(configuration.connectTimeoutSeconds * 1000)),
+            timeout: SaturatingTime.duration(seconds: configuration.timeoutSeconds),
+            connectTimeout: SaturatingTime.duration(seconds: configuration.connectTimeoutSeconds),
             secrets: classifier.secrets)
     }
 }

@@ -56,8 +56,8 @@ public final class SMTPGateway: MessageGateway {
         try Self.validate(settings, gateway: name, location: location)
         self.name = name
         self.settings = settings
-        self.timeoutMilliseconds = max(1, Int(timeoutSeconds * 1000))
-        self.connectTimeoutMilliseconds = max(1, Int(connectTimeoutSeconds * 1000))
+        self.timeoutMilliseconds = max(1, SaturatingTime.milliseconds(seconds: timeoutSeconds))
+        self.connectTimeoutMilliseconds = max(1, SaturatingTime.milliseconds(seconds: connectTimeoutSeconds))
         self.caFile = caFile
         self.logger = logger
         self.now = now

@@ -43,7 +43,7 @@ struct Launch: AsyncParsableCommand {
             }
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
-            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name) }
+            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
             var previewer = CampaignPreviewer(catalog: try workspace.catalog(), templates: templates,
                                               contactFields: workspace.contactFields, today: workspace.today)
             previewer.sampleSize = 2

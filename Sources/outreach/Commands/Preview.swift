@@ -29,7 +29,7 @@ struct Preview: ParsableCommand {
             let definition = try workspace.campaignDefinition(campaign)
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
-            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name) }
+            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
             var previewer = CampaignPreviewer(catalog: try workspace.catalog(), templates: templates,
                                               contactFields: workspace.contactFields, today: workspace.today)
             previewer.sampleSize = max(0, sample)
@@ -67,12 +67,22 @@ struct Preview: ParsableCommand {
         }
         switch template.render(record) {
         case .failure(let failure): print("cannot render: \(failure.reason)")
-        case .success(let message):
+        case .success(var message):
+            var info: SMSInfo?
+            if template.channel == .sms {
+                switch RecipientComposer.outgoingSMS(message.text, campaign: definition) {
+                case .tooLong(let reason):
+                    print("cannot render: \(reason)")
+                    return
+                case .ready(let text, let counted):
+                    message.text = text
+                    info = counted
+                }
+            }
             if let subject = message.subject { print("subject: \(subject)") }
             print("")
             print(message.text)
-            if template.channel == .sms {
-                let info = SMSText.info(message.text)
+            if let info {
                 print("\n\(info.encoding.rawValue), \(info.characters) characters, \(info.parts) part(s)")
             }
         }

@@ -34,16 +34,22 @@ struct ProjectCheck {
             for name in campaign.segments.map(\.audience) + campaign.exclude where !audienceNames.contains(name) {
                 var hint = "audiences are: \(audienceNames.sorted().joined(separator: ", "))"
                 if let close = NameSuggestion.closest(to: name, in: audienceNames) { hint = "did you mean '\(close)'? " + hint }
-                errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'", at: at, hint: hint))
+                errors.append(CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'",
+                                                      at: campaign.sources.audiences[name], file: campaign.file, hint: hint))
             }
             for segment in campaign.segments {
+                let templateSite = campaign.sources.templates[segment.template]
                 guard project.template(segment.template) != nil else {
-                    errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'", at: at,
-                                                hint: "templates are: \(project.templates.map(\.name).sorted().joined(separator: ", "))"))
+                    let names = project.templates.map(\.name)
+                    var hint = "templates are: \(names.sorted().joined(separator: ", "))"
+                    if let close = NameSuggestion.closest(to: segment.template, in: names) { hint = "did you mean '\(close)'? " + hint }
+                    errors.append(CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
+                                                          at: templateSite, file: campaign.file, hint: hint))
                     continue
                 }
                 if let channel = channels[segment.template], !campaign.channels.contains(channel) {
-                    errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(campaign.channels.map(\.rawValue).joined(separator: ", ")) but template '\(segment.template)' is for \(channel.rawValue)", at: at))
+                    errors.append(CampaignSourceMap.error(.invalidValue, "campaign '\(campaign.name)' sends by \(campaign.channels.map(\.rawValue).joined(separator: ", ")) but template '\(segment.template)' is for \(channel.rawValue)",
+                                                          at: templateSite, file: campaign.file))
                 }
             }
             if schemaLoaded, let relative = campaign.schedule?.relative {
@@ -51,18 +57,21 @@ struct ProjectCheck {
                 if type == nil {
                     var hint = "fields are: \(fieldTypes.keys.sorted().joined(separator: ", "))"
                     if let close = NameSuggestion.closest(to: relative.field, in: fieldTypes.keys) { hint = "did you mean '\(close)'? " + hint }
-                    errors.append(OutreachError(.unknownField, "campaign '\(campaign.name)': relative_to names unknown field '\(relative.field)'", at: at, hint: hint))
+                    errors.append(CampaignSourceMap.error(.unknownField, "campaign '\(campaign.name)': relative_to names unknown field '\(relative.field)'",
+                                                          at: campaign.sources.relativeTo, file: campaign.file, hint: hint))
                 } else if type?.storage != .date {
-                    errors.append(OutreachError(.typeMismatch, "campaign '\(campaign.name)': relative_to needs a date field; '\(relative.field)' is \(type!.rawValue)", at: at))
+                    errors.append(CampaignSourceMap.error(.typeMismatch, "campaign '\(campaign.name)': relative_to needs a date field; '\(relative.field)' is \(type!.rawValue)",
+                                                          at: campaign.sources.relativeTo, file: campaign.file))
                 }
             }
             if let sender = campaign.sender, let problem = SenderID.problem(sender) {
-                errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)': sender '\(sender)' \(problem)", at: at,
-                                            hint: "sender ids are at most 11 characters: Latin letters, digits, space, '-' or '.', not only digits"))
+                errors.append(CampaignSourceMap.error(.invalidValue, "campaign '\(campaign.name)': sender '\(sender)' \(problem)",
+                                                      at: campaign.sources.sender, file: campaign.file, hint: "sender ids are at most 11 characters: Latin letters, digits, space, '-' or '.', not only digits"))
             }
             errors += Self.gatewayErrors(campaign, project: project, at: at)
             for channel in campaign.channels where schemaLoaded && project.contactField(for: channel) == nil {
-                errors.append(OutreachError(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but the schema has no \(channel == .sms ? "phone" : "email") field", at: at))
+                errors.append(CampaignSourceMap.error(.invalidValue, "campaign '\(campaign.name)' sends by \(channel.rawValue) but the schema has no \(channel == .sms ? "phone" : "email") field",
+                                                      at: campaign.sources.channel, file: campaign.file))
             }
         }
         errors += project.gatewayProblems
@@ -87,7 +96,9 @@ struct ProjectCheck {
                     ? "declare it in \(GatewaysLoader.fileName) (see the README's Gateways section)"
                     : "gateways are: \(project.declaredGatewayNames.sorted().joined(separator: ", "))"
                 if let close = NameSuggestion.closest(to: name, in: project.declaredGatewayNames) { hint = "did you mean '\(close)'? " + hint }
-                errors.append(OutreachError(.unknownName, "campaign '\(campaign.name)' names unknown gateway '\(name)'", at: at, hint: hint))
+                errors.append(CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown gateway '\(name)'",
+                                                      at: campaign.sources.gateways[name] ?? at.map { CampaignSourceMap.Site(location: $0) },
+                                                      file: campaign.file, hint: hint))
                 continue
             }
             if case .file = gateway.settings { continue }

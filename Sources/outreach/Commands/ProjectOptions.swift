@@ -55,10 +55,16 @@ struct Workspace {
         try AudienceCatalog(project.audiences)
     }
 
-    func template(_ name: String) throws(OutreachError) -> CompiledTemplate {
+    /// The template `name`; when `campaign` names it, a missing one is
+    /// reported where the campaign's file writes it.
+    func template(_ name: String, for campaign: CampaignDefinition? = nil) throws(OutreachError) -> CompiledTemplate {
         guard let spec = project.template(name) else {
-            throw OutreachError(.unknownName, "no template '\(name)'",
-                                hint: "templates are: \(project.templates.map(\.name).sorted().joined(separator: ", "))")
+            let names = project.templates.map(\.name)
+            var hint = "templates are: \(names.sorted().joined(separator: ", "))"
+            if let close = NameSuggestion.closest(to: name, in: names) { hint = "did you mean '\(close)'? " + hint }
+            guard let campaign else { throw OutreachError(.unknownName, "no template '\(name)'", hint: hint) }
+            throw CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(name)'",
+                                          at: campaign.sources.templates[name], file: campaign.file, hint: hint)
         }
         return try CompiledTemplate(spec, defaultLocale: project.configuration.locale)
     }

@@ -58,7 +58,7 @@ extension Workspace {
         var compiled: [String: CompiledTemplate] = [:]
         func load(_ name: String) throws(OutreachError) -> CompiledTemplate {
             if let t = compiled[name] { return t }
-            let t = try template(name)
+            let t = try template(name, for: campaign)
             compiled[name] = t
             return t
         }
