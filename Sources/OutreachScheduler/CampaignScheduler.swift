@@ -69,6 +69,8 @@ public actor CampaignScheduler {
         var nextDue: Date?
     }
     private var source: ThrottledLedgerSource?
+    /// Stops the dispatch under way at once (no new attempt or retry), on `stop()`.
+    private var dispatchStop: DispatchStop?
     private var stopping = false
     private var sleepTask: Task<Void, any Error>?
 
@@ -187,6 +189,7 @@ public actor CampaignScheduler {
     public func stop() {
         stopping = true
         source?.stop()
+        dispatchStop?.request()
         sleepTask?.cancel()
     }
 
@@ -419,16 +422,28 @@ public actor CampaignScheduler {
                                    caps: caps, uncapped: uncapped)
         let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
                                            routes: settings.routes, progress: progress)
+        let stop = DispatchStop()
         self.source = source
-        defer { self.source = nil }
+        self.dispatchStop = stop
+        defer {
+            self.source = nil
+            self.dispatchStop = nil
+        }
         let summary: DispatchSummary
         do {
-            summary = try await dispatcher.run(source: source, sink: source)
+            summary = try await dispatcher.run(source: source, sink: source, stop: stop)
+        } catch let cancelled as DispatchCancelled {
+            // Cancelled (a second Ctrl-C, or a stop that outlasted its grace): what never left is queued again.
+            try? await source.finish()
+            try? await source.releaseUnsent(cancelled.unfinishedMessageIDs)
+            throw cancelled
         } catch {
             try? await source.finish()
             throw error
         }
         try await source.finish()
+        // Stopped, or given back from behind a gateway that stayed down: they never left, so they wait their turn again.
+        try await source.releaseUnsent(summary.unfinishedMessageIDs)
         return summary
     }
 

@@ -97,6 +97,13 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
         return messages
     }
 
+    /// Queues again messages the dispatcher took and never sent (a stop, or a gateway that stayed down).
+    public func releaseUnsent(_ messageIDs: [String]) async throws {
+        guard !messageIDs.isEmpty else { return }
+        _ = try await store.release(messageIDs, at: clock.now())
+        routes.finished(messageIDs)
+    }
+
     private func release(_ messages: [OutboundMessage]) async throws {
         guard !messages.isEmpty else { return }
         let ids = messages.map(\.id)

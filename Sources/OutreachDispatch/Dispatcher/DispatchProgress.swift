@@ -58,7 +58,8 @@ public struct DispatchSummary: Sendable, Equatable, Codable {
     public var accepted: Int
     public var rejected: Int
     public var failed: Int
-    /// Taken from the source but not finished (the run was cancelled).
+    /// Taken from the source but not finished: the run was stopped or cancelled, or they waited behind an
+    /// open circuit breaker past their retry deadline without ever leaving.
     public var unfinished: Int
     public var attempts: Int
     public var elapsedSeconds: Double
@@ -67,6 +68,9 @@ public struct DispatchSummary: Sendable, Equatable, Codable {
     public var failedByReason: [Reason]
     /// Times each gateway's circuit breaker opened.
     public var breakerOpenings: [String: Int]
+    /// The unfinished messages' ids: none of them left after the last answer recorded for it (a ledger
+    /// queues them again).
+    public var unfinishedMessageIDs: [String] = []
 
     /// Messages finished per second over the whole run.
     public var ratePerSecond: Double {

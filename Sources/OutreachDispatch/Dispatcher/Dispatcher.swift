@@ -56,19 +56,21 @@ public struct Dispatcher: Sendable {
     /// waiting for attempts in flight), or `DispatchCancelled` when the task
     /// is cancelled: attempts in flight are waited for and reported, nothing
     /// new leaves, and the messages still waiting are listed as unfinished.
+    /// `stop`, when requested, ends the run gracefully: nothing new leaves, attempts in flight finish, and the
+    /// run returns with the rest in `DispatchSummary.unfinishedMessageIDs`.
     @discardableResult
-    public func run(source: any MessageSource, sink: any OutcomeSink,
+    public func run(source: any MessageSource, sink: any OutcomeSink, stop: DispatchStop? = nil,
                     progress: (@Sendable (DispatchProgress) -> Void)? = nil) async throws -> DispatchSummary {
         // The loop runs where the attempts answer (the first gateway's engine thread, when it has one):
         // an answer resumes it without waking a thread of the global pool.
         if let executor = lanes.lazy.compactMap(\.gateway.preferredExecutor).first {
             return try await withTaskExecutorPreference(executor) {
                 var run = DispatchRun(self, progress: progress)
-                return try await run.run(source: source, sink: sink)
+                return try await run.run(source: source, sink: sink, stop: stop)
             }
         }
         var run = DispatchRun(self, progress: progress)
-        return try await run.run(source: source, sink: sink)
+        return try await run.run(source: source, sink: sink, stop: stop)
     }
 }
 
@@ -89,6 +91,8 @@ struct PendingMessage: Sendable {
     var firstAttempt: Double?
     /// When it may be attempted again.
     var due: Double = 0
+    /// When the dispatcher took it from the source: its retry deadline runs from here until a first attempt.
+    var takenAt: Double = 0
     /// Order of arrival, to keep retries that fall due together in order.
     var sequence: Int
 }
@@ -96,6 +100,7 @@ struct PendingMessage: Sendable {
 enum DispatchEvent: Sendable {
     case answered(PendingMessage, DeliveryOutcome, trial: Bool)
     case timer(Double)
+    case stopRequested
 }
 
 /// The mutable state of one `Dispatcher.run`, owned by the coordinating loop.
@@ -163,6 +168,8 @@ struct DispatchRun {
     var rateSamples: [(time: Double, finished: Int)] = []
     /// Deadlines of timer tasks still sleeping.
     var timers: [Double] = []
+    /// Messages given back unsent from behind an open breaker.
+    var givenBack: [String] = []
 
     init(_ dispatcher: Dispatcher, progress: (@Sendable (DispatchProgress) -> Void)?) {
         self.dispatcher = dispatcher
@@ -183,16 +190,23 @@ struct DispatchRun {
     var freshWaiting: Int { lanes.reduce(0) { $0 + $1.freshCount } }
     var now: Double { dispatcher.clock.now }
 
-    mutating func run(source: any MessageSource, sink: any OutcomeSink) async throws -> DispatchSummary {
+    mutating func run(source: any MessageSource, sink: any OutcomeSink, stop: DispatchStop?) async throws -> DispatchSummary {
         let clock = dispatcher.clock
         let batchSize = max(1, dispatcher.configuration.batchSize)
         var cancelled = false
         var failure: (any Error)?
 
         try await withThrowingTaskGroup(of: DispatchEvent.self) { group in
+            if let stop {
+                group.addTask {
+                    await stop.wait()
+                    return .stopRequested
+                }
+            }
             while true {
                 if Task.isCancelled { cancelled = true }
-                let stopping = cancelled || failure != nil
+                let stopping = cancelled || failure != nil || stop?.isRequested == true
+                if !stopping { expireBehindOpenBreakers() }
 
                 if !stopping && !exhausted && freshWaiting < batchSize {
                     do {
@@ -229,6 +243,7 @@ struct DispatchRun {
                     var wake: Double?
                     for i in lanes.indices {
                         if let t = lanes[i].nextWake(now: current) { wake = min(wake ?? t, t) }
+                        if let t = expiryWake(lane: i) { wake = min(wake ?? t, t) }
                     }
                     if let wake, !timers.contains(where: { $0 <= wake }) {
                         timers.append(wake)
@@ -255,9 +270,42 @@ struct DispatchRun {
         return summary
     }
 
-    /// Messages taken but not finished (after a cancellation).
+    /// Messages taken but not finished (after a stop or a cancellation, or given back from behind an open breaker).
     var unfinishedIDs: [String] {
-        lanes.flatMap { lane in lane.fresh[lane.freshHead...].map(\.message.id) + lane.retries.items.map(\.message.id) }
+        givenBack + lanes.flatMap { lane in lane.fresh[lane.freshHead...].map(\.message.id) + lane.retries.items.map(\.message.id) }
+    }
+
+    /// When the first message waiting behind lane `i`'s open breaker reaches its retry deadline.
+    func expiryWake(lane i: Int) -> Double? {
+        guard lanes[i].breaker.isOpen, lanes[i].waiting > 0 else { return nil }
+        let deadline = lanes[i].schedule.policy.deadlineSeconds
+        var first: Double?
+        if lanes[i].freshCount > 0 { first = lanes[i].fresh[lanes[i].freshHead].takenAt }
+        for item in lanes[i].retries.items {
+            let start = item.firstAttempt ?? item.takenAt
+            first = min(first ?? start, start)
+        }
+        return first.map { $0 + deadline }
+    }
+
+    /// The retry deadline holds whatever the circuit breaker does: behind an open breaker, a message
+    /// retried past its deadline gives up (failed), and one never attempted is given back unsent (it
+    /// goes to `unfinishedIDs`, for the next run), so a run ends in bounded time against a gateway that
+    /// stays down.
+    mutating func expireBehindOpenBreakers() {
+        let current = now
+        for i in lanes.indices where lanes[i].breaker.isOpen && lanes[i].waiting > 0 {
+            let deadline = lanes[i].schedule.policy.deadlineSeconds
+            while lanes[i].freshCount > 0, current - lanes[i].fresh[lanes[i].freshHead].takenAt >= deadline {
+                givenBack.append(lanes[i].popFresh().message.id)
+            }
+            let expired = lanes[i].retries.removeAll { current - ($0.firstAttempt ?? $0.takenAt) >= deadline }
+            for item in expired {
+                finish(DeliveryOutcome(messageID: item.message.id, kind: .retryable,
+                                       detail: "gave up: the gateway's circuit breaker stayed open past the \(RetrySchedule.format(deadline)) retry deadline",
+                                       attempts: item.attempts))
+            }
+        }
     }
 
     mutating func enqueue(_ batch: [OutboundMessage]) {
@@ -270,7 +318,7 @@ struct DispatchRun {
                 finish(outcome)
                 continue
             }
-            lanes[lane].fresh.append(PendingMessage(message: message, lane: lane, due: now, sequence: sequence))
+            lanes[lane].fresh.append(PendingMessage(message: message, lane: lane, due: now, takenAt: now, sequence: sequence))
         }
     }
 
@@ -352,6 +400,8 @@ struct DispatchRun {
         switch event {
         case .timer(let deadline):
             if let i = timers.firstIndex(of: deadline) { timers.remove(at: i) }
+        case .stopRequested:
+            break   // the loop reads the request
         case .answered(var item, var outcome, let trial):
             let current = now
             let i = item.lane
@@ -466,7 +516,8 @@ struct DispatchRun {
             messages: taken, accepted: accepted, rejected: rejected, failed: failed,
             unfinished: taken - accepted - rejected - failed, attempts: attempts, elapsedSeconds: now - start,
             rejectedByReason: rejectedReasons.reasons, failedByReason: failedReasons.reasons,
-            breakerOpenings: Dictionary(lanes.map { ($0.name, $0.breaker.openings) }, uniquingKeysWith: +))
+            breakerOpenings: Dictionary(lanes.map { ($0.name, $0.breaker.openings) }, uniquingKeysWith: +),
+            unfinishedMessageIDs: unfinishedIDs)
     }
 }
 
@@ -478,6 +529,16 @@ struct RetryQueue {
     /// In no particular order.
     var items: [PendingMessage] { heap }
     var earliestDue: Double? { heap.first?.due }
+
+    /// Removes and returns the items matching `predicate`.
+    mutating func removeAll(where predicate: (PendingMessage) -> Bool) -> [PendingMessage] {
+        guard heap.contains(where: predicate) else { return [] }
+        let removed = heap.filter(predicate)
+        let kept = heap.filter { !predicate($0) }
+        heap = []
+        for item in kept { push(item) }
+        return removed
+    }
 
     private static func before(_ a: PendingMessage, _ b: PendingMessage) -> Bool {
         a.due != b.due ? a.due < b.due : a.sequence < b.sequence

@@ -98,7 +98,17 @@ struct Run: AsyncParsableCommand {
             let group = ServiceGroup(configuration: groupConfiguration)
             // The first Ctrl-C is the service group's graceful shutdown; the second exits at once.
             let interrupt = InterruptHandler {}
-            try await group.run()
+            do {
+                try await group.run()
+            } catch let cancelled as DispatchCancelled {
+                // Stopped harder than gracefully (a second Ctrl-C, or a stop past its 30 s): one line, not a dump.
+                interrupt.stop()
+                for gateway in gateways { await SendGateways.close(gateway) }
+                let s = cancelled.summary
+                printError("interrupted: \(grouped(s.accepted)) accepted, \(grouped(s.rejected)) rejected, \(grouped(s.failed)) failed, "
+                           + "\(grouped(cancelled.unfinishedMessageIDs.count)) put back in the queue unsent")
+                throw ExitCode(130)
+            }
             interrupt.stop()
             for gateway in gateways { await SendGateways.close(gateway) }
             withExtendedLifetime(sendLock) {}
@@ -135,7 +145,8 @@ enum RunText {
                 .joined(separator: ", ")
         }
         if let d = report.dispatch, d.messages > 0 {
-            line += "; sent \(grouped(d.messages)): \(grouped(d.accepted)) accepted, \(grouped(d.rejected)) rejected, \(grouped(d.failed)) failed"
+            line += "; sent \(grouped(d.messages - d.unfinished)): \(grouped(d.accepted)) accepted, \(grouped(d.rejected)) rejected, \(grouped(d.failed)) failed"
+            if d.unfinished > 0 { line += "; \(grouped(d.unfinished)) put back in the queue unsent" }
         }
         if let next = report.nextDue {
             line += "; next due \(LocalDateTime(next, in: tz))"
