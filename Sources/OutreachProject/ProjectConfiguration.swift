@@ -26,6 +26,8 @@ public struct ProjectConfiguration: Sendable {
     /// The most SMS parts one message may cost, for campaigns that set none
     /// (`max_parts`): a longer message is a render failure, never sent.
     public var maxParts: Int = ConfigurationLimits.defaultMaxParts
+    /// Whom an opt-out stops (`opt_out_scope`): the person on every channel (default) or only the address.
+    public var optOutScope: Suppression.Scope = .person
 
     public init() {}
 

@@ -110,7 +110,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts", "opt_out_scope"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -133,6 +133,13 @@ public struct ProjectLoader {
         }
         if let ledger = try map.string("ledger") { config.ledgerPath = ledger }
         if let parts = try readMaxParts(file, map) { config.maxParts = parts }
+        if let text = try map.string("opt_out_scope") {
+            guard let scope = Suppression.Scope(rawValue: text.lowercased()) else {
+                throw file.error(.invalidValue, "opt_out_scope '\(text)' must be person or address", at: map.value("opt_out_scope")!,
+                                 hint: "person: an opt-out on any address stops every channel; address: only that address")
+            }
+            config.optOutScope = scope
+        }
         if let node = map.value("population") {
             let pop = try MappingReader(file, node, what: "population")
             try pop.rejectUnknownKeys(["file", "schema"], what: "population")
@@ -250,7 +257,7 @@ public struct ProjectLoader {
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
                                "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding",
-                               "max_parts"]
+                               "max_parts", "duplicate_addresses"]
 
     /// `{messages: 2, per: 7d}`, or `none` (only meaningful in a campaign).
     static func readFrequencyCap(_ file: YAMLFile, _ node: Yams.Node) throws(OutreachError) -> FrequencyCap? {
@@ -367,6 +374,14 @@ public struct ProjectLoader {
             }
             onUncertain = policy
         }
+        var duplicates = DuplicateAddressPolicy.skip
+        if let text = try map.string("duplicate_addresses") {
+            guard let policy = DuplicateAddressPolicy(rawValue: text.lowercased()) else {
+                throw file.error(.invalidValue, "duplicate_addresses '\(text)' must be skip or send", at: map.value("duplicate_addresses")!,
+                                 hint: "skip: one message per address in an occurrence; send: one per recipient")
+            }
+            duplicates = policy
+        }
         var overflow = QuietHoursOverflow.hold
         if let text = try map.string("quiet_hours_overflow") {
             guard let policy = QuietHoursOverflow(rawValue: text.lowercased()) else {
@@ -396,6 +411,7 @@ public struct ProjectLoader {
                                   smartEncoding: try map.bool("smart_encoding") ?? false)
         definition.channelGateways = channelGateways
         definition.quietHoursOverflow = overflow
+        definition.duplicateAddresses = duplicates
         definition.gatewayLocation = map.value("gateway").map { file.location(of: $0) }
         definition.maxParts = try readMaxParts(file, map) ?? configuration.maxParts
         if let node = map.value("exclude") {

@@ -15,6 +15,8 @@ public actor CampaignScheduler {
         public var projectTimeZone: String
         public var quietHours: TimeWindow?
         public var frequencyCap: FrequencyCap?
+        /// Whom an opt-out stops (`opt_out_scope`): every channel of the person, or the address.
+        public var optOutScope: Suppression.Scope = .person
         /// Entries written per ledger transaction when materialising (one batch is written while the next is
         /// composed).
         public var materialiseBatch = 5_000
@@ -267,6 +269,11 @@ public actor CampaignScheduler {
             quietPeriods[key] = period
             return period
         }
+        // What each recipient gets is decided as preview decides it (opt-outs by person or address, one
+        // message per address in an occurrence); the suppression list is read once per pass.
+        var composer = scheduled.composer
+        composer.suppression = Suppression(addresses: try await store.optOuts().map(\.address), scope: settings.optOutScope)
+        var composing = OccurrenceComposer(composer)
         // One ledger write in flight while the next batch is composed: rendering runs beside the writer.
         var inFlight: Task<MaterialisationResult, any Error>?
         var batch: [LedgerEntry] = []
@@ -305,7 +312,7 @@ public actor CampaignScheduler {
                     let (due, _) = timeline.due(rows: rows, population: population, after: after, now: now)
                     // Within a slice (a narrow run of person keys, whose index pages stay cached) in row order.
                     for send in due {
-                        var made = entry(for: send, segment: segment, scheduled: scheduled, population: population,
+                        var made = entry(for: send, segment: segment, scheduled: scheduled, composing: &composing, population: population,
                                          personKey: keys[send.row], now: now)
                         if made.state == .queued { made.quiet = quietPeriod(for: send) }
                         batch.append(made)
@@ -373,7 +380,7 @@ public actor CampaignScheduler {
         return keys
     }
 
-    private func entry(for send: SendTimeline.DueSend, segment: String, scheduled: ScheduledCampaign,
+    private func entry(for send: SendTimeline.DueSend, segment: String, scheduled: ScheduledCampaign, composing: inout OccurrenceComposer,
                        population: Population, personKey: UInt64, now: Date) -> LedgerEntry {
         let record = population.record(send.row)
         let campaign = scheduled.name
@@ -385,7 +392,16 @@ public actor CampaignScheduler {
                             detail: "was due \(send.local) \(send.timeZone), \(hours)h before the scheduler reached it",
                             dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
         }
-        switch scheduled.composer.compose(record, segment: segment) {
+        switch composing.compose(record, segment: segment, occurrence: send.occurrence) {
+        case .optedOut(let channel, let address):
+            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+                            address: address, channel: channel, reason: .optedOut, detail: "on the suppression list",
+                            dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
+        case .duplicateAddress(let channel, let address):
+            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+                            address: address, channel: channel, reason: .duplicateAddress,
+                            detail: "another recipient of this occurrence gets a message at this address",
+                            dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
         case .unreachable(let reason):
             return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now,

@@ -105,14 +105,17 @@ struct CampaignLifecycleTests {
         for name in ["back_to_school", "residency_notice", "vaccination_email", "vaccination_round"] {
             try FileManager.default.removeItem(at: dir.appendingPathComponent("campaigns/\(name).yaml"))
         }
-        // A gateway nobody answers on, with long back-offs: the run stays busy retrying.
+        // A gateway that takes the connection and never answers: attempts stay in flight.
+        let silent = try SilentListener()
+        defer { silent.close() }
         try write("""
             gateways:
               dead:
                 type: kannel
-                url: http://127.0.0.1:9/cgi-bin/sendsms
+                url: http://127.0.0.1:\(silent.port)/cgi-bin/sendsms
                 username: u
                 password: ${DEAD_PASSWORD}
+                timeout: 10m
                 retry: {attempts: 5, backoff: 20s}
             """, to: "gateways.yaml", in: dir)
         try write("title: now\naudience: mothers\ntemplate: vaccination_reminder\nchannel: sms\ngateway: dead\nsender: MOH\n",
@@ -129,7 +132,7 @@ struct CampaignLifecycleTests {
         try await Task.sleep(for: .seconds(3))
         kill(run.processIdentifier, SIGINT)
         try await Task.sleep(for: .seconds(1))
-        #expect(run.isRunning)                      // graceful: waiting for the retries in flight
+        #expect(run.isRunning)                      // graceful: waiting for the attempts in flight
         kill(run.processIdentifier, SIGINT)
         let deadline = ContinuousClock.now + .seconds(10)
         while run.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -158,4 +161,31 @@ struct CampaignLifecycleTests {
         #expect(out.stderr.contains(message), "\(out.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/outbox.jsonl").path))
     }
+}
+
+/// A loopback TCP port that accepts connections (the kernel's backlog) and
+/// never answers: an HTTP request to it stays in flight until its timeout.
+struct SilentListener {
+    let socket: Int32
+    let port: UInt16
+
+    init() throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.socket = socket
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
+        guard bound == 0, listen(socket, 64) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    func close() { _ = Glibc.close(socket) }
 }

@@ -46,6 +46,8 @@ public struct CampaignDefinition: Sendable {
     public var quietHoursOverflow: QuietHoursOverflow = .hold
     /// Replace typographic characters with GSM equivalents before counting and sending.
     public var smartEncoding: Bool
+    /// One message per address in an occurrence (`duplicate_addresses: skip`, the default), or one per recipient.
+    public var duplicateAddresses: DuplicateAddressPolicy = .skip
     /// The most SMS parts one message may cost (`max_parts`, else the
     /// project's): a longer message is a render failure for its recipient,
     /// counted in preview and never sent — a 7 MB field must not become a

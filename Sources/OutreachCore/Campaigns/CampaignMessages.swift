@@ -24,6 +24,8 @@ public struct CampaignMessages: Sendable {
     public var occurrence: String
     /// The key message ids are hashed with (the project ledger's); nil: readable ids.
     public var idKey: MessageIDKey?
+    /// Who gets nothing (the project's suppression list).
+    public var suppression: Suppression = .none
 
     public init(catalog: AudienceCatalog, templates: [String: [Channel: CompiledTemplate]],
                 contactFields: [Channel: String], today: Day, occurrence: String) {
@@ -43,6 +45,8 @@ public struct CampaignMessages: Sendable {
     public func build(_ campaign: CampaignDefinition, population: Population) throws(OutreachError) -> CampaignMessageSet {
         let segmentation = try CampaignSegmentation(campaign, catalog: catalog, population: population, today: today)
         var set = CampaignMessageSet(campaign: campaign.name, occurrence: occurrence, excluded: segmentation.excluded)
+        var composer = OccurrenceComposer(RecipientComposer(campaign: campaign, templates: templates, contactFields: contactFields,
+                                                            suppression: suppression))
         for part in segmentation.parts {
             let segment = part.segment
             let available = templates[segment.name] ?? [:]
@@ -57,12 +61,19 @@ public struct CampaignMessages: Sendable {
             var counts = CampaignMessageSet.SegmentCount(name: segment.name, recipients: part.members.count)
             var unreachable = Tally()
             var failures = Tally()
-            let composer = RecipientComposer(campaign: campaign, templates: templates, contactFields: contactFields)
 
             for row in part.members.rows {
                 let record = population.record(row)
                 let id = record.id
-                switch composer.compose(record, segment: segment.name) {
+                switch composer.compose(record, segment: segment.name, occurrence: occurrence) {
+                case .optedOut:
+                    counts.optedOut += 1
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .optedOut,
+                                                         reason: "on the suppression list"))
+                case .duplicateAddress:
+                    counts.duplicateAddresses += 1
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .duplicateAddress,
+                                                         reason: "another recipient already gets a message at this address"))
                 case .unreachable(let reason):
                     unreachable.add(reason, id: id)
                     set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .unreachable, reason: reason))
@@ -101,6 +112,10 @@ public struct CampaignMessageSet: Sendable {
         public var renderFailures: [CampaignPreview.Count] = []
         /// SMS parts over the segment's SMS messages.
         public var parts = 0
+        /// On the suppression list: no message.
+        public var optedOut = 0
+        /// Sharing an address another recipient of the occurrence already gets a message at: no message.
+        public var duplicateAddresses = 0
 
         public init(name: String, recipients: Int) {
             self.name = name
@@ -128,6 +143,8 @@ public struct CampaignMessageSet: Sendable {
     public var targeted: Int { segments.reduce(0) { $0 + $1.recipients } }
     public var unreachable: Int { problems.count { $0.kind == .unreachable } }
     public var renderFailures: Int { problems.count { $0.kind == .renderFailure } }
+    public var optedOut: Int { segments.reduce(0) { $0 + $1.optedOut } }
+    public var duplicateAddresses: Int { segments.reduce(0) { $0 + $1.duplicateAddresses } }
     public var parts: Int { segments.reduce(0) { $0 + $1.parts } }
 }
 
@@ -136,6 +153,8 @@ public struct RecipientProblem: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         case unreachable
         case renderFailure = "render-failure"
+        case optedOut = "opted-out"
+        case duplicateAddress = "duplicate-address"
     }
 
     public var recipientID: String

@@ -36,6 +36,12 @@ public struct CampaignPreview: Sendable, Codable {
         public var ready: Int
         public var unreachable: [Count]
         public var renderFailures: [Count]
+        /// On the suppression list: no message.
+        public var optedOut = 0
+        /// At an address another recipient already gets this occurrence's message at: no message.
+        public var duplicateAddresses = 0
+        /// Ready messages by channel (a segment falls back to another channel for people the first cannot reach).
+        public var byChannel: [String: Int] = [:]
         /// SMS parts over all ready messages (0 for email).
         public var totalParts: Int
         /// Ready messages by encoding, e.g. ["UCS-2": 1200, "GSM-7": 40].
@@ -54,6 +60,8 @@ public struct CampaignPreview: Sendable, Codable {
     public var segments: [Segment]
     public var recipients: Int
     public var ready: Int
+    public var optedOut: Int
+    public var duplicateAddresses: Int
     public var totalParts: Int
     public var warnings: [String]
 }

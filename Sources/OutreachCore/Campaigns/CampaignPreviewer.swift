@@ -11,6 +11,11 @@ public struct CampaignPreviewer: Sendable {
     /// Warn about messages longer than this many SMS parts (messages over the
     /// campaign's `max_parts` are render failures, not warnings).
     public var maxParts: Int = 3
+    /// Per segment name, the template for each channel the segment can use (channel fallback), as sending
+    /// gets them; a segment missing here uses its own template alone.
+    public var channelTemplates: [String: [Channel: CompiledTemplate]] = [:]
+    /// Who gets nothing (the project's suppression list), counted as sending counts it.
+    public var suppression: Suppression = .none
 
     public init(catalog: AudienceCatalog, templates: [String: CompiledTemplate], contactFields: [Channel: String], today: Day) {
         self.catalog = catalog
@@ -24,6 +29,13 @@ public struct CampaignPreviewer: Sendable {
 
         var warnings: [String] = []
         var segments: [CampaignPreview.Segment] = []
+        // The templates each segment can use, by channel: what `send` and the scheduler compose with.
+        var byChannel = channelTemplates
+        for segment in campaign.segments where byChannel[segment.name] == nil {
+            if let own = templates[segment.template] { byChannel[segment.name] = [own.channel: own] }
+        }
+        var composing = OccurrenceComposer(RecipientComposer(campaign: campaign, templates: byChannel, contactFields: contactFields,
+                                                             suppression: suppression))
         for part in segmentation.parts {
             let segment = part.segment
             guard let template = templates[segment.template] else {
@@ -38,7 +50,7 @@ public struct CampaignPreviewer: Sendable {
             for field in template.recipientFields.sorted() where population.type(of: field) == nil {
                 warnings.append("template '\(template.name)' uses '\(field)', which the population does not have: every recipient will fail to render")
             }
-            segments.append(previewSegment(segment, campaign: campaign, template: template, members: part.members,
+            segments.append(previewSegment(segment, template: template, composing: &composing, members: part.members,
                                            audienceCount: part.audienceCount, population: population))
         }
         for s in segments {
@@ -54,17 +66,19 @@ public struct CampaignPreviewer: Sendable {
             excluded: segmentation.excluded, segments: segments,
             recipients: segments.reduce(0) { $0 + $1.recipients },
             ready: segments.reduce(0) { $0 + $1.ready },
+            optedOut: segments.reduce(0) { $0 + $1.optedOut },
+            duplicateAddresses: segments.reduce(0) { $0 + $1.duplicateAddresses },
             totalParts: segments.reduce(0) { $0 + $1.totalParts },
             warnings: warnings)
     }
 
-    private func previewSegment(_ segment: CampaignDefinition.Segment, campaign: CampaignDefinition, template: CompiledTemplate, members: RowSet,
-                                audienceCount: Int, population: Population) -> CampaignPreview.Segment {
-        let channel = template.channel
-        let contactField = contactFields[channel]
+    /// One segment, recipient by recipient through the same composition as sending.
+    private func previewSegment(_ segment: CampaignDefinition.Segment, template: CompiledTemplate, composing: inout OccurrenceComposer,
+                                members: RowSet, audienceCount: Int, population: Population) -> CampaignPreview.Segment {
         var unreachable = Tally()
         var failures = Tally()
-        var ready = 0, totalParts = 0
+        var ready = 0, totalParts = 0, optedOut = 0, duplicates = 0
+        var byChannel: [String: Int] = [:]
         var encodings: [String: Int] = [:]
         var histogram: [Int: Int] = [:]
         var samples: [CampaignPreview.Sample] = []
@@ -73,35 +87,29 @@ public struct CampaignPreviewer: Sendable {
 
         for row in members.rows {
             let record = population.record(row)
-            let address = contactField.flatMap { record.value($0) }?.description
-            guard let address, !address.isEmpty else {
-                unreachable.add(contactField.map { "no valid \($0)" } ?? "no \(channel.rawValue) field in the population", id: record.id)
-                continue
-            }
-            switch template.render(record) {
-            case .failure(let failure):
-                failures.add(failure.reason, id: record.id)
-            case .success(var message):
+            switch composing.compose(record, segment: segment.name) {
+            case .unreachable(let reason):
+                unreachable.add(reason, id: record.id)
+            case .renderFailed(let reason):
+                failures.add(reason, id: record.id)
+            case .optedOut:
+                optedOut += 1
+            case .duplicateAddress:
+                duplicates += 1
+            case .message(let channel, let address, let message, _):
                 var info: SMSInfo?
                 if channel == .sms {
-                    // As sending makes it: smart-encoded, and held to max_parts.
-                    let i: SMSInfo
-                    switch RecipientComposer.outgoingSMS(message.text, campaign: campaign) {
-                    case .tooLong(let reason):
-                        failures.add(reason, id: record.id)
-                        continue
-                    case .ready(let text, let counted):
-                        message.text = text
-                        i = counted
-                    }
+                    // The text is as it leaves (smart-encoded, within max_parts): count it as sent.
+                    let i = SMSText.info(message.text)
                     info = i
                     totalParts += i.parts
                     encodings[i.encoding.rawValue, default: 0] += 1
                     histogram[i.parts, default: 0] += 1
                 }
                 ready += 1
+                byChannel[channel.rawValue, default: 0] += 1
                 let gender: String? = if case .gender(let g)? = record.value("gender") { g.name } else { nil }
-                let kind = "\(gender ?? "-")|\(message.language)"
+                let kind = "\(gender ?? "-")|\(message.language)|\(channel.rawValue)"
                 if samples.count < sampleSize || extra.count < sampleSize {
                     let sample = CampaignPreview.Sample(
                         id: record.id, segment: segment.name, gender: gender, language: message.language, channel: channel,
@@ -115,14 +123,18 @@ public struct CampaignPreviewer: Sendable {
                 }
             }
         }
-        // Distinct gender/language combinations first, then others to fill.
+        // Distinct gender/language/channel combinations first, then others to fill.
         for s in extra where samples.count < sampleSize { samples.append(s) }
 
-        return CampaignPreview.Segment(
-            name: segment.name, audience: segment.audience, template: template.name, channel: channel,
+        var result = CampaignPreview.Segment(
+            name: segment.name, audience: segment.audience, template: template.name, channel: template.channel,
             audienceCount: audienceCount, recipients: members.count, ready: ready,
             unreachable: unreachable.counts, renderFailures: failures.counts, totalParts: totalParts,
             encodings: encodings, partsHistogram: histogram, samples: samples)
+        result.optedOut = optedOut
+        result.duplicateAddresses = duplicates
+        result.byChannel = byChannel
+        return result
     }
 }
 

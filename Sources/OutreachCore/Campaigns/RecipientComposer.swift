@@ -7,6 +7,10 @@ public struct RecipientComposer: Sendable {
         case message(channel: Channel, address: String, rendered: RenderedMessage, parts: Int)
         case unreachable(String)
         case renderFailed(String)
+        /// On the suppression list (the address, or with person scope any of the person's addresses).
+        case optedOut(channel: Channel, address: String)
+        /// Another recipient of the same occurrence already gets a message at this address.
+        case duplicateAddress(channel: Channel, address: String)
     }
 
     public var campaign: CampaignDefinition
@@ -14,11 +18,16 @@ public struct RecipientComposer: Sendable {
     public var templates: [String: [Channel: CompiledTemplate]]
     /// Field holding each channel's address (sms → mobile, email → email).
     public var contactFields: [Channel: String]
+    /// Who gets nothing. Checked here, before rendering, so preview, launch, `send` and the scheduler count
+    /// opt-outs alike; the ledger's claim checks the list again for opt-outs that arrive later.
+    public var suppression: Suppression
 
-    public init(campaign: CampaignDefinition, templates: [String: [Channel: CompiledTemplate]], contactFields: [Channel: String]) {
+    public init(campaign: CampaignDefinition, templates: [String: [Channel: CompiledTemplate]], contactFields: [Channel: String],
+                suppression: Suppression = .none) {
         self.campaign = campaign
         self.templates = templates
         self.contactFields = contactFields
+        self.suppression = suppression
     }
 
     /// The channels a segment can use, in the campaign's order of preference.
@@ -32,6 +41,7 @@ public struct RecipientComposer: Sendable {
         let channels = channels(for: segment)
         for channel in channels {
             guard let field = contactFields[channel], let address = Self.address(record.value(field), channel: channel) else { continue }
+            if isSuppressed(record, address: address) { return .optedOut(channel: channel, address: address) }
             switch available[channel]!.render(record) {
             case .failure(let failure):
                 return .renderFailed(failure.reason)
@@ -47,6 +57,18 @@ public struct RecipientComposer: Sendable {
             }
         }
         return .unreachable(Self.unreachableReason(channels, contactFields: contactFields))
+    }
+
+    /// Whether the suppression list stops this person at `address`: the address itself, or with person
+    /// scope any usable address of theirs on any channel.
+    func isSuppressed(_ record: some RecordData, address: String) -> Bool {
+        guard !suppression.isEmpty else { return false }
+        if suppression.contains(address) { return true }
+        guard suppression.scope == .person else { return false }
+        for (channel, field) in contactFields {
+            if let other = Self.address(record.value(field), channel: channel), suppression.contains(other) { return true }
+        }
+        return false
     }
 
     /// An SMS text as it leaves, or why it must not.

@@ -44,8 +44,7 @@ struct Launch: AsyncParsableCommand {
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
             for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
-            var previewer = CampaignPreviewer(catalog: try workspace.catalog(), templates: templates,
-                                              contactFields: workspace.contactFields, today: workspace.today)
+            var previewer = try await workspace.previewer(for: definition, templates: templates, ledger: nil, store: store)
             previewer.sampleSize = 2
             let preview = try previewer.preview(definition, population: population)
             print(PreviewText.render(preview, importReport: importReport))
@@ -64,7 +63,7 @@ struct Launch: AsyncParsableCommand {
             let gateways = definition.channels.map { "\($0.rawValue): \(definition.gateway(for: $0) ?? "none")" }.joined(separator: ", ")
             print("Gateway: \(gateways)  sender: \(definition.sender ?? "gateway default")")
             if !yes {
-                FileHandle.standardError.write(Data("Launch '\(definition.name)' to \(grouped(preview.recipients)) recipient(s)? Type yes to launch: ".utf8))
+                FileHandle.standardError.write(Data("Launch '\(definition.name)': \(grouped(preview.ready)) message(s) ready today, for \(grouped(preview.recipients)) recipient(s)? Type yes to launch: ".utf8))
                 guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                     print("Not launched; the campaign stays a draft.")
                     throw ExitCode(1)

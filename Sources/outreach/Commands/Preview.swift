@@ -5,7 +5,7 @@ import OutreachProject
 
 /// `outreach preview CAMPAIGN`: what the campaign would send, per segment,
 /// before anyone launches it.
-struct Preview: ParsableCommand {
+struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Preview a campaign: recipients per segment, who cannot be reached or rendered, sample messages, SMS parts.")
 
@@ -23,15 +23,17 @@ struct Preview: ParsableCommand {
     @Flag(name: .long, help: "Print the preview as JSON.")
     var json = false
 
-    func run() throws {
-        try reportingErrors {
+    @Option(name: .long, help: "Ledger file holding the suppression list, instead of the project's.")
+    var ledger: String?
+
+    func run() async throws {
+        try await reportingErrors {
             let workspace = try options.load()
             let definition = try workspace.campaignDefinition(campaign)
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
             for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
-            var previewer = CampaignPreviewer(catalog: try workspace.catalog(), templates: templates,
-                                              contactFields: workspace.contactFields, today: workspace.today)
+            var previewer = try await workspace.previewer(for: definition, templates: templates, ledger: ledger)
             previewer.sampleSize = max(0, sample)
 
             if let recipient {
@@ -102,6 +104,13 @@ enum PreviewText {
             out.append("   in audience \(grouped(s.audienceCount)), recipients \(grouped(s.recipients)), ready to send \(grouped(s.ready))")
             for u in s.unreachable { out.append("   unreachable: \(grouped(u.count)) — \(u.reason)  e.g. \(u.examples.joined(separator: ", "))") }
             for f in s.renderFailures { out.append("   cannot render: \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }
+            if s.optedOut > 0 { out.append("   opted out: \(grouped(s.optedOut)) (on the suppression list)") }
+            if s.duplicateAddresses > 0 {
+                out.append("   duplicate address: \(grouped(s.duplicateAddresses)) (another recipient gets the message at the same address)")
+            }
+            if s.byChannel.count > 1 {
+                out.append("   by channel: " + s.byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", "))
+            }
             if s.channel == .sms {
                 let enc = s.encodings.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
                 let hist = s.partsHistogram.sorted { $0.key < $1.key }.map { "\($0.key) part\($0.key == 1 ? "" : "s"): \(grouped($0.value))" }.joined(separator: ", ")
@@ -117,7 +126,10 @@ enum PreviewText {
             }
         }
         out.append("")
-        out.append("Total: \(grouped(p.recipients)) recipients, \(grouped(p.ready)) messages ready, \(grouped(p.totalParts)) SMS parts")
+        var total = "Total: \(grouped(p.recipients)) recipients, \(grouped(p.ready)) messages ready, \(grouped(p.totalParts)) SMS parts"
+        if p.optedOut > 0 { total += "; \(grouped(p.optedOut)) opted out" }
+        if p.duplicateAddresses > 0 { total += "; \(grouped(p.duplicateAddresses)) at an address already messaged" }
+        out.append(total)
         for w in p.warnings { out.append("warning: \(w)") }
         return out.joined(separator: "\n")
     }

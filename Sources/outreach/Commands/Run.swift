@@ -61,6 +61,7 @@ struct Run: AsyncParsableCommand {
             var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
                                                       quietHours: project.configuration.quietHours,
                                                       frequencyCap: project.configuration.frequencyCap)
+            settings.optOutScope = project.configuration.optOutScope
             if let until {
                 guard let stop = ClockOptions.instant(until) else {
                     throw OutreachError(.invalidValue, "--until '\(until)' is not an ISO 8601 instant")

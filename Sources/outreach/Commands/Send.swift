@@ -75,11 +75,11 @@ struct Send: AsyncParsableCommand {
             let ledgerPath = ledger ?? project.configuration.ledgerFile(root: project.root)
             let store = dryRun ? nil : try workspace.openLedger(ledgerPath)
             builder.idKey = store?.messageIDKey
+            // The suppression list holds here too, decided where preview decides it (by person or address).
+            builder.suppression = try await workspace.suppression(store: store, path: ledgerPath)
             let set = try builder.build(definition, population: population)
-            // The suppression list holds here too: an opted-out person is never sent anything.
-            let suppressed = try await Self.optedOutAddresses(workspace, store: store, path: ledgerPath)
-            var messages = set.messages.filter { !suppressed.contains(ContactAddress($0.to)?.value ?? $0.to) }
-            let optedOut = set.messages.count - messages.count
+            var messages = set.messages
+            let optedOut = set.optedOut
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
             var partsByID: [String: Int] = [:]
             for m in messages where m.channel == .sms { partsByID[m.id] = SMSText.info(m.text).parts }
@@ -140,13 +140,6 @@ struct Send: AsyncParsableCommand {
         }
     }
 
-    /// The project's suppression list, from `store` when it is open, else from the ledger at `path` (empty
-    /// when the project has no ledger yet).
-    static func optedOutAddresses(_ workspace: Workspace, store: SQLiteLedger?, path: String) async throws -> Set<String> {
-        if let store { return Set(try await store.optOuts().map(\.address)) }
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        return Set(try await workspace.openLedger(path).optOuts().map(\.address))
-    }
 
     /// The gateway name for each of the campaign's channels (`gateway: NAME`
     /// or `gateway: {sms: NAME, email: NAME}`); every channel needs one.
@@ -287,8 +280,10 @@ struct SendReport: Encodable {
     var unreachableReasons: [CampaignPreview.Count]
     var renderFailures: Int
     var renderFailureReasons: [CampaignPreview.Count]
-    /// Rendered and addressed, but on the suppression list: not sent.
+    /// On the suppression list: not sent.
     var optedOut: Int
+    /// At an address another recipient of the occurrence already gets the message at: not sent.
+    var duplicateAddresses: Int
     /// Messages rendered and addressed.
     var ready: Int
     var limit: Int?
@@ -304,6 +299,7 @@ struct SendReport: Encodable {
     init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, optedOut: Int, today: Day,
          toSend: [OutboundMessage], parts: Int, limit: Int?, dryRun: Bool) {
         self.optedOut = optedOut
+        duplicateAddresses = set.duplicateAddresses
         campaign = definition.name
         title = definition.title
         occurrence = set.occurrence
@@ -354,13 +350,14 @@ struct SendReport: Encodable {
         out.append("  render failures \(grouped(renderFailures))")
         for f in renderFailureReasons { out.append("    \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }
         if optedOut > 0 { out.append("  opted out \(grouped(optedOut)) (on the suppression list; not sent)") }
+        if duplicateAddresses > 0 {
+            out.append("  duplicate addresses \(grouped(duplicateAddresses)) (another recipient gets the message at the same address; not sent)")
+        }
         let channels = byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
         var line = "Messages \(grouped(messages))"
         if !channels.isEmpty { line += " (\(channels))" }
         if byChannel["sms"] != nil { line += ", \(grouped(parts)) SMS parts" }
-        // Opted-out messages are not sent either; only a cut made by --limit is reported as one.
-        let sendable = ready - optedOut
-        if let limit, limit < sendable { line += "  — limited to \(grouped(messages)) of \(grouped(sendable)) by --limit" }
+        if let limit, limit < ready { line += "  — limited to \(grouped(messages)) of \(grouped(ready)) by --limit" }
         out.append(line)
         guard let r = result else {
             if dryRun { out.append("Dry run: nothing sent.") }

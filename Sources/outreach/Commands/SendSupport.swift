@@ -4,6 +4,7 @@ import Logging
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
+import OutreachStore
 import Synchronization
 
 /// The HTTP transport gateways send through: libcurl's multi interface on
@@ -54,6 +55,26 @@ extension Workspace {
     /// the campaign lists, a template named `NAME_CHANNEL` (or, when NAME
     /// already ends in its channel, that ending swapped: `reminder_sms` →
     /// `reminder_email`) if the project has one.
+    /// A previewer that decides as sending does: every channel's template per segment, and the suppression
+    /// list of the ledger (`path`, or the project's) when there is one.
+    func previewer(for campaign: CampaignDefinition, templates: [String: CompiledTemplate], ledger path: String?,
+                   store: SQLiteLedger? = nil) async throws -> CampaignPreviewer {
+        var previewer = CampaignPreviewer(catalog: try catalog(), templates: templates, contactFields: contactFields, today: today)
+        previewer.channelTemplates = try channelTemplates(for: campaign)
+        previewer.suppression = try await suppression(store: store, path: path)
+        return previewer
+    }
+
+    /// The project's suppression list with its scope, from `store` when it is open, else from the ledger at
+    /// `path` (nobody when the project has no ledger yet: nothing is created to read it).
+    func suppression(store: SQLiteLedger? = nil, path: String? = nil) async throws -> Suppression {
+        let scope = project.configuration.optOutScope
+        if let store { return Suppression(addresses: try await store.optOuts().map(\.address), scope: scope) }
+        let file = path ?? project.configuration.ledgerFile(root: project.root)
+        guard FileManager.default.fileExists(atPath: file) else { return Suppression(addresses: [], scope: scope) }
+        return Suppression(addresses: try await openLedger(file).optOuts().map(\.address), scope: scope)
+    }
+
     func channelTemplates(for campaign: CampaignDefinition) throws(OutreachError) -> [String: [Channel: CompiledTemplate]] {
         var compiled: [String: CompiledTemplate] = [:]
         func load(_ name: String) throws(OutreachError) -> CompiledTemplate {
