@@ -99,6 +99,14 @@ struct ImportUnclosedQuoteTests {
         #expect(rejection.examples == [.init(line: 3, detail: "the quote opened on line 3 closes on a later line: 3 records lost (lines 3–5)")])
     }
 
+    @Test("a well-closed multi-line field in a row with a column too many rejects that one row")
+    func multiLineFieldInAWrongRow() throws {
+        let text = "id,name\n1,a,\"see note, attached\nsecond line\"\n2,b\n"
+        let (population, report) = try importPopulation(text, schema: Self.schema)
+        #expect(population.count == 1)
+        #expect(report.rowsRead == 2 && report.count(of: .wrongColumnCount) == 1 && report.recordsLostToQuotes == 0)
+    }
+
     @Test("legitimate multi-line quoted fields still import")
     func multiLineFieldsStillWork() throws {
         let text = "id,address,city\n1,\"12 King Fahd Rd\nBuilding 4\nRiyadh\",x\n2,\"one line\",y\n"

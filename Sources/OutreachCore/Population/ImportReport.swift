@@ -76,7 +76,7 @@ public struct ImportReport: Sendable, Codable, Equatable, CustomStringConvertibl
     public var description: String {
         var lines = ["\(file ?? "<input>"): \(rowsRead) rows read, \(rowsImported) imported, \(totalRejectedRows) rejected"]
         for r in rejectedRows {
-            lines.append("  \(r.count) rows rejected: \(r.reason.text) (lines \(r.examples.map { String($0.line) }.joined(separator: ", "))\(r.count > r.examples.count ? ", …" : ""))")
+            lines.append("  \(r.count) rows rejected: \(r.reason.text) (lines \(r.examples.map { String($0.line) }.joined(separator: ", "))\(r.hasMoreExamples ? ", …" : ""))")
             for e in r.examples.prefix(3) where !e.detail.isEmpty { lines.append("    line \(e.line): \(TerminalText.escaped(e.detail))") }
         }
         for v in rejectedValues {

@@ -98,6 +98,10 @@ public struct PopulationImporter: Sendable {
         if schema.encoding != .utf8 { transcoder = PopulationTranscoder(encoding: schema.encoding, fileName: fileName) }
     }
 
+    /// How much of the start of a file is held back and looked at to check
+    /// its encoding before anything is imported.
+    public static let encodingSampleSize = EncodingGuess.sampleSize
+
     /// The columns, once the header (CSV) or the first valid object (JSON
     /// Lines) has been read; `validate` reads no further.
     public var columnNames: [String]? { population == nil ? nil : columns }
@@ -229,9 +233,12 @@ public struct PopulationImporter: Sendable {
             return rejectSwallowed(record, .unterminatedQuote, detail: "is never closed")
         }
         if record.fieldCount != columns.count || record.malformedQuotes {
-            // A broken record over several lines is a quote that opened
-            // where it should not have and closed on a later line.
-            if record.nonBlankLines > 1 {
+            // Text right after a closing quote, in a record over several
+            // lines: a quote opened where it should not have been and a
+            // later field's opening quote closed it. (A well-closed
+            // multi-line field in a record with a column too many is just
+            // that record's problem.)
+            if record.malformedQuotes && record.nonBlankLines > 1 {
                 return rejectSwallowed(record, .runawayQuote, detail: "closes on a later line")
             }
             if record.fieldCount != columns.count {

@@ -47,4 +47,13 @@ public struct RowRejection: Sendable, Codable, Equatable {
     public var examples: [Example]
 
     public var exampleLines: [Int] { examples.map(\.line) }
+
+    /// More rows were rejected for this reason than the examples show (an
+    /// example of a quote left open stands for every record it swallowed).
+    public var hasMoreExamples: Bool {
+        switch reason {
+        case .unterminatedQuote, .runawayQuote: return examples.count >= ImportReport.maxRowExamples
+        default: return count > examples.count
+        }
+    }
 }

@@ -123,8 +123,8 @@ enum ImportReportText {
             out.append("Rejected rows:")
             for rej in r.rejectedRows {
                 out.append("  \(padded(grouped(rej.count), 8)) \(rej.reason.text)")
-                for e in rej.examples { out.append("           line \(e.line): \(e.detail)") }
-                if rej.count > rej.examples.count { out.append("           …") }
+                for e in rej.examples { out.append("           line \(e.line): \(TerminalText.escaped(e.detail))") }
+                if rej.hasMoreExamples { out.append("           …") }
             }
         }
         let values = r.rejectedValues.filter { $0.count > 0 }
@@ -140,7 +140,8 @@ enum ImportReportText {
 
     static func examples(_ v: FieldRejection) -> String {
         guard !v.examples.isEmpty else { return "" }
-        let shown = v.examples.map { "line \($0.line): \"\($0.raw)\"" }.joined(separator: ", ")
+        // Values are data: escaped, so none can drive the terminal or forge a line.
+        let shown = v.examples.map { "line \($0.line): \"\(TerminalText.escaped($0.raw))\"" + ($0.problem.map { " (\($0))" } ?? "") }.joined(separator: ", ")
         return "  \(shown)\(v.count > v.examples.count ? ", …" : "")"
     }
 }
