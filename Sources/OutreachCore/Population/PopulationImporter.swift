@@ -454,11 +454,11 @@ public struct PopulationImporter: Sendable {
             if types[k] == .text, !fieldNested[k] {
                 let trimmed = FieldBytes.trimmed(bytes)
                 if trimmed.isEmpty { return column.append(nil) }
-                if let problem = TextProblem.first(in: trimmed) {
-                    column.append(nil)
-                    return report.rejectValue(field: columns[k], type: types[k], line: line, raw: TextProblem.display(trimmed), problem: problem)
+                if !column.appendCheckedText(utf8: trimmed) {
+                    report.rejectValue(field: columns[k], type: types[k], line: line, raw: TextProblem.display(trimmed),
+                                       problem: TextProblem.first(in: trimmed))
                 }
-                return column.appendText(utf8: trimmed)
+                return
             }
             var result = fieldNested[k] ? .rejected : FieldParser.parse(utf8: bytes, as: types[k])
             // Typed values are parsed strictly, but an email keeps its
