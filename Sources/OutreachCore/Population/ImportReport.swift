@@ -81,7 +81,7 @@ public struct ImportReport: Sendable, Codable, Equatable, CustomStringConvertibl
         }
         for v in rejectedValues {
             let shown = v.examples.map { "line \($0.line): \"\(TerminalText.escaped($0.raw))\"" + ($0.problem.map { " (\($0))" } ?? "") }.joined(separator: "; ")
-            lines.append("  \(v.field) (\(v.type)): \(v.count) values not understood, kept as missing — \(shown)")
+            lines.append("  \(TerminalText.escaped(v.field)) (\(v.type)): \(v.count) values not understood, kept as missing — \(shown)")
         }
         return lines.joined(separator: "\n")
     }

@@ -131,7 +131,7 @@ enum ImportReportText {
         if !values.isEmpty {
             out.append("Rejected values (kept as missing):")
             for v in values {
-                out.append("  \(padded(grouped(v.count), 8)) \(v.field) (\(v.type.rawValue))\(ImportReportText.examples(v))")
+                out.append("  \(padded(grouped(v.count), 8)) \(TerminalText.escaped(v.field)) (\(v.type.rawValue))\(ImportReportText.examples(v))")
             }
         }
         if r.rejectedRows.isEmpty && values.isEmpty { out.append("Nothing rejected.") }
