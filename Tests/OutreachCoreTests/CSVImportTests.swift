@@ -173,5 +173,19 @@ struct CSVOversizedRecordTests {
         let error = try #require(thrown)
         #expect(error.location?.line == 3)
         #expect(error.message.contains("longer than 8 MiB"))
+        #expect(error.hint?.contains("the quote opened on line 3 is probably not closed") == true)
+    }
+
+    @Test func anOversizedLineWithoutQuotesIsNotBlamedOnAQuote() throws {
+        var importer = PopulationImporter(schema: PopulationSchema(idField: "id"), format: .csv, fileName: "big.csv")
+        try Array("id,note\n1,\"quoted\"\n2,".utf8).withUnsafeBytes { try importer.consume($0) }
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        var thrown: OutreachError?
+        for _ in 0..<12 where thrown == nil {
+            do { try chunk.withUnsafeBytes { try importer.consume($0) } } catch { thrown = error as? OutreachError }
+        }
+        let error = try #require(thrown)
+        #expect(error.location?.line == 3)
+        #expect(error.hint?.contains("quote") == false)
     }
 }

@@ -67,6 +67,10 @@ struct CSVParser {
         return recordLine + breaks - (bytes.last == Self.lf ? 1 : 0)
     }
 
+    /// The parser is inside a quoted field (at the end of the input: a
+    /// quote never closed).
+    var isInsideQuotes: Bool { state == .quoted }
+
     /// The current record has grown past `maxRecordBytes`.
     var isOversized: Bool { bytes.count > Self.maxRecordBytes }
 
@@ -101,6 +105,7 @@ struct CSVParser {
                     if c == Self.cr { state = .afterCR }
                 } else {
                     recordLine = line
+                    quoteLine = line
                     state = .fieldStart
                 }
             case .fieldStart:

@@ -201,7 +201,9 @@ public struct PopulationImporter: Sendable {
             if parser.isOversized {
                 try fail(OutreachError(.invalidValue, "the record starting on line \(parser.recordLine) is longer than \(CSVParser.maxRecordBytes >> 20) MiB",
                                        at: SourceLocation(file: fileName, line: parser.quoteLine, column: 1),
-                                       hint: "the quote opened on line \(parser.quoteLine) is probably not closed: look for an odd number of \" on that line"))
+                                       hint: parser.isInsideQuotes
+                                           ? "the quote opened on line \(parser.quoteLine) is probably not closed: look for an odd number of \" on that line"
+                                           : "is the file a population export? Its lines should be records of a few hundred bytes"))
             }
         case .jsonLines:
             var parser = JSONLinesParser()
