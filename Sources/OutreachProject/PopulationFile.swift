@@ -46,4 +46,31 @@ public enum PopulationFile {
         }
         return try importer.finish()
     }
+
+    /// The columns of a population file as an import would see them (the
+    /// CSV header in the schema's encoding and delimiter, or the keys of the
+    /// first valid JSON object), reading no further than needed; a snapshot
+    /// has none to offer (nil). Throws what the import would throw about
+    /// the start of the file: wrong encoding, no id column, and so on.
+    public static func columns(_ path: String, schema: PopulationSchema) throws(OutreachError) -> [String]? {
+        guard !SnapshotFile.isSnapshot(path), let format = PopulationFormat(fileName: path) else { return nil }
+        guard let handle = fopen(path, "rb") else {
+            throw OutreachError(.missingFile, "cannot open population file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(handle) }
+        var importer = PopulationImporter(schema: schema, format: format, fileName: path, fields: [])
+        let size = PopulationImporter.encodingSampleSize
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while importer.columnNames == nil {
+            let n = fread(buffer.baseAddress, 1, size, handle)
+            if n > 0 { try importer.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) }
+            if n < size {
+                if ferror(handle) != 0 { throw OutreachError(.io, "read error in \(path)") }
+                _ = try importer.finish()
+                return importer.columnNames ?? []
+            }
+        }
+        return importer.columnNames
+    }
 }

@@ -160,7 +160,7 @@ public struct ProjectLoader {
     public static func readSchema(_ path: String) throws(OutreachError) -> PopulationSchema {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "schema")
-        try map.rejectUnknownKeys(["id", "fields"], what: "schema")
+        try map.rejectUnknownKeys(["id", "fields", "encoding", "delimiter"], what: "schema")
         let id = try map.requiredString("id", what: "the schema")
         var fields: [String: FieldType] = [:]
         if let node = map.value("fields") {
@@ -175,7 +175,23 @@ public struct ProjectLoader {
                 fields[pair.key] = type
             }
         }
-        return PopulationSchema(idField: id, fields: fields)
+        var schema = PopulationSchema(idField: id, fields: fields)
+        if let raw = try map.string("encoding") {
+            guard let encoding = PopulationEncoding(name: raw.trimmingCharacters(in: .whitespaces)) else {
+                throw file.error(.invalidValue, "unknown encoding '\(raw)'", at: map.value("encoding")!,
+                                 hint: "encodings are: \(PopulationEncoding.allCases.map(\.rawValue).joined(separator: ", ")); convert others with iconv")
+            }
+            schema.encoding = encoding
+        }
+        // Not trimmed: a tab is written "\t" in YAML.
+        if let raw = try map.string("delimiter") {
+            guard let delimiter = CSVDelimiter(name: raw) ?? CSVDelimiter(name: raw.trimmingCharacters(in: .whitespaces)) else {
+                throw file.error(.invalidValue, "unknown delimiter '\(TerminalText.escaped(raw))'", at: map.value("delimiter")!,
+                                 hint: #"delimiters are: "," (default), ";", tab (or "\t"), "|" — quote them in YAML"#)
+            }
+            schema.delimiter = delimiter
+        }
+        return schema
     }
 
     // MARK: - audiences/NAME.yaml

@@ -92,7 +92,9 @@ struct CSVImportTests {
     @Test func unterminatedQuoteIsReported() throws {
         let (population, report) = try importPopulation("id,note\n1,ok\n2,\"never closed\n3,x\n", schema: Self.textSchema)
         #expect(population.count == 1)
-        #expect(report.count(of: .unterminatedQuote) == 1)
+        // The record of line 4 was swallowed too: two records lost.
+        #expect(report.count(of: .unterminatedQuote) == 2)
+        #expect(report.rowsRead == 3 && report.totalRejectedRows == 2)
         #expect(report.rejectedRows.first?.exampleLines == [3])
     }
 
@@ -145,7 +147,9 @@ struct CSVImportTests {
 
     @Test func afterAFatalErrorConsumeKeepsThrowing() throws {
         var importer = PopulationImporter(schema: Self.textSchema, format: .csv, fileName: nil)
-        let bad = Array("name\nx\n".utf8)
+        // More than the 64 KiB held back to check the encoding, so the
+        // first consume already reads the header.
+        let bad = Array(("name\n" + String(repeating: "x\n", count: 40_000)).utf8)
         #expect(throws: OutreachError.self) { try bad.withUnsafeBytes { try importer.consume($0) } }
         #expect(throws: OutreachError.self) { try bad.withUnsafeBytes { try importer.consume($0) } }
         #expect(throws: OutreachError.self) { _ = try importer.finish() }
@@ -169,5 +173,19 @@ struct CSVOversizedRecordTests {
         let error = try #require(thrown)
         #expect(error.location?.line == 3)
         #expect(error.message.contains("longer than 8 MiB"))
+        #expect(error.hint?.contains("the quote opened on line 3 is probably not closed") == true)
+    }
+
+    @Test func anOversizedLineWithoutQuotesIsNotBlamedOnAQuote() throws {
+        var importer = PopulationImporter(schema: PopulationSchema(idField: "id"), format: .csv, fileName: "big.csv")
+        try Array("id,note\n1,\"quoted\"\n2,".utf8).withUnsafeBytes { try importer.consume($0) }
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        var thrown: OutreachError?
+        for _ in 0..<12 where thrown == nil {
+            do { try chunk.withUnsafeBytes { try importer.consume($0) } } catch { thrown = error as? OutreachError }
+        }
+        let error = try #require(thrown)
+        #expect(error.location?.line == 3)
+        #expect(error.hint?.contains("quote") == false)
     }
 }

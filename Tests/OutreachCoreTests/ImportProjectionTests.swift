@@ -140,18 +140,21 @@ struct ImportProjectionTests {
         }
     }
 
-    @Test func invalidUTF8TextIsStoredRepairedOnce() throws {
+    @Test func invalidUTF8TextIsRejectedNotStoredRepaired() throws {
         var bytes = Array("id,name\n1,a".utf8) + [0xFF] + Array("b\n2,a\u{FFFD}b\n3,a".utf8) + [0xFF] + Array("b\n".utf8)
         bytes += Array("4,ok\n".utf8)
         var importer = PopulationImporter(schema: Self.schema, format: .csv, fileName: nil, fields: ["name"])
         try bytes.withUnsafeBytes { try importer.consume($0) }
-        let (population, _) = try importer.finish()
+        let (population, report) = try importer.finish()
         guard case .text(let column)? = population.column("name") else {
             Issue.record("name is not a text column")
             return
         }
+        // A real U+FFFD is text; a byte that is not UTF-8 is a rejected value.
         #expect(column.dictionary == ["", "a\u{FFFD}b", "ok"])
-        #expect(column.codes == [1, 1, 1, 2])
+        #expect(column.codes == [0, 1, 0, 2])
+        #expect(report.rejectedValueCount(of: "name") == 2)
+        #expect(report.rejectedValues.first?.examples.map(\.raw) == ["a\\x{FF}b", "a\\x{FF}b"])
     }
 }
 

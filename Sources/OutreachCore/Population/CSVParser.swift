@@ -11,7 +11,8 @@
 /// open at the end of input flags it as `unterminatedQuote`.
 ///
 /// Line numbers count LF, CRLF and lone CR outside quotes, and LF inside
-/// quoted fields.
+/// quoted fields. The field separator is `,` unless the schema names
+/// another (`CSVDelimiter`).
 struct CSVParser {
     private enum State { case recordStart, afterCR, fieldStart, unquoted, quoted, quotedQuote }
 
@@ -23,17 +24,52 @@ struct CSVParser {
     private(set) var recordLine = 1
     private(set) var malformedQuotes = false
     private(set) var unterminatedQuote = false
+    /// Line where the current record's last quoted field opened.
+    private(set) var quoteLine = 1
 
     private var line = 1
     private var state = State.recordStart
 
-    private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+    let delimiter: UInt8
+    private static let quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
     /// A record longer than this is almost surely a quote that is never
     /// closed; the importer stops rather than buffer the rest of the file.
     static let maxRecordBytes = 8 << 20
 
+    init(delimiter: CSVDelimiter = .comma) {
+        self.delimiter = delimiter.rawValue
+    }
+
     var fieldCount: Int { ends.count }
+
+    /// Non-blank physical lines in the current record: more than 1 when a
+    /// quoted field holds line breaks. When the record is broken, these are
+    /// the records a quote left open swallowed.
+    var nonBlankLines: Int {
+        var count = 1
+        var afterBreak = false
+        for c in bytes {
+            if c == Self.lf {
+                afterBreak = true
+            } else if afterBreak && c != Self.cr {
+                count += 1
+                afterBreak = false
+            }
+        }
+        return count
+    }
+
+    /// The physical line of the current record's last byte.
+    var lastLine: Int {
+        var breaks = 0
+        for c in bytes where c == Self.lf { breaks += 1 }
+        return recordLine + breaks - (bytes.last == Self.lf ? 1 : 0)
+    }
+
+    /// The parser is inside a quoted field (at the end of the input: a
+    /// quote never closed).
+    var isInsideQuotes: Bool { state == .quoted }
 
     /// The current record has grown past `maxRecordBytes`.
     var isOversized: Bool { bytes.count > Self.maxRecordBytes }
@@ -69,20 +105,23 @@ struct CSVParser {
                     if c == Self.cr { state = .afterCR }
                 } else {
                     recordLine = line
+                    quoteLine = line
                     state = .fieldStart
                 }
             case .fieldStart:
                 if buffer[i] == Self.quote {
+                    quoteLine = line
                     state = .quoted
                     i += 1
                 } else {
                     state = .unquoted
                 }
             case .unquoted:
+                let delimiter = self.delimiter
                 var j = i
                 while j < n {
                     let c = buffer[j]
-                    if c == Self.comma || c == Self.lf || c == Self.cr { break }
+                    if c == delimiter || c == Self.lf || c == Self.cr { break }
                     j += 1
                 }
                 if j > i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j])) }
@@ -91,7 +130,7 @@ struct CSVParser {
                 let c = buffer[j]
                 i += 1
                 ends.append(bytes.count)
-                if c == Self.comma {
+                if c == delimiter {
                     state = .fieldStart
                 } else {
                     line += 1
@@ -117,7 +156,7 @@ struct CSVParser {
                     bytes.append(Self.quote)
                     state = .quoted
                     i += 1
-                } else if c == Self.comma {
+                } else if c == delimiter {
                     ends.append(bytes.count)
                     state = .fieldStart
                     i += 1

@@ -103,6 +103,21 @@ public enum Column: Sendable {
         }
     }
 
+    /// As `appendText(utf8:)` for a value read from a file: false, and
+    /// missing appended, when it is not valid text (see `TextProblem`). A
+    /// text column checks only values it has not seen before.
+    mutating func appendCheckedText(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard case .text(var c) = self else {
+            guard TextProblem.first(in: bytes) == nil else { append(nil); return false }
+            append(.text(String(decoding: bytes, as: UTF8.self)))
+            return true
+        }
+        self = .int([]) // release the payload so the append does not copy
+        let valid = c.appendChecked(utf8: bytes)
+        self = .text(c)
+        return valid
+    }
+
     /// As `appendText(utf8:)` when the value is not in the column yet;
     /// otherwise nothing is appended and the result is false.
     mutating func appendTextIfNew(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -171,6 +186,23 @@ public struct TextColumn: Sendable {
         codes.append(intern(bytes, nil))
     }
 
+    /// As `append(utf8:)`, checking a value not seen before to be valid
+    /// text (values in the dictionary were checked when they were added, so
+    /// repeated names and cities cost nothing); one that is not is
+    /// appended as missing and the result is false.
+    mutating func appendChecked(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let code = intern(bytes, nil, checking: true)
+        guard code != Self.notText else {
+            codes.append(0)
+            return false
+        }
+        codes.append(code)
+        return true
+    }
+
+    /// What `intern` returns for a value that is not valid text, when checking.
+    private static let notText = UInt32.max
+
     mutating func reserveCapacity(_ rows: Int, distinct: Bool) {
         codes.reserveCapacity(rows)
         if distinct {
@@ -190,7 +222,7 @@ public struct TextColumn: Sendable {
 
     /// The code of `bytes`, adding the value when new (`s`: its `String`
     /// when the caller has one).
-    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String?) -> UInt32 {
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String?, checking: Bool = false) -> UInt32 {
         if hashes.count < dictionary.count { rebuild() }
         if (dictionary.count + 1) * 2 > slots.count { grow() }
         let hash = Self.hash(bytes)
@@ -202,6 +234,7 @@ public struct TextColumn: Sendable {
             if hashes[Int(code)] == hash, Self.equal(dictionary[Int(code)], bytes) { return code }
             i = (i + 1) & mask
         }
+        if checking, TextProblem.first(in: bytes) != nil { return Self.notText }
         let value = s ?? String(decoding: bytes, as: UTF8.self)
         if s == nil, !Self.equal(value, bytes) {
             // Invalid UTF-8, repaired: the entry is keyed by the repaired

@@ -2,11 +2,15 @@
 public struct FieldRejection: Sendable, Codable, Equatable {
     public struct Example: Sendable, Codable, Equatable {
         public var line: Int
+        /// The value as read; bytes that are not UTF-8 written `\x{FF}`.
         public var raw: String
+        /// Set when the value is not valid text: what and at which byte.
+        public var problem: TextProblem?
 
-        public init(line: Int, raw: String) {
+        public init(line: Int, raw: String, problem: TextProblem? = nil) {
             self.line = line
             self.raw = raw
+            self.problem = problem
         }
     }
 

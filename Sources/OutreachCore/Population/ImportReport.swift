@@ -5,7 +5,8 @@
 /// reason with up to 10 example lines; a value that does not parse for its
 /// field's type is stored as missing and counted per field with up to 5
 /// examples. Line numbers are physical lines of the file where the record
-/// starts; the CSV header is line 1.
+/// starts (for a quote left open, where it opened); the CSV header is line 1.
+/// Values in examples are as read: print them through `TerminalText`.
 public struct ImportReport: Sendable, Codable, Equatable, CustomStringConvertible {
     public static let maxRowExamples = 10
     public static let maxValueExamples = 5
@@ -40,38 +41,47 @@ public struct ImportReport: Sendable, Codable, Equatable, CustomStringConvertibl
         rejectedValues.first { $0.field == field }?.count ?? 0
     }
 
-    mutating func rejectRow(_ reason: RowRejection.Reason, line: Int, detail: String) {
-        totalRejectedRows += 1
+    /// Records lost to a quote left open (`unterminatedQuote`,
+    /// `runawayQuote`): `import-check` fails when there are any, since the
+    /// file no longer says what the export held.
+    public var recordsLostToQuotes: Int {
+        count(of: .unterminatedQuote) + count(of: .runawayQuote)
+    }
+
+    /// `count`: rows this one example stands for (the records a quote left open swallowed).
+    mutating func rejectRow(_ reason: RowRejection.Reason, line: Int, count: Int = 1, detail: String) {
+        totalRejectedRows += count
         if let i = rejectedRows.firstIndex(where: { $0.reason == reason }) {
-            rejectedRows[i].count += 1
+            rejectedRows[i].count += count
             if rejectedRows[i].examples.count < Self.maxRowExamples {
                 rejectedRows[i].examples.append(.init(line: line, detail: detail))
             }
         } else {
-            rejectedRows.append(RowRejection(reason: reason, count: 1, examples: [.init(line: line, detail: detail)]))
+            rejectedRows.append(RowRejection(reason: reason, count: count, examples: [.init(line: line, detail: detail)]))
         }
     }
 
-    mutating func rejectValue(field: String, type: FieldType, line: Int, raw: @autoclosure () -> String) {
+    /// `problem`: when the value is not valid text, what and where.
+    mutating func rejectValue(field: String, type: FieldType, line: Int, raw: @autoclosure () -> String, problem: TextProblem? = nil) {
         if let i = rejectedValues.firstIndex(where: { $0.field == field }) {
             rejectedValues[i].count += 1
             if rejectedValues[i].examples.count < Self.maxValueExamples {
-                rejectedValues[i].examples.append(.init(line: line, raw: raw()))
+                rejectedValues[i].examples.append(.init(line: line, raw: raw(), problem: problem))
             }
         } else {
-            rejectedValues.append(FieldRejection(field: field, type: type, count: 1, examples: [.init(line: line, raw: raw())]))
+            rejectedValues.append(FieldRejection(field: field, type: type, count: 1, examples: [.init(line: line, raw: raw(), problem: problem)]))
         }
     }
 
     public var description: String {
         var lines = ["\(file ?? "<input>"): \(rowsRead) rows read, \(rowsImported) imported, \(totalRejectedRows) rejected"]
         for r in rejectedRows {
-            lines.append("  \(r.count) rows rejected: \(r.reason.text) (lines \(r.examples.map { String($0.line) }.joined(separator: ", "))\(r.count > r.examples.count ? ", …" : ""))")
-            for e in r.examples.prefix(3) where !e.detail.isEmpty { lines.append("    line \(e.line): \(e.detail)") }
+            lines.append("  \(r.count) rows rejected: \(r.reason.text) (lines \(r.examples.map { String($0.line) }.joined(separator: ", "))\(r.hasMoreExamples ? ", …" : ""))")
+            for e in r.examples.prefix(3) where !e.detail.isEmpty { lines.append("    line \(e.line): \(TerminalText.escaped(e.detail))") }
         }
         for v in rejectedValues {
-            let shown = v.examples.map { "line \($0.line): \"\($0.raw)\"" }.joined(separator: "; ")
-            lines.append("  \(v.field) (\(v.type)): \(v.count) values not understood, kept as missing — \(shown)")
+            let shown = v.examples.map { "line \($0.line): \"\(TerminalText.escaped($0.raw))\"" + ($0.problem.map { " (\($0))" } ?? "") }.joined(separator: "; ")
+            lines.append("  \(TerminalText.escaped(v.field)) (\(v.type)): \(v.count) values not understood, kept as missing — \(shown)")
         }
         return lines.joined(separator: "\n")
     }

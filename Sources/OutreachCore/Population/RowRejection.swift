@@ -7,6 +7,7 @@ public struct RowRejection: Sendable, Codable, Equatable {
         case duplicateID = "duplicate_id"
         case malformedQuotes = "malformed_quotes"
         case unterminatedQuote = "unterminated_quote"
+        case runawayQuote = "runaway_quote"
         case invalidJSON = "invalid_json"
 
         /// For people.
@@ -17,7 +18,8 @@ public struct RowRejection: Sendable, Codable, Equatable {
             case .invalidID: return "id not valid for its type"
             case .duplicateID: return "duplicate id (the first row with it was kept)"
             case .malformedQuotes: return "text after a closing quote"
-            case .unterminatedQuote: return "quoted field not closed before the end of the file"
+            case .unterminatedQuote: return "a quote never closed swallowed the rest of the file"
+            case .runawayQuote: return "a quote closed only on a later line swallowed the lines between"
             case .invalidJSON: return "invalid JSON"
             }
         }
@@ -45,4 +47,13 @@ public struct RowRejection: Sendable, Codable, Equatable {
     public var examples: [Example]
 
     public var exampleLines: [Int] { examples.map(\.line) }
+
+    /// More rows were rejected for this reason than the examples show (an
+    /// example of a quote left open stands for every record it swallowed).
+    public var hasMoreExamples: Bool {
+        switch reason {
+        case .unterminatedQuote, .runawayQuote: return examples.count >= ImportReport.maxRowExamples
+        default: return count > examples.count
+        }
+    }
 }

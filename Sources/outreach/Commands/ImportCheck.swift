@@ -15,7 +15,7 @@ struct ImportCheck: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
-    @Flag(name: .long, help: "Exit non-zero when anything was rejected.")
+    @Flag(name: .long, help: "Exit non-zero when anything was rejected (records lost to an unclosed quote always do).")
     var strict = false
 
     func run() throws {
@@ -29,6 +29,12 @@ struct ImportCheck: ParsableCommand {
                 try printJSON(report)
             } else {
                 print(ImportReportText.render(report, fields: population.fieldNames.count, elapsed: elapsed))
+            }
+            // Records a quote swallowed are gone from the import whatever
+            // --strict says: the file no longer holds what was exported.
+            if report.recordsLostToQuotes > 0 {
+                printError("error: a quote left open swallowed \(report.recordsLostToQuotes) record(s); fix the quoting on the line(s) shown and import again")
+                throw ExitCode(1)
             }
             if strict && (report.totalRejectedRows > 0 || report.rejectedValues.contains { $0.count > 0 }) {
                 throw ExitCode(1)

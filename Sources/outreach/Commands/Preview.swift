@@ -145,15 +145,15 @@ enum ImportReportText {
             out.append("Rejected rows:")
             for rej in r.rejectedRows {
                 out.append("  \(padded(grouped(rej.count), 8)) \(rej.reason.text)")
-                for e in rej.examples { out.append("           line \(e.line): \(e.detail)") }
-                if rej.count > rej.examples.count { out.append("           …") }
+                for e in rej.examples { out.append("           line \(e.line): \(TerminalText.escaped(e.detail))") }
+                if rej.hasMoreExamples { out.append("           …") }
             }
         }
         let values = r.rejectedValues.filter { $0.count > 0 }
         if !values.isEmpty {
             out.append("Rejected values (kept as missing):")
             for v in values {
-                out.append("  \(padded(grouped(v.count), 8)) \(v.field) (\(v.type.rawValue))\(ImportReportText.examples(v))")
+                out.append("  \(padded(grouped(v.count), 8)) \(TerminalText.escaped(v.field)) (\(v.type.rawValue))\(ImportReportText.examples(v))")
             }
         }
         if r.rejectedRows.isEmpty && values.isEmpty { out.append("Nothing rejected.") }
@@ -162,7 +162,8 @@ enum ImportReportText {
 
     static func examples(_ v: FieldRejection) -> String {
         guard !v.examples.isEmpty else { return "" }
-        let shown = v.examples.map { "line \($0.line): \"\($0.raw)\"" }.joined(separator: ", ")
+        // Values are data: escaped, so none can drive the terminal or forge a line.
+        let shown = v.examples.map { "line \($0.line): \"\(TerminalText.escaped($0.raw))\"" + ($0.problem.map { " (\($0))" } ?? "") }.joined(separator: ", ")
         return "  \(shown)\(v.count > v.examples.count ? ", …" : "")"
     }
 }

@@ -9,9 +9,16 @@ struct ProjectCheck {
     private(set) var warnings: [String] = []
 
     init(project: Project, schemaLoaded: Bool = true) {
-        let fieldTypes = Self.fieldTypes(project)
-        if schemaLoaded {
+        var headerProblem: OutreachError?
+        let fieldTypes = Self.fieldTypes(project, problem: &headerProblem)
+        if schemaLoaded, let headerProblem { errors.append(headerProblem) }
+        // Without the population's columns every rule would name an
+        // unknown field: one error says it all.
+        let fieldsKnown = schemaLoaded && headerProblem == nil
+        if fieldsKnown {
             errors += AudienceCatalog.check(project.audiences, fieldTypes: fieldTypes)
+        } else if schemaLoaded {
+            warnings.append("audience rules were not checked against the population's columns, since its header could not be read")
         } else {
             warnings.append("audience rules were not checked against field types, since the schema could not be read")
         }
@@ -22,7 +29,7 @@ struct ProjectCheck {
             errors += problems
             if problems.isEmpty, let compiled = try? CompiledTemplate(spec, defaultLocale: project.configuration.locale) {
                 channels[spec.name] = compiled.channel
-                for field in compiled.recipientFields.sorted() where fieldTypes[field] == nil {
+                for field in compiled.recipientFields.sorted() where headerProblem == nil && fieldTypes[field] == nil {
                     warnings.append("\(spec.file ?? spec.name): uses '\(field)', which the population does not have")
                 }
             }
@@ -52,7 +59,7 @@ struct ProjectCheck {
                                                           at: templateSite, file: campaign.file))
                 }
             }
-            if schemaLoaded, let relative = campaign.schedule?.relative {
+            if fieldsKnown, let relative = campaign.schedule?.relative {
                 let type = fieldTypes[relative.field]
                 if type == nil {
                     var hint = "fields are: \(fieldTypes.keys.sorted().joined(separator: ", "))"
@@ -111,35 +118,19 @@ struct ProjectCheck {
     }
 
     /// Field types as the population will have them: the file's columns
-    /// (read from its first line) typed by the schema, plus the schema's fields.
-    static func fieldTypes(_ project: Project) -> [String: FieldType] {
+    /// (read as the import reads them: its encoding, delimiter and line
+    /// ends) typed by the schema, plus the schema's fields. A file whose
+    /// start the import would refuse sets `problem`.
+    static func fieldTypes(_ project: Project, problem: inout OutreachError?) -> [String: FieldType] {
         var types = project.schema.fields
         types[project.schema.idField] = types[project.schema.idField] ?? .text
-        if let path = project.populationPath {
-            for column in PopulationHeader.columns(path) where types[column] == nil { types[column] = .text }
+        if let path = project.populationPath, FileManager.default.fileExists(atPath: path) {
+            do {
+                for column in try PopulationFile.columns(path, schema: project.schema) ?? [] where types[column] == nil { types[column] = .text }
+            } catch {
+                problem = error
+            }
         }
         return types
-    }
-}
-
-/// Reads just the column names of a population file (first line of a CSV,
-/// keys of the first JSON object).
-enum PopulationHeader {
-    static func columns(_ path: String) -> [String] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 1 << 16)) ?? Data()
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        guard let first = text.split(separator: "\n", maxSplits: 1).first else { return [] }
-        let line = first.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-        if path.hasSuffix(".csv") {
-            return line.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        }
-        if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
-            return object.keys.sorted()
-        }
-        return []
     }
 }
