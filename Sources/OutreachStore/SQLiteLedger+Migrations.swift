@@ -184,7 +184,8 @@ extension SQLiteLedger {
                 after = last["id"]
                 for row in rows {
                     let old: String = row["message_id"]
-                    let new = LedgerEntry.messageID(campaign: row["campaign"], occurrence: row["occurrence"], recipient: row["recipient_id"])
+                    let new = LedgerEntry.messageID(campaign: row["campaign"], occurrence: row["occurrence"], recipient: row["recipient_id"],
+                                                    key: .none)
                     guard new != old else { continue }
                     try rename.execute(arguments: [new, row["id"] as Int64])
                     try alias.execute(arguments: [old, new])
@@ -266,6 +267,15 @@ extension SQLiteLedger {
         // opened (`SQLiteLedger.init`): random for a new ledger, empty for one that already has entries.
         migrator.registerMigration("v9-message-id-key") { db in
             try db.execute(sql: "CREATE TABLE ledger_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)")
+        }
+
+        // How ids are made with the key (`MessageIDKey.Scheme`). A key written before this migration made its
+        // ids as SHA-256 over key and data, and keeps doing so (its entries, frequency caps and delivery
+        // reports depend on them); a ledger made from now on records HMAC-SHA256 (`SQLiteLedger.init`).
+        migrator.registerMigration("v10-message-id-scheme") { db in
+            try db.execute(sql: """
+                ALTER TABLE ledger_key ADD COLUMN scheme TEXT NOT NULL DEFAULT '\(MessageIDKey.Scheme.sha256KeyPrefix.rawValue)'
+                """)
         }
 
         return migrator
