@@ -290,7 +290,8 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
             outcome = .success(easy.response())
         } else {
             // Built here, on the failure path only: transport errors are rare next to answers.
-            let error = SecretMask(submission.request.secrets).apply(CurlErrorMapping.error(for: result, message: easy.errorMessage))
+            let error = SecretMask(submission.request.secrets).apply(CurlErrorMapping.error(for: result, message: easy.errorMessage,
+                                                                                                requestSent: easy.requestSent))
             logger.debug("transfer failed", metadata: [
                 "kind": "\(error.kind.rawValue)",
                 "curl_code": "\(result.rawValue)",
