@@ -32,12 +32,7 @@ public final class SQLiteLedger: LedgerStore {
     /// themselves pass `.none`).
     public init(path: String, newKey: MessageIDKey? = nil) throws(OutreachError) {
         self.path = path
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw OutreachError(.io, "cannot create the ledger folder \(folder.path): \(error.localizedDescription)")
-        }
+        try Self.preparePrivateFiles(path)
         var configuration = Configuration()
         // Another connection (a second process, a second pool) may hold the
         // write lock for one batch: wait for it rather than fail.
@@ -88,6 +83,44 @@ public final class SQLiteLedger: LedgerStore {
                                 hint: "check that the file is an Outreach ledger and the folder is writable")
         } catch {
             throw OutreachError(.io, "cannot open the ledger \(path): \(error)")
+        }
+    }
+
+    /// The ledger holds names, numbers and messages: folders made for it are `0700`, and the database is
+    /// created `0600` before SQLite opens it (SQLite gives its `-wal` and `-shm` files the database's
+    /// mode), whatever the umask. A ledger made by an older version with the umask's mode is narrowed
+    /// to `0600` the same way (best effort: a ledger someone else owns is left as it is).
+    static func preparePrivateFiles(_ path: String) throws(OutreachError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        var made = ""
+        for component in folder.split(separator: "/", omittingEmptySubsequences: true) {
+            made += (made.isEmpty && !folder.hasPrefix("/") ? "" : "/") + component
+            var info = stat()
+            guard stat(made, &info) != 0 else { continue }
+            guard mkdir(made, 0o700) == 0 || errno == EEXIST else {
+                throw OutreachError(.io, "cannot create the ledger folder \(made): \(String(cString: strerror(errno)))")
+            }
+            _ = chmod(made, 0o700)
+        }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw OutreachError(.io, "cannot open the ledger \(path): \(String(cString: strerror(errno)))",
+                                hint: "check that the folder is writable")
+        }
+        narrowToOwner(descriptor)
+        close(descriptor)
+        for suffix in ["-wal", "-shm"] {
+            let companion = open(path + suffix, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard companion >= 0 else { continue }
+            narrowToOwner(companion)
+            close(companion)
+        }
+    }
+
+    private static func narrowToOwner(_ descriptor: Int32) {
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o7777 != 0o600 {
+            _ = fchmod(descriptor, 0o600)
         }
     }
 
