@@ -70,6 +70,15 @@ struct SecretMaskTests {
         }
     }
 
+    @Test("spellings mixed within one occurrence, and a character beyond the BMP as a JSON surrogate pair")
+    func mixedAndAstral() {
+        let mask = SecretMask(["k€y😀pw"])
+        #expect(mask.apply(#"{"e":"k\u20ACy\ud83d\ude00pw"}"#) == #"{"e":"***"}"#)
+        #expect(mask.apply("x=k%E2%82%aCy%F0%9F%98%80pw&") == "x=***&")
+        #expect(mask.apply("<b>k&#8364;y&#x1F600;pw</b>") == "<b>***</b>")
+        #expect(mask.apply("k€y😀p") == "k€y😀p")
+    }
+
     @Test("text without a secret comes back as it was; nothing is masked for no secrets")
     func untouched() {
         let text = "0: Accepted for delivery — %41 &amp; \\u0041 Sup3r"

@@ -120,25 +120,14 @@ public struct SecretMask: Sendable {
     private static func spellings(of scalar: Unicode.Scalar, in text: UnsafeBufferPointer<UInt8>, at position: Int,
                                   _ found: (Int) -> Void) {
         guard position < text.count else { return }
-        // As bytes, each written as is or percent-encoded (a space also as `+`).
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(4)
-        UTF8.encode(scalar) { utf8.append($0) }
-        var ends = [position]
-        for byte in utf8 {
-            var after: [Int] = []
-            for at in ends where at < text.count {
-                if text[at] == byte { after.append(at + 1) }
-                if byte == 0x20, text[at] == UInt8(ascii: "+") { after.append(at + 1) }
-                if text[at] == UInt8(ascii: "%"), let value = hexValue(text, at + 1, digits: 2), value == UInt32(byte) {
-                    after.append(at + 3)
-                }
-            }
-            ends = after
-            if ends.isEmpty { break }
+        if scalar.isASCII {
+            // The usual case, without the general path's buffers: as is, `+` for a space, or `%XX`.
+            let byte = UInt8(scalar.value)
+            if text[position] == byte || (byte == 0x20 && text[position] == UInt8(ascii: "+")) { found(position + 1) }
+            if text[position] == UInt8(ascii: "%"), hexValue(text, position + 1, digits: 2) == UInt32(byte) { found(position + 3) }
+        } else {
+            asBytes(scalar, in: text, at: position, found)
         }
-        for end in ends { found(end) }
-
         switch text[position] {
         case UInt8(ascii: "&"):
             if let end = htmlReference(of: scalar, in: text, at: position) { found(end) }
@@ -147,6 +136,27 @@ public struct SecretMask: Sendable {
         default:
             break
         }
+    }
+
+    /// A scalar of several UTF-8 bytes, each written as is or percent-encoded.
+    private static func asBytes(_ scalar: Unicode.Scalar, in text: UnsafeBufferPointer<UInt8>, at position: Int,
+                                _ found: (Int) -> Void) {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(4)
+        UTF8.encode(scalar) { utf8.append($0) }
+        var ends = [position]
+        for byte in utf8 {
+            var after: [Int] = []
+            for at in ends where at < text.count {
+                if text[at] == byte { after.append(at + 1) }
+                if text[at] == UInt8(ascii: "%"), let value = hexValue(text, at + 1, digits: 2), value == UInt32(byte) {
+                    after.append(at + 3)
+                }
+            }
+            ends = after
+            if ends.isEmpty { break }
+        }
+        for end in ends { found(end) }
     }
 
     private static let namedReferences: [(name: [UInt8], scalar: Unicode.Scalar)] =
@@ -178,14 +188,17 @@ public struct SecretMask: Sendable {
         return nil
     }
 
+    /// JSON's one-letter escapes: `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`.
+    private static let shortEscapes: [Unicode.Scalar: UInt8] = [
+        "\"": UInt8(ascii: "\""), "\\": UInt8(ascii: "\\"), "/": UInt8(ascii: "/"), "\u{8}": UInt8(ascii: "b"),
+        "\u{C}": UInt8(ascii: "f"), "\n": UInt8(ascii: "n"), "\r": UInt8(ascii: "r"), "\t": UInt8(ascii: "t"),
+    ]
+
     /// `\"`, `\/`, `\n`… or `\u00e9` (a surrogate pair beyond the BMP) for `scalar` at `position` (a `\`).
     private static func jsonEscape(of scalar: Unicode.Scalar, in text: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
         let at = position + 1
         guard at < text.count else { return nil }
-        let short: [Unicode.Scalar: UInt8] = ["\"": UInt8(ascii: "\""), "\\": UInt8(ascii: "\\"), "/": UInt8(ascii: "/"),
-                                              "\u{8}": UInt8(ascii: "b"), "\u{C}": UInt8(ascii: "f"), "\n": UInt8(ascii: "n"),
-                                              "\r": UInt8(ascii: "r"), "\t": UInt8(ascii: "t")]
-        if let letter = short[scalar], text[at] == letter { return at + 1 }
+        if let letter = shortEscapes[scalar], text[at] == letter { return at + 1 }
         guard text[at] == UInt8(ascii: "u"), let unit = hexValue(text, at + 1, digits: 4) else { return nil }
         if scalar.value < 0x10000 { return unit == scalar.value ? at + 5 : nil }
         let offset = scalar.value - 0x10000
