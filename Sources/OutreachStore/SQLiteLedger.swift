@@ -102,7 +102,8 @@ public final class SQLiteLedger: LedgerStore {
             }
             _ = chmod(made, 0o700)
         }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // Read-only is enough to create it and to set its mode (ownership is what fchmod needs).
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw OutreachError(.io, "cannot open the ledger \(path): \(String(cString: strerror(errno)))",
                                 hint: "check that the folder is writable")
