@@ -3,7 +3,10 @@
 ///
 /// The key's inner and outer padded blocks are hashed once, when the value
 /// is made; each code then costs the compressions of its message plus one
-/// for the outer hash — the same as hashing the key and message together.
+/// for the outer hash. A message id (campaign, occurrence and recipient,
+/// 24–55 bytes) costs two, as SHA-256 over a 32-byte key and the data did;
+/// a person key (a short id) two instead of one — once per person and
+/// population load (the scheduler keeps them).
 public struct HMACSHA256: Sendable {
     /// SHA-256 after absorbing `key ⊕ ipad` and `key ⊕ opad` (one block each).
     private let innerStart: SHA256

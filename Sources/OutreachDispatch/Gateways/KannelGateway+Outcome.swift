@@ -11,8 +11,9 @@ extension KannelGateway {
     ///   front of it sends one;
     /// - any other status (`403 Authorization failed for sendsms`, `400
     ///   Sender missing…`) → rejected: the same request would fail again;
-    /// - no answer (refused, reset, timeout, DNS, TLS) → retryable, except a
-    ///   request the transport could not even attempt → rejected.
+    /// - no answer (refused, reset, timeout, DNS, TLS) or an answer that is not
+    ///   HTTP → retryable, except a request the transport could not even
+    ///   attempt → rejected.
     ///
     /// `detail` keeps Kannel's answer text on one line, secrets masked in
     /// every spelling (`SecretMask`) before it is shortened to 200 characters.
