@@ -50,6 +50,24 @@ struct HMACSHA256Tests {
         #expect(Self.hex(mac.code(vector.data)).hasPrefix(vector.mac))
     }
 
+    @Test("SHA-256 known answers (FIPS 180-4 examples), whole, byte by byte and across blocks")
+    func sha256() {
+        let cases = [
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ]
+        for (text, digest) in cases {
+            #expect(Self.hex(SHA256.hash(Array(text.utf8))) == digest)
+            var bytewise = SHA256()
+            bytewise.update(text.utf8.lazy.map { $0 })   // not contiguous: the byte-by-byte path
+            #expect(Self.hex(bytewise.finalize()) == digest)
+        }
+        var million = SHA256()
+        for _ in 0..<1_000 { million.update(String(repeating: "a", count: 1_000).utf8) }
+        #expect(Self.hex(million.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
     /// The first 64 bits of a digest, as the ids take them.
     static func first64(_ digest: [UInt8]) -> String { hex(Array(digest.prefix(8))) }
 

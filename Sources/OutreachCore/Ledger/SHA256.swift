@@ -21,10 +21,31 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
+        // Strings' UTF-8 and arrays are contiguous: copied a run at a time rather than byte by byte.
+        if bytes.withContiguousStorageIfAvailable({ absorb($0) }) != nil { return }
         for byte in bytes {
             block[used] = byte
             used += 1
             length &+= 1
+            if used == 64 {
+                compress()
+                used = 0
+            }
+        }
+    }
+
+    private mutating func absorb(_ bytes: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let take = min(64 - used, bytes.count - index)
+            var destination = block.mutableSpan
+            destination.withUnsafeMutableBufferPointer { block in
+                _ = UnsafeMutableBufferPointer(rebasing: block[used..<(used + take)])
+                    .initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + take)]))
+            }
+            used += take
+            index += take
             if used == 64 {
                 compress()
                 used = 0
