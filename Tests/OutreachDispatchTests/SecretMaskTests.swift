@@ -79,6 +79,15 @@ struct SecretMaskTests {
         #expect(mask.apply("k€y😀p") == "k€y😀p")
     }
 
+    @Test("a secret whose spellings branch at every character (backslashes: as is, or JSON-escaped) is still found whole")
+    func manyWays() {
+        let secret = String(repeating: "\\", count: 12)
+        let mask = SecretMask([secret])
+        #expect(mask.apply("a" + secret + "b") == "a***b")
+        // JSON-escaped: 24 backslashes; followed through more than the 8 positions kept inline.
+        #expect(mask.apply("a" + secret + secret + "b") == "a***b")
+    }
+
     @Test("text without a secret comes back as it was; nothing is masked for no secrets")
     func untouched() {
         let text = "0: Accepted for delivery — %41 &amp; \\u0041 Sup3r"

@@ -101,6 +101,33 @@ public struct SecretMask: Sendable {
     /// scalar as a set of reachable positions (no backtracking, no blow-up
     /// however spellings overlap); the furthest end, if any.
     private func match(_ pattern: [Unicode.Scalar], in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        // Up to 8 positions inline (no allocation: most attempts fail at the first or second character);
+        // spellings only branch at `%`, `&` and `\`, so more is rare and goes the general way.
+        var positions = InlineArray<8, Int>(repeating: 0), next = InlineArray<8, Int>(repeating: 0)
+        positions[0] = start
+        var count = 1
+        for scalar in pattern {
+            var nextCount = 0, overflow = false
+            for i in 0..<count {
+                Self.spellings(of: scalar, in: text, at: positions[i]) { end in
+                    for j in 0..<nextCount where next[j] == end { return }
+                    if nextCount == 8 { overflow = true; return }
+                    next[nextCount] = end
+                    nextCount += 1
+                }
+            }
+            if overflow { return matchAnyWidth(pattern, in: text, at: start) }
+            guard nextCount > 0 else { return nil }
+            swap(&positions, &next)
+            count = nextCount
+        }
+        var furthest = positions[0]
+        for i in 1..<count { furthest = max(furthest, positions[i]) }
+        return furthest
+    }
+
+    /// `match` without a bound on the positions followed.
+    private func matchAnyWidth(_ pattern: [Unicode.Scalar], in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
         var positions = [start]
         var next: [Int] = []
         for scalar in pattern {
