@@ -272,9 +272,10 @@ extension SQLiteLedger {
         // How ids are made with the key (`MessageIDKey.Scheme`). A key written before this migration made its
         // ids as SHA-256 over key and data, and keeps doing so (its entries, frequency caps and delivery
         // reports depend on them); a ledger made from now on records HMAC-SHA256 (`SQLiteLedger.init`).
+        // The values are `MessageIDKey.Scheme`'s raw values, written out: a shipped migration must not change.
         migrator.registerMigration("v10-message-id-scheme") { db in
             try db.execute(sql: """
-                ALTER TABLE ledger_key ADD COLUMN scheme TEXT NOT NULL DEFAULT '\(MessageIDKey.Scheme.sha256KeyPrefix.rawValue)'
+                ALTER TABLE ledger_key ADD COLUMN scheme TEXT NOT NULL DEFAULT 'sha256-key-prefix'
                 """)
         }
 
