@@ -2,8 +2,9 @@ public import OutreachCore
 import Foundation
 
 /// Reads and writes `PopulationSnapshot` files: written through a
-/// temporary file and renamed (a crash never leaves half a snapshot), read
-/// by mapping the file into memory.
+/// temporary file and renamed (a crash never leaves half a snapshot), `0600`
+/// like every file of personal data (`PrivateFile`), read by mapping the file
+/// into memory.
 public enum SnapshotFile {
     public static let fileExtension = "snap"
 
@@ -14,9 +15,8 @@ public enum SnapshotFile {
 
     public static func write(_ population: Population, to path: String) throws(OutreachError) {
         let temporary = path + ".partial"
-        guard let handle = fopen(temporary, "wb") else {
-            throw OutreachError(.io, "cannot write \(temporary): \(String(cString: strerror(errno)))")
-        }
+        // Owner-only (`PrivateFile`) before the first byte: a snapshot holds the whole population.
+        let handle = try PrivateFile.openForWriting(temporary)
         do throws(OutreachError) {
             try PopulationSnapshot.write(population) { (bytes) throws(OutreachError) in
                 guard bytes.count == 0 || fwrite(bytes.baseAddress, 1, bytes.count, handle) == bytes.count else {

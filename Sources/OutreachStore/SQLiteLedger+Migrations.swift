@@ -184,7 +184,8 @@ extension SQLiteLedger {
                 after = last["id"]
                 for row in rows {
                     let old: String = row["message_id"]
-                    let new = LedgerEntry.messageID(campaign: row["campaign"], occurrence: row["occurrence"], recipient: row["recipient_id"])
+                    let new = LedgerEntry.messageID(campaign: row["campaign"], occurrence: row["occurrence"], recipient: row["recipient_id"],
+                                                    key: .none)
                     guard new != old else { continue }
                     try rename.execute(arguments: [new, row["id"] as Int64])
                     try alias.execute(arguments: [old, new])
@@ -268,11 +269,21 @@ extension SQLiteLedger {
             try db.execute(sql: "CREATE TABLE ledger_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)")
         }
 
+        // How ids are made with the key (`MessageIDKey.Scheme`). A key written before this migration made its
+        // ids as SHA-256 over key and data, and keeps doing so (its entries, frequency caps and delivery
+        // reports depend on them); a ledger made from now on records HMAC-SHA256 (`SQLiteLedger.init`).
+        // The values are `MessageIDKey.Scheme`'s raw values, written out: a shipped migration must not change.
+        migrator.registerMigration("v10-message-id-scheme") { db in
+            try db.execute(sql: """
+                ALTER TABLE ledger_key ADD COLUMN scheme TEXT NOT NULL DEFAULT 'sha256-key-prefix'
+                """)
+        }
+
         // The history an entry's row cannot hold: every state change off the forward path (queued → sending →
         // accepted | failed, whose times the row keeps) — put in doubt by recovery, queued again, skipped
         // after doubt, released unsent — one append-only row each, so a report can say how many messages were
         // in doubt and what became of them after the row itself has moved on.
-        migrator.registerMigration("v10-ledger-events") { db in
+        migrator.registerMigration("v11-ledger-events") { db in
             try db.execute(sql: """
                 CREATE TABLE ledger_event (
                     entry_id    INTEGER NOT NULL,

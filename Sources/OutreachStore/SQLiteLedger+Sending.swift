@@ -30,11 +30,20 @@ extension SQLiteLedger {
                                 hint: "new ledger entries are queued, or skipped with a reason")
         }
         guard !entries.isEmpty else { return MaterialisationResult() }
-        // Ids made with another key would escape the frequency cap (it reads a person's ids by prefix): one
-        // entry per batch is checked.
-        if let first = entries.first, !first.messageID.hasPrefix(LedgerEntry.messageIDPrefix(recipient: first.recipientID, key: messageIDKey)) {
-            throw OutreachError(.invalidValue, "message \(first.messageID) was not made with this ledger's message-id key",
-                                hint: "make entries with LedgerEntry(…, key: ledger.messageIDKey)")
+        // Ids made with another key would escape the frequency cap (it reads a person's ids by prefix) and
+        // could tell whose they are: every entry is checked, by the key fingerprint it carries (an integer
+        // compare); only an entry that carries none (given its id) has its prefix derived again.
+        let key = messageIDKey
+        for entry in entries {
+            let madeWithKey = if let fingerprint = entry.idOrigin.keyFingerprint {
+                fingerprint == key.fingerprint
+            } else {
+                entry.messageID.hasPrefix(LedgerEntry.messageIDPrefix(recipient: entry.recipientID, key: key))
+            }
+            guard madeWithKey else {
+                throw OutreachError(.invalidValue, "message \(entry.messageID) was not made with this ledger's message-id key; nothing was written",
+                                    hint: "make entries with LedgerEntry(…, key: ledger.messageIDKey)")
+            }
         }
         return try await write("materialise") { db in
             let insert = RawStatement(try db.cachedStatement(sql: Self.insertSQL), in: db)

@@ -18,8 +18,8 @@ public final class SQLiteLedger: LedgerStore {
     let pool: DatabasePool
     /// Row ids of the entries this process claimed and has not yet recorded.
     let claimedRows = ClaimedRows()
-    /// What this ledger's message ids are hashed with (`ledger_key`): drawn at random when the ledger is
-    /// made, empty for a ledger that had entries before keys existed (they keep their ids).
+    /// What this ledger's message ids are made with (`ledger_key`): a random HMAC-SHA256 key drawn when the
+    /// ledger is made; a ledger from before keys (empty key) or before HMAC keeps making the ids it made.
     public let messageIDKey: MessageIDKey
 
     /// `PROJECT/.outreach/ledger.sqlite`, the default location (git-ignored).
@@ -28,15 +28,11 @@ public final class SQLiteLedger: LedgerStore {
     }
 
     /// Opens (creating the file and its folder when missing) and migrates. `newKey`: the message-id key a
-    /// ledger made now gets (default: random; tests that compute ids themselves pass `.none`).
+    /// ledger made now gets (default: `MessageIDKey.random()`, HMAC-SHA256; tests that compute ids
+    /// themselves pass `.none`).
     public init(path: String, newKey: MessageIDKey? = nil) throws(OutreachError) {
         self.path = path
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw OutreachError(.io, "cannot create the ledger folder \(folder.path): \(error.localizedDescription)")
-        }
+        try Self.preparePrivateFiles(path)
         var configuration = Configuration()
         // Another connection (a second process, a second pool) may hold the
         // write lock for one batch: wait for it rather than fail.
@@ -66,19 +62,22 @@ public final class SQLiteLedger: LedgerStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            let readKey = "SELECT key FROM ledger_key WHERE id = 1"
-            if let stored = try pool.read({ db in try Data.fetchOne(db, sql: readKey) }) {
-                messageIDKey = MessageIDKey(bytes: Array(stored))
+            let readKey = "SELECT key, scheme FROM ledger_key WHERE id = 1"
+            if let stored = try pool.read({ db in try Row.fetchOne(db, sql: readKey) }) {
+                messageIDKey = try Self.messageIDKey(stored, path: path)
             } else {
                 messageIDKey = try pool.write { db in
                     // Checked again under the write lock: another process may have just made it.
-                    if let stored = try Data.fetchOne(db, sql: readKey) { return MessageIDKey(bytes: Array(stored)) }
+                    if let stored = try Row.fetchOne(db, sql: readKey) { return try Self.messageIDKey(stored, path: path) }
                     let hadEntries = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger)") ?? false
                     let key = hadEntries ? MessageIDKey.none : (newKey ?? .random())
-                    try db.execute(sql: "INSERT INTO ledger_key (id, key) VALUES (1, ?)", arguments: [Data(key.bytes)])
+                    try db.execute(sql: "INSERT INTO ledger_key (id, key, scheme) VALUES (1, ?, ?)",
+                                   arguments: [Data(key.bytes), key.scheme.rawValue])
                     return key
                 }
             }
+        } catch let error as OutreachError {
+            throw error
         } catch let error as DatabaseError {
             throw OutreachError(.io, "cannot open the ledger \(path): \(error.message ?? error.resultCode.description)",
                                 hint: "check that the file is an Outreach ledger and the folder is writable")
@@ -87,14 +86,68 @@ public final class SQLiteLedger: LedgerStore {
         }
     }
 
+    /// The ledger holds names, numbers and messages: folders made for it are `0700`, and the database is
+    /// created `0600` before SQLite opens it (SQLite gives its `-wal` and `-shm` files the database's
+    /// mode), whatever the umask. A ledger made by an older version with the umask's mode is narrowed
+    /// to `0600` the same way (best effort: a ledger someone else owns is left as it is).
+    static func preparePrivateFiles(_ path: String) throws(OutreachError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        var made = ""
+        for component in folder.split(separator: "/", omittingEmptySubsequences: true) {
+            made += (made.isEmpty && !folder.hasPrefix("/") ? "" : "/") + component
+            var info = stat()
+            guard stat(made, &info) != 0 else { continue }
+            guard mkdir(made, 0o700) == 0 || errno == EEXIST else {
+                throw OutreachError(.io, "cannot create the ledger folder \(made): \(String(cString: strerror(errno)))")
+            }
+            _ = chmod(made, 0o700)
+        }
+        // Read-only is enough to create it and to set its mode (ownership is what fchmod needs).
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw OutreachError(.io, "cannot open the ledger \(path): \(String(cString: strerror(errno)))",
+                                hint: "check that the folder is writable")
+        }
+        narrowToOwner(descriptor)
+        close(descriptor)
+        for suffix in ["-wal", "-shm"] {
+            let companion = open(path + suffix, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard companion >= 0 else { continue }
+            narrowToOwner(companion)
+            close(companion)
+        }
+    }
+
+    private static func narrowToOwner(_ descriptor: Int32) {
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o7777 != 0o600 {
+            _ = fchmod(descriptor, 0o600)
+        }
+    }
+
+    /// The stored key and its scheme (`ledger_key`).
+    private static func messageIDKey(_ row: Row, path: String) throws -> MessageIDKey {
+        let schemeName: String = row["scheme"]
+        guard let scheme = MessageIDKey.Scheme(rawValue: schemeName) else {
+            throw OutreachError(.io, "the ledger \(path) makes message ids with '\(schemeName)', which this version of Outreach does not know",
+                                hint: "open it with the version of Outreach that made it, or a newer one")
+        }
+        let bytes: Data = row["key"]
+        return MessageIDKey(scheme: scheme, bytes: Array(bytes))
+    }
+
     /// Opens the project's ledger at its default location.
     public convenience init(projectRoot: String) throws(OutreachError) {
         try self.init(path: Self.defaultPath(projectRoot: projectRoot))
     }
 
-    /// The migrations applied to this file, in order (for `status` and tests).
+    /// The migrations applied to this file, in the order they were registered (for `status` and tests;
+    /// not sorted by name, where `v10` would come before `v2`).
     public func appliedMigrations() async throws -> [String] {
-        try await read("read migrations") { db in try Array(Self.migrator.appliedIdentifiers(db)).sorted() }
+        try await read("read migrations") { db in
+            let applied = try Self.migrator.appliedIdentifiers(db)
+            return Self.migrator.migrations.filter(applied.contains)
+        }
     }
 
     // MARK: Access with readable errors

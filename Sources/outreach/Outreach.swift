@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Outreach: AsyncParsableCommand {
@@ -31,4 +32,11 @@ struct Outreach: AsyncParsableCommand {
             BenchSMTP.self,
         ]
     )
+
+    /// ArgumentParser's entry point, after narrowing the umask: whatever a command creates (ledger,
+    /// outbox, snapshots, exports) is its owner's only, even where the library code does not say so.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }

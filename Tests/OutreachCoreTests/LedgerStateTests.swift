@@ -84,33 +84,33 @@ struct LedgerEntryTests {
 
     @Test("the message id is derived from campaign, occurrence and recipient, and only from them")
     func messageID() {
-        let a = LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-20T14:00:00Z", recipient: "1012345678")
-        #expect(a == LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-20T14:00:00Z", recipient: "1012345678"))
+        let a = LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-20T14:00:00Z", recipient: "1012345678", key: .none)
+        #expect(a == LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-20T14:00:00Z", recipient: "1012345678", key: .none))
         #expect(a.count == 33 && a.hasPrefix("m"))
         #expect(a.dropFirst().allSatisfy { $0.isHexDigit && !$0.isUppercase })
-        #expect(a != LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-27T14:00:00Z", recipient: "1012345678"))
-        #expect(a != LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-20T14:00:00Z", recipient: "1012345679"))
+        #expect(a != LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-27T14:00:00Z", recipient: "1012345678", key: .none))
+        #expect(a != LedgerEntry.messageID(campaign: "vaccination_round", occurrence: "2027-08-20T14:00:00Z", recipient: "1012345679", key: .none))
         // The separator keeps field boundaries: "ab"+"c" is not "a"+"bc".
-        #expect(LedgerEntry.messageID(campaign: "ab", occurrence: "c", recipient: "r")
-                != LedgerEntry.messageID(campaign: "a", occurrence: "bc", recipient: "r"))
-        let ids = Set((0..<10_000).map { LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: String($0)) })
+        #expect(LedgerEntry.messageID(campaign: "ab", occurrence: "c", recipient: "r", key: .none)
+                != LedgerEntry.messageID(campaign: "a", occurrence: "bc", recipient: "r", key: .none))
+        let ids = Set((0..<10_000).map { LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: String($0), key: .none) })
         #expect(ids.count == 10_000)
     }
 
     @Test("a person's message ids share a prefix and sort as person keys do")
     func messageIDsInPersonOrder() {
-        let prefix = LedgerEntry.messageIDPrefix(recipient: "1012345678")
+        let prefix = LedgerEntry.messageIDPrefix(recipient: "1012345678", key: .none)
         #expect(prefix.count == 17)
         for (campaign, occurrence) in [("vaccination_round", "o1"), ("school_start", "2027-08-20T14:00:00Z"), ("x", "")] {
-            let id = LedgerEntry.messageID(campaign: campaign, occurrence: occurrence, recipient: "1012345678")
+            let id = LedgerEntry.messageID(campaign: campaign, occurrence: occurrence, recipient: "1012345678", key: .none)
             #expect(id.hasPrefix(prefix))
-            #expect(id == LedgerEntry.messageID(personKey: LedgerEntry.personKey(recipient: "1012345678"),
-                                                campaign: campaign, occurrence: occurrence, recipient: "1012345678"))
+            #expect(id == LedgerEntry.messageID(personKey: LedgerEntry.personKey(recipient: "1012345678", key: .none),
+                                                campaign: campaign, occurrence: occurrence, recipient: "1012345678", key: .none))
         }
-        #expect(!LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: "1012345679").hasPrefix(prefix))
+        #expect(!LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: "1012345679", key: .none).hasPrefix(prefix))
         let recipients = (0..<2_000).map { "10\($0 * 7919)" }
-        let keys = recipients.map { (LedgerEntry.personKey(recipient: $0), $0) }
-        let ids = recipients.map { (LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: $0), $0) }
+        let keys = recipients.map { (LedgerEntry.personKey(recipient: $0, key: .none), $0) }
+        let ids = recipients.map { (LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: $0, key: .none), $0) }
         #expect(keys.sorted { $0.0 < $1.0 }.map(\.1) == ids.sorted { $0.0 < $1.0 }.map(\.1))
         #expect(Set(keys.map(\.0)).count == recipients.count)
     }
@@ -120,13 +120,13 @@ struct LedgerEntryTests {
         let due = Date(timeIntervalSince1970: 1_800_000_000)
         let entry = LedgerEntry(campaign: "c", occurrence: "o", recipientID: "r", address: "+966512345678",
                                 channel: .sms, parts: 2, dueAt: due,
-                                payload: .init(sender: "MOH", text: "مرحبا", language: "ar"))
+                                payload: .init(sender: "MOH", text: "مرحبا", language: "ar"), key: .none)
         #expect(entry.state == .queued && entry.attempts == 0 && entry.queuedAt == due)
-        #expect(entry.messageID == LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: "r"))
+        #expect(entry.messageID == LedgerEntry.messageID(campaign: "c", occurrence: "o", recipient: "r", key: .none))
         let message = entry.outboundMessage
         #expect(message?.id == entry.messageID && message?.to == "+966512345678" && message?.text == "مرحبا")
         let skipped = LedgerEntry.skipped(campaign: "c", occurrence: "o", recipientID: "r2", channel: .sms,
-                                          reason: .unreachable, dueAt: due)
+                                          reason: .unreachable, dueAt: due, key: .none)
         #expect(skipped.state == .skipped && skipped.skipReason == .unreachable && skipped.parts == 0)
         #expect(skipped.outboundMessage == nil)
     }

@@ -346,3 +346,29 @@ struct CurlTransportFaultTests {
         #expect(server.requests.last?.target == "/ok?echo=5")
     }
 }
+
+/// A gateway (or a proxy in front of it) that answers with something that is not HTTP.
+@Suite("libcurl transport: an answer that is not HTTP")
+struct NotHTTPAnswerTests {
+    @Test("garbage bytes are a retryable error that says the answer was not HTTP", arguments: [
+        Array("SSH-2.0-OpenSSH_9.2\r\n".utf8),
+        [0x00, 0xFF, 0x13, 0x37, 0x0A, 0x0D, 0x0A],
+        Array("<html>proxy error</html>\n".utf8),
+    ])
+    func garbage(_ bytes: [UInt8]) async throws {
+        let server = try FaultServer { _ in .raw(bytes) }
+        defer { server.stop() }
+        let transport = try CurlTransportFaultTests.transport()
+        defer { transport.shutdown() }
+        let error = await CurlTransportFaultTests.failure(transport, HTTPRequest(method: .get, url: server.baseURL + "/x", timeout: .seconds(5)))
+        #expect(error?.kind == .invalidResponse, "\(String(describing: error))")
+        #expect(error?.isRetryable == true)
+        #expect(error?.detail.contains("not HTTP") == true, "\(String(describing: error))")
+        // Through a gateway: retried later, not rejected for good.
+        let gateway = KannelGateway(name: "k", settings: KannelSettings(url: server.baseURL + "/x", username: "u", password: "p"),
+                                    transport: transport)
+        let outcome = await gateway.send(OutboundMessage(id: "m", channel: .sms, recipientID: "r", to: "+966501234567", text: "hi"),
+                                         attempt: 1)
+        #expect(outcome.kind == .retryable, "\(outcome.detail)")
+    }
+}

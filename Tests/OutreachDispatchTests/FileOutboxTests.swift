@@ -110,3 +110,25 @@ struct FileOutboxTests {
         #expect(outcome.kind == .retryable)
     }
 }
+
+@Suite("File outbox: owner-only")
+struct FileOutboxModeTests {
+    @Test("under a permissive umask the outbox is 0600 and the folders it makes 0700")
+    func privateOutbox() async throws {
+        umask(0o022)
+        let root = try tempRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let gateway = outbox(root: root, path: "out/nested/outbox.jsonl")
+        let outcome = await gateway.send(OutboundMessage(id: "m-1", channel: .sms, recipientID: "r", to: "+966501234567",
+                                                         text: "مرحبا"), attempt: 1)
+        await gateway.close()
+        #expect(outcome.kind == .accepted)
+        func mode(_ path: String) -> mode_t {
+            var info = stat()
+            return stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0
+        }
+        #expect(mode(root + "/out/nested/outbox.jsonl") == 0o600)
+        #expect(mode(root + "/out/nested") == 0o700)
+        #expect(mode(root + "/out") == 0o700)
+    }
+}

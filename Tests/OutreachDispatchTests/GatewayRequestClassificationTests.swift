@@ -53,7 +53,7 @@ struct GatewayRequestClassificationTests {
 
     @Test("transport errors are retryable except a request that cannot be made", arguments: [
         (TransportError.Kind.connectionRefused, DeliveryOutcome.Kind.retryable), (.connectionReset, .retryable), (.timeout, .retryable),
-        (.nameResolution, .retryable), (.tls, .retryable), (.other, .retryable), (.invalidRequest, .rejected),
+        (.nameResolution, .retryable), (.tls, .retryable), (.other, .retryable), (.invalidResponse, .retryable), (.invalidRequest, .rejected),
     ])
     func transportErrors(kind: TransportError.Kind, expected: DeliveryOutcome.Kind) {
         let outcome = HTTPResponseClassifier().classify(TransportError(kind: kind, detail: "x", curlCode: 7), messageID: "m", attempt: 3)

@@ -110,7 +110,7 @@ struct KannelRequestTests {
     func secrets() {
         let request = gateway().request(for: message("hi"))
         #expect(request.secrets == ["p@ss w+rd"])
-        let masked = TransportSecrets.mask(request.url + " / p@ss w+rd", request.secrets)
+        let masked = SecretMask(request.secrets).apply(request.url + " / p@ss w+rd")
         #expect(!masked.contains("p%40ss"))
         #expect(!masked.contains("p@ss"))
         #expect(masked.contains("password=***&"))

@@ -22,7 +22,7 @@ struct LedgerPipelineTests {
     static func entries(_ n: Int, from start: Int = 0) -> [LedgerEntry] {
         (start..<(start + n)).map { i in
             LedgerEntry(campaign: "c", occurrence: "o1", recipientID: "r\(i)", address: "+9665\(10_000_000 + i)",
-                        channel: .sms, dueAt: t0, payload: .init(sender: "MOH", text: "رسالة \(i)", language: "ar"))
+                        channel: .sms, dueAt: t0, payload: .init(sender: "MOH", text: "رسالة \(i)", language: "ar"), key: .none)
         }
     }
 

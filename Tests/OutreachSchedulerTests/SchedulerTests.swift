@@ -261,7 +261,7 @@ struct SchedulerUnscheduledTests {
             #expect(entry.messageID == LedgerEntry.messageID(campaign: "notice", occurrence: entry.occurrence,
                                                              recipient: entry.recipientID, key: key))
             #expect(entry.messageID != LedgerEntry.messageID(campaign: "notice", occurrence: entry.occurrence,
-                                                             recipient: entry.recipientID))
+                                                             recipient: entry.recipientID, key: .none))
         }
         let sent = try f.outbox().map(\.id)
         #expect(!sent.isEmpty && Set(sent).isSubset(of: Set(stored.map(\.messageID))))

@@ -70,7 +70,7 @@ struct LedgerOptOutTests {
     func emailEntries() async throws {
         try await withLedger { ledger, _ in
             let entry = LedgerEntry(campaign: "news", occurrence: "o", recipientID: "r1", address: "Omar@moh.example",
-                                    channel: .email, dueAt: t0, payload: .init(subject: "تذكير", text: "نص"))
+                                    channel: .email, dueAt: t0, payload: .init(subject: "تذكير", text: "نص"), key: .none)
             _ = try await ledger.addOptOut(OptOut(address: ContactAddress("OMAR@MOH.EXAMPLE")!, source: "unsubscribe", createdAt: t0))
             #expect(try await ledger.materialise([entry], at: t0).optedOut == 1)
         }

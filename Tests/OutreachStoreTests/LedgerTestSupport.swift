@@ -41,7 +41,7 @@ func entries(_ n: Int, campaign: String = "vaccination_round", occurrence: Strin
     (start..<(start + n)).map { i in
         LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: "r\(i)", segment: segment,
                     address: phone(i), channel: .sms, parts: 2, dueAt: due,
-                    payload: .init(sender: "MOH", text: "تذكير بموعد التطعيم رقم \(i)", language: "ar"))
+                    payload: .init(sender: "MOH", text: "تذكير بموعد التطعيم رقم \(i)", language: "ar"), key: .none)
     }
 }
 

@@ -35,7 +35,7 @@ struct LedgerThroughputTests {
                 let batch = (base..<min(base + materialiseBatch, n)).map { i in
                     LedgerEntry(campaign: "vaccination_round", occurrence: "2027-08-20T06:00:00Z", recipientID: String(1_000_000_000 + i),
                                 segment: i % 2 == 0 ? "mothers" : "fathers", address: phone(i), channel: .sms, parts: 2,
-                                dueAt: t0, payload: .init(sender: "MOH", text: text, language: "ar"))
+                                dueAt: t0, payload: .init(sender: "MOH", text: text, language: "ar"), key: .none)
                 }
                 inserted += try await ledger.materialise(batch, at: t0).inserted
             }

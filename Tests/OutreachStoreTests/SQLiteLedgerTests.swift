@@ -9,8 +9,9 @@ struct SQLiteLedgerTests {
     func migrations() async throws {
         try await withLedger { ledger, _ in
             let migrations = try await ledger.appliedMigrations()
-            #expect(migrations == ["v1-ledger", "v10-ledger-events", "v2-schedule-watermark", "v3-claim-by-campaign", "v4-attempted-at",
-                                  "v5-person-index", "v6-person-ordered-message-ids", "v7-payload-table", "v8-quiet-hours", "v9-message-id-key"])
+            #expect(migrations == ["v1-ledger", "v2-schedule-watermark", "v3-claim-by-campaign", "v4-attempted-at",
+                                  "v5-person-index", "v6-person-ordered-message-ids", "v7-payload-table", "v8-quiet-hours", "v9-message-id-key",
+                                  "v10-message-id-scheme", "v11-ledger-events"])
             #expect(try await ledger.counts(campaign: "x").targeted == 0)
             #expect(try await ledger.campaigns().isEmpty)
         }
@@ -191,7 +192,7 @@ struct SQLiteLedgerTests {
         try await withLedger { ledger, _ in
             _ = try await ledger.materialise(entries(4, segment: "mothers") + entries(3, segment: "fathers", from: 4), at: t0)
             _ = try await ledger.materialise([LedgerEntry.skipped(campaign: "vaccination_round", occurrence: "o1", recipientID: "r99",
-                                                                  segment: "fathers", channel: .sms, reason: .unreachable, dueAt: t0)], at: t0)
+                                                                  segment: "fathers", channel: .sms, reason: .unreachable, dueAt: t0, key: .none)], at: t0)
             _ = try await ledger.materialise(entries(2, occurrence: "o2"), at: t0)
             _ = try await ledger.materialise(entries(5, campaign: "other"), at: t0)
             try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)

@@ -36,8 +36,9 @@ public struct CampaignMessages: Sendable {
         self.occurrence = occurrence
     }
 
-    /// The id of one recipient's message in one occurrence.
-    public static func messageID(campaign: String, occurrence: String, recipient: String, key: MessageIDKey? = nil) -> String {
+    /// The id of one recipient's message in one occurrence: the ledger's kind under `key`, or readable
+    /// (`campaign/occurrence/recipient`) when `key` is nil (a dry run, which no ledger records).
+    public static func messageID(campaign: String, occurrence: String, recipient: String, key: MessageIDKey?) -> String {
         guard let key else { return "\(campaign)/\(occurrence)/\(recipient)" }
         return LedgerEntry.messageID(campaign: campaign, occurrence: occurrence, recipient: recipient, key: key)
     }

@@ -42,6 +42,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// is not claimed (nil: it may leave at any hour, as an urgent one does).
     /// Written when materialised; entries read back from a store leave it nil.
     public var quiet: QuietPeriod? = nil
+    /// Which key made `messageID` (set when it is derived here): lets a store refuse an entry made with
+    /// another key without hashing again. Not part of the entry's value (see `MessageIDOrigin`).
+    public var idOrigin: MessageIDOrigin = .unknown
 
     /// The rendered message as it will leave.
     public struct Payload: Sendable, Hashable, Codable {
@@ -65,13 +68,14 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
-                payload: Payload? = nil, personKey: UInt64? = nil, key: MessageIDKey = .none) {
+                payload: Payload? = nil, personKey: UInt64? = nil, key: MessageIDKey) {
         self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID, key: key),
                                             campaign: campaign, occurrence: occurrence, recipient: recipientID, key: key),
                   campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                   address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
                   attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
                   sentAt: nil, finishedAt: nil, payload: payload)
+        idOrigin = MessageIDOrigin(keyFingerprint: key.fingerprint)
     }
 
     /// Every field as stored: for a store reading an entry back (the id is
@@ -105,40 +109,40 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public static func skipped(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                                address: String = "", channel: Channel, reason: SkipReason, detail: String? = nil,
                                dueAt: Date, queuedAt: Date? = nil, personKey: UInt64? = nil,
-                               key: MessageIDKey = .none) -> LedgerEntry {
+                               key: MessageIDKey) -> LedgerEntry {
         LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                     address: address, channel: channel, parts: 0, dueAt: dueAt, queuedAt: queuedAt,
                     state: .skipped, skipReason: reason, detail: detail, personKey: personKey, key: key)
     }
 
     /// `m` and 32 lower-case hex digits: 64 bits of the recipient's person
-    /// key (see `personKey(recipient:key:)`), then 64 bits of SHA-256 over
-    /// the ledger's key (`MessageIDKey`) followed by campaign, occurrence and
-    /// recipient joined by NUL. Short enough for providers' client-reference
-    /// fields, the same on every run; without the key, no clue to whose it is.
+    /// key (see `personKey(recipient:key:)`), then 64 bits of the ledger's
+    /// keyed digest (`MessageIDKey`: HMAC-SHA256 for a new ledger) over
+    /// campaign, occurrence and recipient joined by NUL. Short enough for
+    /// providers' client-reference fields, the same on every run; without
+    /// the key, no clue to whose it is. There is no default key: every caller
+    /// says which ledger's ids it makes (`MessageIDKey.none` only for ledgers
+    /// from before keys).
     ///
     /// Person first, so that a person's messages sit together in the
     /// ledger's message-id index (the frequency cap reads them by prefix)
     /// and a materialiser that goes through recipients in person-key order
     /// writes that index in order instead of at a random page per message.
-    public static func messageID(campaign: String, occurrence: String, recipient: String, key: MessageIDKey = .none) -> String {
+    public static func messageID(campaign: String, occurrence: String, recipient: String, key: MessageIDKey) -> String {
         messageID(personKey: personKey(recipient: recipient, key: key), campaign: campaign, occurrence: occurrence,
                   recipient: recipient, key: key)
     }
 
     /// The same id, with the recipient's person key already computed.
     public static func messageID(personKey: UInt64, campaign: String, occurrence: String, recipient: String,
-                                 key: MessageIDKey = .none) -> String {
-        var hasher = SHA256()
-        hasher.update(key.bytes)
-        hasher.update(campaign.utf8)
-        hasher.update(CollectionOfOne(0))
-        hasher.update(occurrence.utf8)
-        hasher.update(CollectionOfOne(0))
-        hasher.update(recipient.utf8)
-        let digest = hasher.finalize()
-        var own: UInt64 = 0
-        for byte in digest.prefix(8) { own = own << 8 | UInt64(byte) }
+                                 key: MessageIDKey) -> String {
+        var digest = key.startDigest()
+        digest.update(campaign.utf8)
+        digest.update(CollectionOfOne(0))
+        digest.update(occurrence.utf8)
+        digest.update(CollectionOfOne(0))
+        digest.update(recipient.utf8)
+        let own = digest.first64Bits()
         return String(unsafeUninitializedCapacity: 33) { out in
             out[0] = UInt8(ascii: "m")
             hex(personKey, into: out, at: 1)
@@ -147,22 +151,19 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         }
     }
 
-    /// 64 bits of SHA-256 over the ledger's key, `p`, NUL and the recipient
+    /// 64 bits of the ledger's keyed digest of `p`, NUL and the recipient
     /// id: the order the ledger keeps a person's messages in (`messageID`'s
     /// first 16 hex digits, so ids sort as their person keys do).
-    public static func personKey(recipient: String, key: MessageIDKey = .none) -> UInt64 {
-        var hasher = SHA256()
-        hasher.update(key.bytes)
-        hasher.update(CollectionOfOne(UInt8(ascii: "p")))
-        hasher.update(CollectionOfOne(0))
-        hasher.update(recipient.utf8)
-        var key: UInt64 = 0
-        for byte in hasher.finalize().prefix(8) { key = key << 8 | UInt64(byte) }
-        return key
+    public static func personKey(recipient: String, key: MessageIDKey) -> UInt64 {
+        var digest = key.startDigest()
+        digest.update(CollectionOfOne(UInt8(ascii: "p")))
+        digest.update(CollectionOfOne(0))
+        digest.update(recipient.utf8)
+        return digest.first64Bits()
     }
 
     /// The message-id prefix every message to this recipient starts with.
-    public static func messageIDPrefix(recipient: String, key: MessageIDKey = .none) -> String {
+    public static func messageIDPrefix(recipient: String, key: MessageIDKey) -> String {
         String(unsafeUninitializedCapacity: 17) { out in
             out[0] = UInt8(ascii: "m")
             hex(personKey(recipient: recipient, key: key), into: out, at: 1)

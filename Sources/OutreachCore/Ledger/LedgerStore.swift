@@ -14,8 +14,9 @@ public import Foundation
 /// - Batches are one transaction each; times are passed in (`now`), so tests
 ///   and `--clock` can run a schedule in accelerated time.
 public protocol LedgerStore: Sendable {
-    /// What this ledger's message ids and person keys are hashed with: entries made for it must use it
-    /// (`LedgerEntry.init(…, key:)`), as its frequency-cap query does.
+    /// What this ledger's message ids and person keys are made with: entries made for it must use it
+    /// (`LedgerEntry.init(…, key:)`), as its frequency-cap query does; `materialise` refuses a batch
+    /// holding an entry made with another key.
     var messageIDKey: MessageIDKey { get }
 
     // MARK: Materialise and claim

@@ -1,11 +1,14 @@
 /// FIPS 180-4 SHA-256, small and pure: the core has no CryptoKit on Linux
-/// and must not link a C library. Used for deterministic message ids, not
-/// for secrets.
+/// and must not link a C library. Used for deterministic message ids (keyed
+/// through `HMACSHA256`).
+///
+/// The state lives inline (no heap): a copy — HMAC starts every code from
+/// the key's precomputed state — costs 100 bytes, not an allocation.
 public struct SHA256: Sendable {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     /// The pending partial block.
-    private var block = [UInt8](repeating: 0, count: 64)
+    private var block = InlineArray<64, UInt8>(repeating: 0)
     private var used = 0
     private var length: UInt64 = 0
 
@@ -18,10 +21,31 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
+        // Strings' UTF-8 and arrays are contiguous: copied a run at a time rather than byte by byte.
+        if bytes.withContiguousStorageIfAvailable({ absorb($0) }) != nil { return }
         for byte in bytes {
             block[used] = byte
             used += 1
             length &+= 1
+            if used == 64 {
+                compress()
+                used = 0
+            }
+        }
+    }
+
+    private mutating func absorb(_ bytes: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let take = min(64 - used, bytes.count - index)
+            var destination = block.mutableSpan
+            destination.withUnsafeMutableBufferPointer { block in
+                _ = UnsafeMutableBufferPointer(rebasing: block[used..<(used + take)])
+                    .initialize(fromContentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + take)]))
+            }
+            used += take
+            index += take
             if used == 64 {
                 compress()
                 used = 0
@@ -41,15 +65,19 @@ public struct SHA256: Sendable {
         for i in used..<56 { block[i] = 0 }
         for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bits >> (UInt64(7 - i) * 8)) }
         compress()
-        var out = [UInt8](repeating: 0, count: 32)
-        let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
-        for (i, word) in words.enumerated() {
-            out[i * 4] = UInt8(truncatingIfNeeded: word >> 24)
-            out[i * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
-            out[i * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
-            out[i * 4 + 3] = UInt8(truncatingIfNeeded: word)
+        let words = (h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7)
+        return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            withUnsafeBytes(of: words) { raw in
+                for i in 0..<8 {
+                    let word = raw.load(fromByteOffset: i * 4, as: UInt32.self)
+                    out[i * 4] = UInt8(truncatingIfNeeded: word >> 24)
+                    out[i * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                    out[i * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
+                    out[i * 4 + 3] = UInt8(truncatingIfNeeded: word)
+                }
+            }
+            count = 32
         }
-        return out
     }
 
     private static let k: [UInt32] = [
@@ -66,10 +94,9 @@ public struct SHA256: Sendable {
     private mutating func compress() {
         var (a, b, c, d, e, f, g, hh) = h
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            block.withUnsafeBufferPointer { p in
-                for i in 0..<16 {
-                    w[i] = UInt32(p[i * 4]) << 24 | UInt32(p[i * 4 + 1]) << 16 | UInt32(p[i * 4 + 2]) << 8 | UInt32(p[i * 4 + 3])
-                }
+            let p = block.span
+            for i in 0..<16 {
+                w[i] = UInt32(p[i * 4]) << 24 | UInt32(p[i * 4 + 1]) << 16 | UInt32(p[i * 4 + 2]) << 8 | UInt32(p[i * 4 + 3])
             }
             for i in 16..<64 {
                 let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)

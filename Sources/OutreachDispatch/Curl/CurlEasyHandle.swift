@@ -162,6 +162,14 @@ final class CurlEasyHandle {
         check(outreach_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, context))
     }
 
+    /// Whether the request went out (libcurl counts the bytes it sent): a failure after that is about the
+    /// answer, not the request.
+    var requestSent: Bool {
+        var size = 0
+        _ = outreach_easy_getinfo_long(raw, CURLINFO_REQUEST_SIZE, &size)
+        return size > 0
+    }
+
     /// The response, once libcurl reports the transfer done.
     func response() -> HTTPResponse {
         var code = 0

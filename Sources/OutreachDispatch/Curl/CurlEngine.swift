@@ -267,7 +267,7 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
         }
         if let error = easy.configure(for: submission.request, defaults: handleDefaults) {
             recycle(easy)
-            submission.resume(.failure(TransportSecrets.mask(error, submission.request.secrets)))
+            submission.resume(.failure(SecretMask(submission.request.secrets).apply(error)))
             return
         }
         easy.submission = submission
@@ -289,8 +289,9 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
         if result == CURLE_OK {
             outcome = .success(easy.response())
         } else {
-            let error = TransportSecrets.mask(CurlErrorMapping.error(for: result, message: easy.errorMessage),
-                                              submission.request.secrets)
+            // Built here, on the failure path only: transport errors are rare next to answers.
+            let error = SecretMask(submission.request.secrets).apply(CurlErrorMapping.error(for: result, message: easy.errorMessage,
+                                                                                                requestSent: easy.requestSent))
             logger.debug("transfer failed", metadata: [
                 "kind": "\(error.kind.rawValue)",
                 "curl_code": "\(result.rawValue)",

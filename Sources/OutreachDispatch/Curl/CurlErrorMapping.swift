@@ -3,8 +3,14 @@ import CCurl
 /// Turns a libcurl result code into the transport's error kinds, which is
 /// what decides retry or reject upstream.
 enum CurlErrorMapping {
-    static func kind(for code: CURLcode) -> TransportError.Kind {
+    /// `requestSent`: whether the request went out before the failure.
+    static func kind(for code: CURLcode, requestSent: Bool = false) -> TransportError.Kind {
         switch code {
+        // An answer that is not HTTP (libcurl: "Received HTTP/0.9 when not allowed", "Unsupported HTTP
+        // version", a malformed status line): a broken proxy or a service half up is transient. Before
+        // the request went out, the same code means an unsupported URL scheme: the request is invalid.
+        case CURLE_UNSUPPORTED_PROTOCOL where requestSent, CURLE_WEIRD_SERVER_REPLY:
+            return .invalidResponse
         case CURLE_COULDNT_CONNECT:
             return .connectionRefused
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2_STREAM:
@@ -25,9 +31,11 @@ enum CurlErrorMapping {
         }
     }
 
-    static func error(for code: CURLcode, message: String) -> TransportError {
+    static func error(for code: CURLcode, message: String, requestSent: Bool = false) -> TransportError {
         let summary = String(cString: curl_easy_strerror(code))
-        let detail = message.isEmpty || message == summary ? summary : "\(summary): \(message)"
-        return TransportError(kind: kind(for: code), detail: detail, curlCode: Int(code.rawValue))
+        var detail = message.isEmpty || message == summary ? summary : "\(summary): \(message)"
+        let kind = kind(for: code, requestSent: requestSent)
+        if kind == .invalidResponse { detail = "the gateway answered with something that is not HTTP (\(detail))" }
+        return TransportError(kind: kind, detail: detail, curlCode: Int(code.rawValue))
     }
 }

@@ -3,7 +3,7 @@ import Synchronization
 
 /// An `HTTPTransport` that keeps every request and what came back, for
 /// `outreach gateway test` to print. Secrets are masked when the exchange
-/// is written out (raw, percent-encoded and JSON-escaped forms, and every
+/// is written out (every spelling `SecretMask` knows, and every
 /// `Authorization` value), never stored unmasked in the transcript.
 public final class ExchangeRecorder: HTTPTransport {
     /// One request and its answer (or the transport error).
@@ -102,61 +102,5 @@ public final class ExchangeRecorder: HTTPTransport {
     static func formatSeconds(_ s: Double) -> String {
         let ms = (s * 1000).rounded()
         return ms < 1000 ? "\(Int(ms)) ms" : "\(Double(Int(ms)) / 1000) s"
-    }
-}
-
-/// Replaces secret values, in the forms they take in URLs, form bodies and
-/// JSON, with `***`.
-public struct SecretMask: Sendable {
-    private let forms: [String]
-
-    public init(_ secrets: [String]) {
-        var forms: Set<String> = []
-        for secret in secrets where secret.count >= 3 {
-            forms.insert(secret)
-            forms.insert(PercentEncoding.encode(secret))
-            forms.insert(PercentEncoding.encode(secret, spaceAsPlus: true))
-            forms.insert(Self.jsonEscaped(secret))
-        }
-        // Longest first, so a secret containing another is masked whole.
-        self.forms = forms.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
-    }
-
-    public func apply(_ text: String) -> String {
-        var out = text
-        for form in forms where out.contains(form) {
-            out = out.replacingAll(form, with: "***")
-        }
-        return out
-    }
-
-
-    static func jsonEscaped(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "/": out += "\\/"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (no Foundation needed).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            out += rest[..<range.lowerBound]
-            out += replacement
-            rest = rest[range.upperBound...]
-        }
-        out += rest
-        return out
     }
 }

@@ -88,15 +88,32 @@ public actor FileOutboxGateway: MessageGateway {
 
     private func openHandle() throws -> FileHandle {
         if let handle { return handle }
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try Self.makePrivateFolders((path as NSString).deletingLastPathComponent)
         // O_APPEND: every write lands at the end, so two `outreach` processes
-        // sharing an outbox never overwrite each other's lines.
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        // sharing an outbox never overwrite each other's lines. Owner-only
+        // (it holds numbers, addresses and messages), whatever the umask; an
+        // outbox made by an older version is narrowed too, before this write.
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o7777 != 0o600 {
+            _ = fchmod(descriptor, 0o600)
+        }
         let opened = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         handle = opened
         return opened
+    }
+
+    /// Creates the missing folders of `folder`, each `0700`.
+    static func makePrivateFolders(_ folder: String) throws {
+        var made = ""
+        for component in folder.split(separator: "/", omittingEmptySubsequences: true) {
+            made += (made.isEmpty && !folder.hasPrefix("/") ? "" : "/") + component
+            var info = stat()
+            guard stat(made, &info) != 0 else { continue }
+            guard mkdir(made, 0o700) == 0 || errno == EEXIST else { throw CocoaError(.fileWriteNoPermission) }
+            _ = chmod(made, 0o700)
+        }
     }
 
     /// Flushes and closes the file (it reopens on the next send).

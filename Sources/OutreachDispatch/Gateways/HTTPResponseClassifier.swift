@@ -11,7 +11,8 @@ public import Foundation
 /// | any other status (4xx…) | rejected |
 /// | a transport error (refused, reset, timeout…) | retryable (`invalidRequest`: rejected) |
 ///
-/// Details are shortened and never contain a secret.
+/// Details never contain a secret (in any spelling `SecretMask` knows): they
+/// are masked whole, then shortened.
 public struct HTTPResponseClassifier: Sendable {
     public var acceptStatuses: Set<Int>
     public var retryStatuses: Set<Int>
@@ -20,7 +21,12 @@ public struct HTTPResponseClassifier: Sendable {
     public var messageIDPattern: String? {
         didSet { compiledPattern = messageIDPattern.flatMap(CompiledPattern.init) }
     }
-    public var secrets: [String]
+    /// Values never to show; `mask` follows them.
+    public var secrets: [String] {
+        didSet { mask = SecretMask(secrets) }
+    }
+    /// The secrets in every spelling an answer may echo, worked out once: classification runs for every attempt.
+    public private(set) var mask: SecretMask
     /// Compiled once: classification runs for every attempt.
     private var compiledPattern: CompiledPattern?
 
@@ -43,6 +49,7 @@ public struct HTTPResponseClassifier: Sendable {
         self.messageIDPattern = messageIDPattern
         self.compiledPattern = messageIDPattern.flatMap(CompiledPattern.init)
         self.secrets = secrets.filter { !$0.isEmpty }
+        self.mask = SecretMask(self.secrets)
     }
 
     public init(_ settings: HTTPGatewaySettings, secrets: [String]) {
@@ -119,25 +126,20 @@ public struct HTTPResponseClassifier: Sendable {
         return max(0, date.timeIntervalSince(now))
     }
 
-    /// One line, at most 300 characters, every secret replaced by `***`.
+    /// One line, every secret replaced by `***`, then at most 300 characters (masked before the cut, so
+    /// no part of a secret survives it).
     public func shortened(_ text: String) -> String {
-        var line = secrets.isEmpty ? text : Self.mask(text, secrets: secrets)
+        var line = text
         if line.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             line = line.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         }
+        line = mask.apply(line)
         // Cheap test first: 300 bytes are at most 300 characters.
         return line.utf8.count > 300 && line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 
-    /// Replaces every secret (longest first) with `***`.
+    /// Replaces every secret, in every spelling, with `***`.
     public static func mask(_ text: String, secrets: [String]) -> String {
-        var out = text
-        for secret in secrets.filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
-            out = out.replacingOccurrences(of: secret, with: "***")
-            // Providers echo form-encoded requests: mask that spelling too.
-            let encoded = HTTPPercentEncoding.encode(secret)
-            if encoded != secret { out = out.replacingOccurrences(of: encoded, with: "***") }
-        }
-        return out
+        SecretMask(secrets).apply(text)
     }
 }

@@ -20,6 +20,8 @@ public struct KannelGateway: MessageGateway {
     public let timeout: Duration
     public let connectTimeout: Duration
     private let transport: any HTTPTransport
+    /// The password in every spelling an answer may echo, worked out once (masking runs on every answer).
+    private let secretMask: SecretMask
 
     public var channel: Channel { .sms }
 
@@ -32,6 +34,7 @@ public struct KannelGateway: MessageGateway {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.transport = transport
+        self.secretMask = SecretMask(settings.password.isEmpty ? [] : [settings.password])
     }
 
     /// Builds the gateway `gateways.yaml` declares; fails when the
@@ -103,7 +106,7 @@ public struct KannelGateway: MessageGateway {
         } catch {
             result = .failure(error)
         }
-        return Self.outcome(for: result, message: message, attempt: attempt, secrets: request.secrets)
+        return Self.outcome(for: result, message: message, attempt: attempt, mask: secretMask, now: nil)
     }
 
     /// Values never to print: the password (and its encoded form, which the

@@ -7,6 +7,9 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case timeout
         case nameResolution
         case tls
+        /// The other side answered, but not with HTTP (a broken proxy, a service half up, another
+        /// protocol on the port): retryable, as the next attempt may reach a working one.
+        case invalidResponse
         case invalidRequest
         case other
     }

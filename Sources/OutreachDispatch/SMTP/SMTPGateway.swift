@@ -41,6 +41,8 @@ public final class SMTPGateway: MessageGateway {
     static let maxThreads = 64
     /// `settings` as every message uses them, read once.
     let defaults: MIMEMessage.OutboundDefaults
+    /// The password in every spelling a reply may echo (base64 in `AUTH` included), worked out once.
+    let secretMask: SecretMask
 
     /// - Parameters:
     ///   - concurrency: sessions (connections) at most; messages sent one
@@ -62,6 +64,7 @@ public final class SMTPGateway: MessageGateway {
         self.logger = logger
         self.now = now
         self.defaults = MIMEMessage.OutboundDefaults(settings)
+        self.secretMask = SecretMask([settings.password].compactMap { $0 })
         let endpoint = SMTPEndpoint(
             url: settings.url, startTLS: SMTPStartTLS(settings.startTLS), username: settings.username,
             password: settings.password, caFile: caFile, timeoutMilliseconds: timeoutMilliseconds,
@@ -126,7 +129,7 @@ public final class SMTPGateway: MessageGateway {
                                     recipients: envelope.recipients.map(\.description), payload: payload)
         let result = await pool.perform(transfer)
         let outcome = Self.outcome(for: result, messageID: message.id, attempt: attempt,
-                                   providerMessageID: "<\(mime.messageID)>", secrets: [settings.password].compactMap { $0 })
+                                   providerMessageID: "<\(mime.messageID)>", mask: secretMask)
         if outcome.kind == .accepted {
             // Built only when debug logging is on (the metadata is an autoclosure).
             logger.debug("email accepted", metadata: metadata(message, attempt, outcome: outcome))
@@ -159,6 +162,12 @@ public final class SMTPGateway: MessageGateway {
     /// Classifies one transaction (see the type's documentation).
     static func outcome(for result: SMTPTransferResult, messageID: String, attempt: Int, providerMessageID: String?,
                         secrets: [String]) -> DeliveryOutcome {
+        outcome(for: result, messageID: messageID, attempt: attempt, providerMessageID: providerMessageID, mask: SecretMask(secrets))
+    }
+
+    /// `mask`: the gateway's, made once. Masked before the detail is shortened.
+    static func outcome(for result: SMTPTransferResult, messageID: String, attempt: Int, providerMessageID: String?,
+                        mask: SecretMask) -> DeliveryOutcome {
         var detail: String
         let kind: DeliveryOutcome.Kind
         let status: Int?
@@ -179,9 +188,7 @@ public final class SMTPGateway: MessageGateway {
             detail = result.errorText
             if let failing { detail += detail.isEmpty ? failing.text : " — server: \(failing.text)" }
         }
-        for secret in secrets where !secret.isEmpty {
-            detail = detail.replacingOccurrences(of: secret, with: "***")
-        }
+        detail = mask.apply(detail)
         if detail.utf8.count > 500 && detail.count > 500 { detail = String(detail.prefix(500)) + "…" }
         return DeliveryOutcome(messageID: messageID, kind: kind,
                                providerMessageID: kind == .accepted ? providerMessageID : nil,

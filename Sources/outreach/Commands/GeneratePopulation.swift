@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutreachCore
+import OutreachProject
 
 /// `outreach generate-population N --out FILE`: a realistic, messy,
 /// synthetic population (no personal data) for demos and benchmarks.
@@ -34,9 +35,7 @@ struct GeneratePopulation: ParsableCommand {
             } else {
                 day = Day(daysSinceEpoch: Int32(Date().timeIntervalSince1970 / 86_400))
             }
-            guard let file = fopen(out, "wb") else {
-                throw OutreachError(.io, "cannot write \(out): \(String(cString: strerror(errno)))")
-            }
+            let file = try PrivateFile.openForWriting(out)
             var generator = PopulationGenerator(seed: seed, today: day)
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)

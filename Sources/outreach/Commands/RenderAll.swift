@@ -77,9 +77,7 @@ struct RenderAll: ParsableCommand {
             if let limit, rows.count > limit { rows.removeLast(rows.count - limit) }
             let loaded = DispatchTime.now()
 
-            guard let file = fopen(out, "wb") else {
-                throw OutreachError(.io, "cannot write \(out): \(String(cString: strerror(errno)))")
-            }
+            let file = try PrivateFile.openForWriting(out)
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)
             var messages = 0

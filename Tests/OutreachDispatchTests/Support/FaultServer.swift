@@ -38,6 +38,8 @@ final class FaultServer: @unchecked Sendable {
         case reset
         /// Closes cleanly (FIN) without a byte of answer.
         case close
+        /// Writes these bytes as the whole answer (something that is not HTTP), then closes.
+        case raw([UInt8])
     }
 
     let port: UInt16
@@ -172,6 +174,9 @@ final class FaultServer: @unchecked Sendable {
                 return
             case .reset, .close:
                 closeMode = answer
+                return
+            case .raw(let bytes):
+                _ = writeAll(fd, bytes)
                 return
             }
         }
