@@ -14,6 +14,26 @@ public enum TemplateCalendar: Sendable, Hashable {
         default: self = .other(id)
         }
     }
+
+    /// The `-u-ca-` values a template may use, BCP 47 id → ICU keyword.
+    /// Others are refused when the locale is read: Foundation traps on a
+    /// calendar ICU does not know (`-u-ca-foo`, `dangi`, `islamic-rgsa`), so
+    /// only calendars the tests format in every listed locale are accepted.
+    static let supported: [String: String] = [
+        "gregory": "gregorian", "islamic-umalqura": "islamic-umalqura", "islamic": "islamic",
+        "islamic-civil": "islamic-civil", "islamic-tbla": "islamic-tbla", "persian": "persian",
+        "hebrew": "hebrew", "buddhist": "buddhist", "indian": "indian", "coptic": "coptic",
+        "ethiopic": "ethiopic", "japanese": "japanese", "roc": "roc", "iso8601": "iso8601",
+    ]
+
+    /// The calendar's ICU keyword value (`gregorian`, `islamic-umalqura`, …).
+    var icuKeyword: String {
+        switch self {
+        case .gregorian: return "gregorian"
+        case .ummAlQura: return "islamic-umalqura"
+        case .other(let id): return Self.supported[id] ?? id
+        }
+    }
 }
 
 /// A BCP 47 locale tag as a template uses it: language, region, and the
@@ -21,13 +41,24 @@ public enum TemplateCalendar: Sendable, Hashable {
 /// `-u-ca-islamic-umalqura|gregory` (calendar of `date` formats).
 ///
 /// Without extensions digits and calendar are ICU's defaults for the locale:
-/// `ar-SA` has Arabic-Indic digits and the Umm al-Qura calendar, bare `ar`
-/// Western digits and Gregorian (CLDR 42+). `digits` is `.latin` for locales
-/// whose default is neither (Persian `arabext`); formatting itself always
-/// goes through ICU, so the output is right either way.
+/// `ar-SA` has Arabic-Indic digits, bare `ar` Western digits and Gregorian
+/// (CLDR 42+). `digits` is `.latin` for locales whose default is neither
+/// (Persian `arabext`); formatting itself always goes through ICU, so the
+/// output is right either way. `ar-SA` is pinned to Umm al-Qura: CLDR 47
+/// makes Gregorian its default, and a toolchain upgrade must not switch the
+/// dates of campaigns already written.
+///
+/// Foundation is never handed the BCP 47 tag itself: it traps (SIGILL in
+/// `NumberFormatter`/`DateFormatter`) on `ar-u-nu-arab`, `en-u-nu-latn`,
+/// `fa-u-nu-arab` and unknown `-u-ca-` values. It gets `foundationIdentifier`,
+/// the ICU form (`ar_SA@calendar=islamic-umalqura;numbers=arab`), which ICU
+/// reads directly.
 public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
-    /// The tag normalised (`_` → `-`, case per BCP 47), as handed to ICU.
+    /// The tag normalised (`_` → `-`, case per BCP 47).
     public var identifier: String
+    /// What `Locale(identifier:)` is given: language, script and region in
+    /// ICU form, the calendar always explicit, the digits when asked for.
+    public var foundationIdentifier: String
     public var language: String
     public var script: String?
     public var region: String?
@@ -84,7 +115,11 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
                         digits = d
                     case "ca":
                         guard !value.isEmpty else { throw invalid("-u-ca needs a calendar") }
-                        calendarID = value
+                        let id = value == "gregorian" ? "gregory" : value
+                        guard TemplateCalendar.supported[id] != nil else {
+                            throw invalid("calendar '\(value)' is not supported (use \(TemplateCalendar.supported.keys.sorted().joined(separator: ", ")))")
+                        }
+                        calendarID = id
                     default:
                         break
                     }
@@ -112,7 +147,10 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
         if let digits { extensions.append("nu-\(digits.rawValue)") }
         if !extensions.isEmpty { parts.append("u-" + extensions.joined(separator: "-")) }
         let identifier = parts.joined(separator: "-")
-        let icu = Locale(identifier: identifier)
+        // Defaults are read from the bare language-script-region, which
+        // Foundation handles for any tag.
+        let base = ([language] + [script, region].compactMap { $0 }).joined(separator: "_")
+        let icu = Locale(identifier: base)
         self.identifier = identifier
         self.language = language
         self.script = script
@@ -120,6 +158,8 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
         self.digits = digits ?? (icu.numberingSystem.identifier == "arab" ? .arabic : .latin)
         if let calendarID {
             self.calendar = TemplateCalendar(bcp47: calendarID)
+        } else if language == "ar" && region == "SA" {
+            self.calendar = .ummAlQura
         } else {
             switch icu.calendar.identifier {
             case .gregorian: self.calendar = .gregorian
@@ -128,9 +168,18 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
             case .islamic: self.calendar = .other("islamic")
             case .islamicCivil: self.calendar = .other("islamic-civil")
             case .islamicTabular: self.calendar = .other("islamic-tbla")
-            default: self.calendar = .other("\(icu.calendar.identifier)")
+            case .buddhist: self.calendar = .other("buddhist")
+            case .hebrew: self.calendar = .other("hebrew")
+            case .indian: self.calendar = .other("indian")
+            case .japanese: self.calendar = .other("japanese")
+            case .republicOfChina: self.calendar = .other("roc")
+            // A default ICU has but `supported` does not list is not asked for by name.
+            default: self.calendar = .gregorian
             }
         }
+        var keywords = ["calendar=\(self.calendar.icuKeyword)"]
+        if let digits { keywords.append("numbers=\(digits.rawValue)") }
+        self.foundationIdentifier = base + "@" + keywords.joined(separator: ";")
         self.isRightToLeft = Self.rightToLeftLanguages.contains(language)
     }
 
