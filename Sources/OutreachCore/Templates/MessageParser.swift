@@ -14,6 +14,9 @@ struct MessageParser {
     private var index = 0
     private var parts: [MessagePart] = []
     private var nesting = 0
+    /// Where each argument name first appears (character offset), for
+    /// locating "unknown field" errors.
+    private(set) var firstOffsets: [String: Int] = [:]
 
     init(_ source: SourceText) {
         self.source = source
@@ -102,6 +105,7 @@ struct MessageParser {
             throw error("expected a field name after '{'", at: nameStart,
                         hint: "write {first_name}; use '{' (in apostrophes) for a literal brace")
         }
+        if firstOffsets[name] == nil { firstOffsets[name] = nameStart }
         skipWhitespace()
         guard index < chars.count else { throw error("unclosed '{'", at: open, hint: "every '{' needs a matching '}'") }
         if chars[index] == "}" {
