@@ -158,29 +158,34 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
         self.digits = digits ?? (icu.numberingSystem.identifier == "arab" ? .arabic : .latin)
         if let calendarID {
             self.calendar = TemplateCalendar(bcp47: calendarID)
-        } else if language == "ar" && region == "SA" {
-            self.calendar = .ummAlQura
         } else {
-            switch icu.calendar.identifier {
-            case .gregorian: self.calendar = .gregorian
-            case .islamicUmmAlQura: self.calendar = .ummAlQura
-            case .persian: self.calendar = .other("persian")
-            case .islamic: self.calendar = .other("islamic")
-            case .islamicCivil: self.calendar = .other("islamic-civil")
-            case .islamicTabular: self.calendar = .other("islamic-tbla")
-            case .buddhist: self.calendar = .other("buddhist")
-            case .hebrew: self.calendar = .other("hebrew")
-            case .indian: self.calendar = .other("indian")
-            case .japanese: self.calendar = .other("japanese")
-            case .republicOfChina: self.calendar = .other("roc")
-            // A default ICU has but `supported` does not list is not asked for by name.
-            default: self.calendar = .gregorian
-            }
+            self.calendar = Self.defaultCalendar(language: language, region: region, icuDefault: icu.calendar.identifier)
         }
         var keywords = ["calendar=\(self.calendar.icuKeyword)"]
         if let digits { keywords.append("numbers=\(digits.rawValue)") }
         self.foundationIdentifier = base + "@" + keywords.joined(separator: ";")
         self.isRightToLeft = Self.rightToLeftLanguages.contains(language)
+    }
+
+    /// The calendar of a tag without `-u-ca-`: Umm al-Qura for `ar-SA`
+    /// whatever ICU says (CLDR 47 makes it Gregorian), else ICU's default
+    /// when it is one `TemplateCalendar.supported` lists, else Gregorian.
+    static func defaultCalendar(language: String, region: String?, icuDefault: Calendar.Identifier) -> TemplateCalendar {
+        if language == "ar" && region == "SA" { return .ummAlQura }
+        switch icuDefault {
+        case .gregorian: return .gregorian
+        case .islamicUmmAlQura: return .ummAlQura
+        case .persian: return .other("persian")
+        case .islamic: return .other("islamic")
+        case .islamicCivil: return .other("islamic-civil")
+        case .islamicTabular: return .other("islamic-tbla")
+        case .buddhist: return .other("buddhist")
+        case .hebrew: return .other("hebrew")
+        case .indian: return .other("indian")
+        case .japanese: return .other("japanese")
+        case .republicOfChina: return .other("roc")
+        default: return .gregorian
+        }
     }
 
     static let rightToLeftLanguages: Set<String> = ["ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "dv", "yi"]
