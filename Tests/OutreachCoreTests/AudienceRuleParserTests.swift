@@ -9,7 +9,7 @@ import Testing
         ("NOT a AND b", "(NOT a AND b)"),
         ("not a or b", "(NOT a OR b)"),
         ("(a OR b) AND c", "((a OR b) AND c)"),
-        ("a = 1 OR b = 2 OR c = 3", "((a = 1 OR b = 2) OR c = 3)"),
+        ("a = 1 OR b = 2 OR c = 3", "(a = 1 OR b = 2 OR c = 3)"),
         ("a AND b OR c AND d", "((a AND b) OR (c AND d))"),
         ("x BETWEEN 1 AND 5 AND vip", "(x BETWEEN 1 AND 5 AND vip)"),
         ("x NOT IN (1, 2)", "NOT x IN (1, 2)"),

@@ -53,14 +53,15 @@ struct RuleCompiler {
 
     mutating func compile(_ expression: RuleExpression) -> RulePlan? {
         switch expression {
-        case .and(let a, let b):
-            let pa = compile(a), pb = compile(b)
-            guard let pa, let pb else { return nil }
-            return .and(pa, pb)
-        case .or(let a, let b):
-            let pa = compile(a), pb = compile(b)
-            guard let pa, let pb else { return nil }
-            return .or(pa, pb)
+        case .and(let terms):
+            // Every term is compiled, so validate reports all their errors.
+            let plans = terms.map { compile($0) }
+            let compiled = plans.compactMap { $0 }
+            return compiled.count == plans.count ? .and(compiled) : nil
+        case .or(let terms):
+            let plans = terms.map { compile($0) }
+            let compiled = plans.compactMap { $0 }
+            return compiled.count == plans.count ? .or(compiled) : nil
         case .not(let e):
             return compile(e).map(RulePlan.not)
         case .inAudience(let name, let offset):
@@ -387,9 +388,8 @@ struct RuleCompiler {
             for lit in literals {
                 if let p = compareWithLiteral(s, .equal, lit, operatorOffset: lit.offset) { plans.append(p) }
             }
-            guard plans.count == literals.count, var result = plans.first else { return nil }
-            for p in plans.dropFirst() { result = .or(result, p) }
-            return result
+            guard plans.count == literals.count, let first = plans.first else { return nil }
+            return plans.count == 1 ? first : .or(plans)
         }
     }
 
@@ -404,7 +404,7 @@ struct RuleCompiler {
             let lo = compileCompare(a, .greaterOrEqual, low, operatorOffset: offset)
             let hi = compileCompare(a, .lessOrEqual, high, operatorOffset: offset)
             guard let lo, let hi else { return nil }
-            return .and(lo, hi)
+            return .and([lo, hi])
         }
         switch s.type {
         case .int:

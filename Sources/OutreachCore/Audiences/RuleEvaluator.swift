@@ -13,10 +13,14 @@ struct RuleEvaluator {
         switch plan {
         case .constant(let b):
             return .constant(b, count: count)
-        case .and(let a, let b):
-            return try evaluate(a).and(try evaluate(b))
-        case .or(let a, let b):
-            return try evaluate(a).or(try evaluate(b))
+        case .and(let terms):
+            var result = TruthBitmap.constant(true, count: count)
+            for term in terms { result = result.and(try evaluate(term)) }
+            return result
+        case .or(let terms):
+            var result = TruthBitmap.constant(false, count: count)
+            for term in terms { result = result.or(try evaluate(term)) }
+            return result
         case .not(let a):
             return try evaluate(a).negated()
         case .audience(let name, _):

@@ -3,9 +3,12 @@
 /// `NOT IN`, `NOT BETWEEN`, `IS NOT EMPTY`, `NOT CONTAINS` and
 /// `NOT STARTS WITH` are parsed as `NOT` around the positive form; under
 /// three-valued logic that is exactly their meaning.
+///
+/// `AND` and `OR` are n-ary (two or more terms, in source order), so a long
+/// flat chain is one node walked in a loop rather than a deep tree.
 indirect enum RuleExpression: Sendable {
-    case and(RuleExpression, RuleExpression)
-    case or(RuleExpression, RuleExpression)
+    case and([RuleExpression])
+    case or([RuleExpression])
     case not(RuleExpression)
     /// `IN AUDIENCE name`: two-valued (a row is a member or it is not).
     case inAudience(String, offset: Int)
@@ -21,8 +24,8 @@ indirect enum RuleExpression: Sendable {
     /// Fully parenthesised canonical form (shows how precedence was read).
     var canonical: String {
         switch self {
-        case .and(let a, let b): return "(\(a.canonical) AND \(b.canonical))"
-        case .or(let a, let b): return "(\(a.canonical) OR \(b.canonical))"
+        case .and(let terms): return "(" + terms.map(\.canonical).joined(separator: " AND ") + ")"
+        case .or(let terms): return "(" + terms.map(\.canonical).joined(separator: " OR ") + ")"
         case .not(let e): return "NOT \(e.canonical)"
         case .inAudience(let name, _): return "IN AUDIENCE \(name)"
         case .bare(let o): return o.canonical
@@ -38,7 +41,7 @@ indirect enum RuleExpression: Sendable {
     /// Audiences named by `IN AUDIENCE`, with their offsets, in source order.
     var audienceReferences: [(name: String, offset: Int)] {
         switch self {
-        case .and(let a, let b), .or(let a, let b): return a.audienceReferences + b.audienceReferences
+        case .and(let terms), .or(let terms): return terms.flatMap(\.audienceReferences)
         case .not(let e): return e.audienceReferences
         case .inAudience(let name, let offset): return [(name, offset)]
         default: return []

@@ -2,14 +2,23 @@
 ///
 /// Precedence, loosest first: `OR`, `AND`, `NOT`, then one predicate.
 /// `x BETWEEN a AND b` takes its own `AND`, as in SQL.
+///
+/// A chain of `AND`s or `OR`s becomes one n-ary node, so a rule of thousands
+/// of terms (generated from a list) is parsed, compiled and evaluated in a
+/// loop. Only parentheses and `NOT` nest, and at most `maxNesting` deep: the
+/// parser and every walk over the tree recurse once per level.
 struct RuleParser {
     static let keywords: Set<String> = [
         "AND", "OR", "NOT", "IN", "BETWEEN", "IS", "EMPTY", "CONTAINS", "STARTS", "WITH", "AUDIENCE", "TRUE", "FALSE",
     ]
 
+    /// Parentheses and `NOT`s around one condition, at most.
+    static let maxNesting = 64
+
     let source: SourceText
     private let tokens: [RuleToken]
     private var position = 0
+    private var nesting = 0
 
     init(source: SourceText) throws(OutreachError) {
         self.source = source
@@ -61,39 +70,55 @@ struct RuleParser {
     // MARK: Grammar
 
     private mutating func parseOr() throws(OutreachError) -> RuleExpression {
-        var left = try parseAnd()
+        var terms = [try parseAnd()]
         while current.isKeyword("OR") {
             _ = advance()
-            left = .or(left, try parseAnd())
+            terms.append(try parseAnd())
         }
-        return left
+        return terms.count == 1 ? terms[0] : .or(terms)
     }
 
     private mutating func parseAnd() throws(OutreachError) -> RuleExpression {
-        var left = try parseNot()
+        var terms = [try parseNot()]
         while current.isKeyword("AND") {
             _ = advance()
-            left = .and(left, try parseNot())
+            terms.append(try parseNot())
         }
-        return left
+        return terms.count == 1 ? terms[0] : .and(terms)
     }
 
     private mutating func parseNot() throws(OutreachError) -> RuleExpression {
-        if current.isKeyword("NOT") {
+        var nots = 0
+        while current.isKeyword("NOT") {
+            try enterNesting(at: current)
             _ = advance()
-            return .not(try parseNot())
+            nots += 1
         }
-        return try parsePredicate()
+        var expression = try parsePredicate()
+        for _ in 0..<nots { expression = .not(expression) }
+        nesting -= nots
+        return expression
+    }
+
+    /// Counts one more level of parentheses or `NOT`, refusing one too many.
+    private mutating func enterNesting(at token: RuleToken) throws(OutreachError) {
+        nesting += 1
+        guard nesting <= Self.maxNesting else {
+            throw error("the rule nests more than \(Self.maxNesting) levels of parentheses and NOT here", at: token,
+                        hint: "write long lists flat (a OR b OR c …, or x IN (…)), or split the rule into audiences joined with IN AUDIENCE")
+        }
     }
 
     private mutating func parsePredicate() throws(OutreachError) -> RuleExpression {
         if current.isSymbol("(") {
+            try enterNesting(at: current)
             let open = advance()
             let inner = try parseOr()
             guard current.isSymbol(")") else {
                 throw error("expected ')' to close the '(' opened here, found \(current.display)", at: open)
             }
             _ = advance()
+            nesting -= 1
             return inner
         }
         if current.isKeyword("IN") && peek(1).isKeyword("AUDIENCE") {

@@ -3,8 +3,9 @@
 /// any population with the same field types.
 indirect enum RulePlan: Sendable {
     case constant(Bool)
-    case and(RulePlan, RulePlan)
-    case or(RulePlan, RulePlan)
+    /// Two or more terms, evaluated in a loop (a generated rule may have thousands).
+    case and([RulePlan])
+    case or([RulePlan])
     case not(RulePlan)
     case audience(String, offset: Int)
     /// A predicate decided once per distinct value of a text column.

@@ -41,9 +41,8 @@ extension AudienceRule {
 extension RuleExpression {
     func collectFields(into fields: inout Set<String>) {
         switch self {
-        case .and(let a, let b), .or(let a, let b):
-            a.collectFields(into: &fields)
-            b.collectFields(into: &fields)
+        case .and(let terms), .or(let terms):
+            for term in terms { term.collectFields(into: &fields) }
         case .not(let e):
             e.collectFields(into: &fields)
         case .inAudience:

@@ -39,9 +39,20 @@ public struct OutreachError: Error, Sendable, CustomStringConvertible, Equatable
     /// Builds an error located at a character offset of a `SourceText`,
     /// with the source line and a caret.
     public init(_ code: Code, _ message: String, in source: SourceText, atCharacterOffset offset: Int, hint: String? = nil) {
-        let snippet = source.snippet(atCharacterOffset: offset)
+        let snippet = Self.window(source.snippet(atCharacterOffset: offset))
         self.init(code, message, at: source.location(atCharacterOffset: offset),
                   sourceLine: snippet.line, caretColumn: snippet.column, hint: hint)
+    }
+
+    /// A long source line (a generated rule, a deeply nested message) cut to
+    /// the characters around the caret, so the error stays one screen line.
+    static func window(_ snippet: (line: String, column: Int), radius: Int = 60) -> (line: String, column: Int) {
+        let chars = Array(snippet.line)
+        guard chars.count > 2 * radius + 40 else { return snippet }
+        let caret = max(0, min(snippet.column - 1, chars.count))
+        let start = max(0, caret - radius), end = min(chars.count, caret + radius)
+        let head = start > 0 ? "…" : "", tail = end < chars.count ? "…" : ""
+        return (head + String(chars[start..<end]) + tail, caret - start + head.count + 1)
     }
 
     public var description: String {

@@ -42,6 +42,20 @@ public struct CompiledTemplate: Sendable {
         return errors
     }
 
+    /// Every field a message reads that is not in `knownFields` (the
+    /// population's columns and the schema's fields), as located errors with
+    /// "did you mean". `validate` fails on them: such a message could not be
+    /// rendered for anyone. Built-in words are not fields and never listed.
+    public func unknownFieldErrors(knownFields: Set<String>) -> [OutreachError] {
+        var errors: [OutreachError] = []
+        for variant in variants {
+            for message in [variant.subject, variant.text, variant.html].compactMap({ $0 }) {
+                errors += message.unknownFieldErrors(known: knownFields, template: name)
+            }
+        }
+        return errors
+    }
+
     /// A bare message (`outreach render --text MESSAGE --locale TAG`).
     public init(text: SourceText, locale: String, channel: Channel = .sms) throws(OutreachError) {
         let templateLocale = try TemplateLocale(locale)

@@ -168,7 +168,7 @@ final class LocaleFormatting: Sendable {
     private static func numberFormatter(_ style: NumberStyle, in state: inout State, locale: TemplateLocale) -> NumberFormatter {
         if let f = state.numberFormatters[style] { return f }
         let f = NumberFormatter()
-        f.locale = Locale(identifier: locale.identifier)
+        f.locale = Locale(identifier: locale.foundationIdentifier)
         switch style {
         case .decimal:
             f.numberStyle = .decimal
@@ -186,7 +186,7 @@ final class LocaleFormatting: Sendable {
     private static func dateFormatter(_ style: DateStyle, in state: inout State, locale: TemplateLocale) -> DateFormatter {
         if let f = state.dateFormatters[style] { return f }
         let f = DateFormatter()
-        f.locale = Locale(identifier: locale.identifier)
+        f.locale = Locale(identifier: locale.foundationIdentifier)
         f.timeZone = TimeZone(identifier: "UTC")
         f.timeStyle = .none
         switch style {
@@ -206,7 +206,7 @@ final class LocaleFormatting: Sendable {
             f = cached
         } else {
             f = NumberFormatter()
-            f.locale = Locale(identifier: locale.identifier)
+            f.locale = Locale(identifier: locale.foundationIdentifier)
             f.numberStyle = .none
             f.usesGroupingSeparator = false
             state.plainInteger = f
@@ -225,7 +225,7 @@ final class LocaleFormatting: Sendable {
         if hijri, let m = state.hijriMonths { return m }
         if !hijri, let m = state.gregorianMonths { return m }
         let f = DateFormatter()
-        f.locale = Locale(identifier: locale.identifier)
+        f.locale = Locale(identifier: locale.foundationIdentifier)
         var calendar = Calendar(identifier: hijri ? .islamicUmmAlQura : .gregorian)
         calendar.locale = f.locale
         f.calendar = calendar

@@ -1,11 +1,22 @@
 /// Recursive-descent parser for ICU MessageFormat v1, producing the flat
 /// part array of `MessageTemplate`. Works on Characters so error offsets
 /// match `SourceText`'s character offsets.
+///
+/// `select`, `plural` and `selectordinal` nest at most `maxNesting` deep:
+/// parsing and rendering recurse once per level, and thousands of levels
+/// would overflow the stack instead of reporting an error.
 struct MessageParser {
+    /// `select`/`plural`/`selectordinal` arguments inside one another, at most.
+    static let maxNesting = 64
+
     private let source: SourceText
     private let chars: [Character]
     private var index = 0
     private var parts: [MessagePart] = []
+    private var nesting = 0
+    /// Where each argument name first appears (character offset), for
+    /// locating "unknown field" errors.
+    private(set) var firstOffsets: [String: Int] = [:]
 
     init(_ source: SourceText) {
         self.source = source
@@ -94,6 +105,7 @@ struct MessageParser {
             throw error("expected a field name after '{'", at: nameStart,
                         hint: "write {first_name}; use '{' (in apostrophes) for a literal brace")
         }
+        if firstOffsets[name] == nil { firstOffsets[name] = nameStart }
         skipWhitespace()
         guard index < chars.count else { throw error("unclosed '{'", at: open, hint: "every '{' needs a matching '}'") }
         if chars[index] == "}" {
@@ -136,11 +148,17 @@ struct MessageParser {
                 throw error("\(type) needs cases: {\(name), \(type), … other {…}}", at: index)
             }
             index += 1
+            nesting += 1
+            guard nesting <= Self.maxNesting else {
+                throw error("\(type) nested more than \(Self.maxNesting) levels deep", at: open,
+                            hint: "flatten the message: choose between whole sentences in one select or plural")
+            }
             if type == "select" {
                 try parseSelect(name, open: open)
             } else {
                 try parsePlural(name, ordinal: type == "selectordinal", open: open)
             }
+            nesting -= 1
         case "":
             throw error("expected an argument type after ','", at: typeStart,
                         hint: "use number, date, select, plural or selectordinal")

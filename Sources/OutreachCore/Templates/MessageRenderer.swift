@@ -111,7 +111,8 @@ struct MessageRenderer<Record: RecordData> {
             case .date(let d)?: day = d
             case .text(let s)? where !Self.isBlank(s):
                 guard let d = Day(iso: Digits.toASCII(s)) else {
-                    throw RenderFailure(reason: "\(name) is not a date (\(s))", field: name)
+                    // The value itself stays out: reasons are logged, stored and counted.
+                    throw RenderFailure(reason: "\(name) is not a date (YYYY-MM-DD)", field: name)
                 }
                 day = d
             case .decimal(let d)? where d.isNaN: throw .missing(name)
@@ -119,7 +120,7 @@ struct MessageRenderer<Record: RecordData> {
             default: throw RenderFailure(reason: "\(name) is not a date", field: name)
             }
             guard let text = formatting.date(day, style: style) else {
-                throw RenderFailure(reason: "\(name) (\(day.iso)) is outside the Umm al-Qura table (\(UmmAlQura.firstYear)–\(UmmAlQura.lastYear) AH)", field: name)
+                throw RenderFailure(reason: "\(name) is outside the Umm al-Qura table (\(UmmAlQura.firstYear)–\(UmmAlQura.lastYear) AH)", field: name)
             }
             return text
         }
@@ -141,7 +142,7 @@ struct MessageRenderer<Record: RecordData> {
             if let d = Double(t), d.isFinite, t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" }) {
                 return .double(d)
             }
-            throw RenderFailure(reason: "\(name) is not a number (\(s))", field: name)
+            throw RenderFailure(reason: "\(name) is not a number", field: name)
         case nil:
             throw .missing(name)
         default:

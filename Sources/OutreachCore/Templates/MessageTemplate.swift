@@ -30,6 +30,10 @@ public struct MessageTemplate: Sendable {
     public var builtinsUsed: Set<String>
     /// The source text, kept for previews.
     public var source: String
+    /// The source with its place in the file, for errors found after parsing.
+    var sourceText: SourceText
+    /// Character offset of each argument's first use in `source`.
+    var argumentOffsets: [String: Int]
     var parts: [MessagePart]
 
     /// Parses `source`; errors carry the line and column in the template file.
@@ -49,7 +53,25 @@ public struct MessageTemplate: Sendable {
                 break
             }
         }
-        return MessageTemplate(arguments: arguments, builtinsUsed: builtins, source: source.text, parts: parts)
+        return MessageTemplate(arguments: arguments, builtinsUsed: builtins, source: source.text, sourceText: source,
+                               argumentOffsets: parser.firstOffsets, parts: parts)
+    }
+
+    /// One error per field the message reads that `known` lacks, located at
+    /// its first use, with the closest known name (or built-in word) offered.
+    /// Built-in words are never unknown: they stand in for a missing field.
+    /// Such a field would fail every recipient (or always choose `other`).
+    func unknownFieldErrors(known: Set<String>, template: String) -> [OutreachError] {
+        var errors: [OutreachError] = []
+        for name in arguments.sorted(by: { (argumentOffsets[$0] ?? 0) < (argumentOffsets[$1] ?? 0) })
+        where !known.contains(name) && BuiltinWord(rawValue: name) == nil {
+            let candidates = known.union(BuiltinWord.allCases.map(\.rawValue))
+            var hint = "add '\(name)' to the population, or fix the name"
+            if let close = NameSuggestion.closest(to: name, in: candidates) { hint = "did you mean '\(close)'?" }
+            errors.append(OutreachError(.unknownField, "template '\(template)' uses unknown field '\(name)'",
+                                        in: sourceText, atCharacterOffset: argumentOffsets[name] ?? 0, hint: hint))
+        }
+        return errors
     }
 
     /// Fields a recipient must (or may) have: `arguments` with built-in words

@@ -14,6 +14,26 @@ public enum TemplateCalendar: Sendable, Hashable {
         default: self = .other(id)
         }
     }
+
+    /// The `-u-ca-` values a template may use, BCP 47 id → ICU keyword.
+    /// Others are refused when the locale is read: Foundation traps on a
+    /// calendar ICU does not know (`-u-ca-foo`, `dangi`, `islamic-rgsa`), so
+    /// only calendars the tests format in every listed locale are accepted.
+    static let supported: [String: String] = [
+        "gregory": "gregorian", "islamic-umalqura": "islamic-umalqura", "islamic": "islamic",
+        "islamic-civil": "islamic-civil", "islamic-tbla": "islamic-tbla", "persian": "persian",
+        "hebrew": "hebrew", "buddhist": "buddhist", "indian": "indian", "coptic": "coptic",
+        "ethiopic": "ethiopic", "japanese": "japanese", "roc": "roc", "iso8601": "iso8601",
+    ]
+
+    /// The calendar's ICU keyword value (`gregorian`, `islamic-umalqura`, …).
+    var icuKeyword: String {
+        switch self {
+        case .gregorian: return "gregorian"
+        case .ummAlQura: return "islamic-umalqura"
+        case .other(let id): return Self.supported[id] ?? id
+        }
+    }
 }
 
 /// A BCP 47 locale tag as a template uses it: language, region, and the
@@ -21,13 +41,24 @@ public enum TemplateCalendar: Sendable, Hashable {
 /// `-u-ca-islamic-umalqura|gregory` (calendar of `date` formats).
 ///
 /// Without extensions digits and calendar are ICU's defaults for the locale:
-/// `ar-SA` has Arabic-Indic digits and the Umm al-Qura calendar, bare `ar`
-/// Western digits and Gregorian (CLDR 42+). `digits` is `.latin` for locales
-/// whose default is neither (Persian `arabext`); formatting itself always
-/// goes through ICU, so the output is right either way.
+/// `ar-SA` has Arabic-Indic digits, bare `ar` Western digits and Gregorian
+/// (CLDR 42+). `digits` is `.latin` for locales whose default is neither
+/// (Persian `arabext`); formatting itself always goes through ICU, so the
+/// output is right either way. `ar-SA` is pinned to Umm al-Qura: CLDR 47
+/// makes Gregorian its default, and a toolchain upgrade must not switch the
+/// dates of campaigns already written.
+///
+/// Foundation is never handed the BCP 47 tag itself: it traps (SIGILL in
+/// `NumberFormatter`/`DateFormatter`) on `ar-u-nu-arab`, `en-u-nu-latn`,
+/// `fa-u-nu-arab` and unknown `-u-ca-` values. It gets `foundationIdentifier`,
+/// the ICU form (`ar_SA@calendar=islamic-umalqura;numbers=arab`), which ICU
+/// reads directly.
 public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
-    /// The tag normalised (`_` → `-`, case per BCP 47), as handed to ICU.
+    /// The tag normalised (`_` → `-`, case per BCP 47).
     public var identifier: String
+    /// What `Locale(identifier:)` is given: language, script and region in
+    /// ICU form, the calendar always explicit, the digits when asked for.
+    public var foundationIdentifier: String
     public var language: String
     public var script: String?
     public var region: String?
@@ -84,7 +115,11 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
                         digits = d
                     case "ca":
                         guard !value.isEmpty else { throw invalid("-u-ca needs a calendar") }
-                        calendarID = value
+                        let id = value == "gregorian" ? "gregory" : value
+                        guard TemplateCalendar.supported[id] != nil else {
+                            throw invalid("calendar '\(value)' is not supported (use \(TemplateCalendar.supported.keys.sorted().joined(separator: ", ")))")
+                        }
+                        calendarID = id
                     default:
                         break
                     }
@@ -112,7 +147,10 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
         if let digits { extensions.append("nu-\(digits.rawValue)") }
         if !extensions.isEmpty { parts.append("u-" + extensions.joined(separator: "-")) }
         let identifier = parts.joined(separator: "-")
-        let icu = Locale(identifier: identifier)
+        // Defaults are read from the bare language-script-region, which
+        // Foundation handles for any tag.
+        let base = ([language] + [script, region].compactMap { $0 }).joined(separator: "_")
+        let icu = Locale(identifier: base)
         self.identifier = identifier
         self.language = language
         self.script = script
@@ -121,17 +159,33 @@ public struct TemplateLocale: Sendable, Hashable, CustomStringConvertible {
         if let calendarID {
             self.calendar = TemplateCalendar(bcp47: calendarID)
         } else {
-            switch icu.calendar.identifier {
-            case .gregorian: self.calendar = .gregorian
-            case .islamicUmmAlQura: self.calendar = .ummAlQura
-            case .persian: self.calendar = .other("persian")
-            case .islamic: self.calendar = .other("islamic")
-            case .islamicCivil: self.calendar = .other("islamic-civil")
-            case .islamicTabular: self.calendar = .other("islamic-tbla")
-            default: self.calendar = .other("\(icu.calendar.identifier)")
-            }
+            self.calendar = Self.defaultCalendar(language: language, region: region, icuDefault: icu.calendar.identifier)
         }
+        var keywords = ["calendar=\(self.calendar.icuKeyword)"]
+        if let digits { keywords.append("numbers=\(digits.rawValue)") }
+        self.foundationIdentifier = base + "@" + keywords.joined(separator: ";")
         self.isRightToLeft = Self.rightToLeftLanguages.contains(language)
+    }
+
+    /// The calendar of a tag without `-u-ca-`: Umm al-Qura for `ar-SA`
+    /// whatever ICU says (CLDR 47 makes it Gregorian), else ICU's default
+    /// when it is one `TemplateCalendar.supported` lists, else Gregorian.
+    static func defaultCalendar(language: String, region: String?, icuDefault: Calendar.Identifier) -> TemplateCalendar {
+        if language == "ar" && region == "SA" { return .ummAlQura }
+        switch icuDefault {
+        case .gregorian: return .gregorian
+        case .islamicUmmAlQura: return .ummAlQura
+        case .persian: return .other("persian")
+        case .islamic: return .other("islamic")
+        case .islamicCivil: return .other("islamic-civil")
+        case .islamicTabular: return .other("islamic-tbla")
+        case .buddhist: return .other("buddhist")
+        case .hebrew: return .other("hebrew")
+        case .indian: return .other("indian")
+        case .japanese: return .other("japanese")
+        case .republicOfChina: return .other("roc")
+        default: return .gregorian
+        }
     }
 
     static let rightToLeftLanguages: Set<String> = ["ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "dv", "yi"]

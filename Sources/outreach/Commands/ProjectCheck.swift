@@ -29,8 +29,14 @@ struct ProjectCheck {
             errors += problems
             if problems.isEmpty, let compiled = try? CompiledTemplate(spec, defaultLocale: project.configuration.locale) {
                 channels[spec.name] = compiled.channel
-                for field in compiled.recipientFields.sorted() where headerProblem == nil && fieldTypes[field] == nil {
-                    warnings.append("\(spec.file ?? spec.name): uses '\(field)', which the population does not have")
+                // A misspelt field fails every recipient: an error, located, with "did you mean".
+                // Without the schema or the population's header there is nothing to check against.
+                let populationRead = project.populationPath.map { FileManager.default.fileExists(atPath: $0) } ?? true
+                if fieldsKnown && populationRead {
+                    errors += compiled.unknownFieldErrors(knownFields: Set(fieldTypes.keys))
+                }
+                if compiled.recipientFields.contains("gender") && !compiled.arguments.contains("gender") && fieldTypes["gender"] == nil {
+                    warnings.append("\(spec.file ?? spec.name): built-in words are chosen by 'gender', which the population does not have; everyone gets the combined form")
                 }
             }
         }

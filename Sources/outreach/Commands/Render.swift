@@ -76,8 +76,11 @@ struct Render: ParsableCommand {
 
             switch compiled.render(record) {
             case .failure(let failure):
+                let field = failure.field ?? "field"
                 throw OutreachError(.invalidValue, "cannot render: \(failure.reason)",
-                                    hint: "give the missing field with --data '{\"\(failure.field ?? "field")\": …}'")
+                                    hint: failure.reason.hasPrefix("missing")
+                                        ? "give the missing field with --data '{\"\(field)\": …}'"
+                                        : "give '\(field)' a value of the kind the message formats it as")
             case .success(let message):
                 let info = compiled.channel == .sms ? SMSText.info(message.text) : nil
                 if json {
