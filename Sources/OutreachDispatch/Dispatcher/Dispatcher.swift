@@ -277,7 +277,8 @@ struct DispatchRun {
 
     /// When the first message waiting behind lane `i`'s open breaker reaches its retry deadline.
     func expiryWake(lane i: Int) -> Double? {
-        guard lanes[i].breaker.isOpen, lanes[i].waiting > 0 else { return nil }
+        // Only while the breaker holds everything back: with a trial in flight its answer wakes the loop.
+        guard case .open = lanes[i].breaker.state, lanes[i].waiting > 0 else { return nil }
         let deadline = lanes[i].schedule.policy.deadlineSeconds
         var first: Double?
         if lanes[i].freshCount > 0 { first = lanes[i].fresh[lanes[i].freshHead].takenAt }
