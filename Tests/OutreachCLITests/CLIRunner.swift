@@ -53,6 +53,16 @@ struct CLIRunner {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// `run` on a thread of its own: a long child process (100,000 records) then blocks no thread of the
+    /// tests' cooperative pool, which timing-sensitive suites running beside it need.
+    static func runOffPool(_ arguments: [String], in directory: URL = packageRoot, input: String? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, in: directory, input: input) })
+            }
+        }
+    }
+
     static func json(_ output: Output) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(output.stdout.utf8))
     }

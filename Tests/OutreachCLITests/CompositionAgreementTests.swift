@@ -11,9 +11,9 @@ struct CompositionAgreementTests {
 
     /// The example project with 100k generated people, five of them sharing another's phone and email, and
     /// opt-outs: some phones, and some emails of people who also have a phone (person scope: no SMS either).
-    static func project() throws -> URL {
+    static func project() async throws -> URL {
         let dir = try CLIRunner.copyOfExampleProject()
-        #expect(try CLIRunner.run(["generate-population", "100000", "--seed", "3", "--out", "data/pop.csv"], in: dir).status == 0)
+        #expect(try await CLIRunner.runOffPool(["generate-population", "100000", "--seed", "3", "--out", "data/pop.csv"], in: dir).status == 0)
         let path = dir.appendingPathComponent("data/pop.csv")
         var lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map(String.init)
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -31,7 +31,7 @@ struct CompositionAgreementTests {
         try (lines.joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
         let optOuts = plain.dropFirst(5).prefix(40).map { cells(lines[$0])[mobile] } + plain.dropFirst(45).prefix(40).map { cells(lines[$0])[email] }
         try (optOuts.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("optouts.txt"), atomically: true, encoding: .utf8)
-        let imported = try CLIRunner.run(["optout", "import", "optouts.txt"], in: dir)
+        let imported = try await CLIRunner.runOffPool(["optout", "import", "optouts.txt"], in: dir)
         #expect(imported.status == 0, "\(imported.stderr)")
         return dir
     }
@@ -49,8 +49,8 @@ struct CompositionAgreementTests {
     }
 
     @Test("every bundled campaign: preview and send --dry-run count the same, reason by reason")
-    func previewEqualsSend() throws {
-        let dir = try Self.project()
+    func previewEqualsSend() async throws {
+        let dir = try await Self.project()
         defer { try? FileManager.default.removeItem(at: dir) }
         let campaigns = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("campaigns").path)
             .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
@@ -58,8 +58,8 @@ struct CompositionAgreementTests {
         var optedOut = 0, duplicates = 0
         for name in campaigns {
             let common = ["--population", "data/pop.csv", "--today", Self.today]
-            let preview = try object(try CLIRunner.run(["preview", name, "--json"] + common, in: dir))
-            let send = try object(try CLIRunner.run(["send", name, "--dry-run", "--json"] + common, in: dir))
+            let preview = try object(try await CLIRunner.runOffPool(["preview", name, "--json"] + common, in: dir))
+            let send = try object(try await CLIRunner.runOffPool(["send", name, "--dry-run", "--json"] + common, in: dir))
             let segments = preview["segments"] as! [[String: Any]]
             #expect(preview["recipients"] as? Int == send["targeted"] as? Int, "\(name)")
             #expect(preview["ready"] as? Int == send["ready"] as? Int, "\(name)")
@@ -81,8 +81,8 @@ struct CompositionAgreementTests {
     }
 
     @Test("the scheduler records what preview counted: messages, opt-outs (by person), shared addresses, unreachable")
-    func previewEqualsScheduler() throws {
-        let dir = try Self.project()
+    func previewEqualsScheduler() async throws {
+        let dir = try await Self.project()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Sent once when `run` picks it up, email first with SMS for those without one.
         try """
@@ -97,11 +97,11 @@ struct CompositionAgreementTests {
                                          to: dir.appendingPathComponent("templates/vaccination_sms.yaml"))
         let at = "2026-11-29T06:00:00Z"
         let common = ["--population", "data/pop.csv"]
-        let preview = try object(try CLIRunner.run(["preview", "everyone_now", "--json", "--today", Self.today] + common, in: dir))
-        #expect(try CLIRunner.run(["launch", "everyone_now", "--yes", "--at", at, "--today", Self.today] + common, in: dir).status == 0)
-        let run = try CLIRunner.run(["run", "--once", "--at", at] + common, in: dir)
+        let preview = try object(try await CLIRunner.runOffPool(["preview", "everyone_now", "--json", "--today", Self.today] + common, in: dir))
+        #expect(try await CLIRunner.runOffPool(["launch", "everyone_now", "--yes", "--at", at, "--today", Self.today] + common, in: dir).status == 0)
+        let run = try await CLIRunner.runOffPool(["run", "--once", "--at", at] + common, in: dir)
         #expect(run.status == 0, "\(run.stderr)")
-        let report = try object(try CLIRunner.run(["report", "everyone_now", "--json"] + common, in: dir))
+        let report = try object(try await CLIRunner.runOffPool(["report", "everyone_now", "--json"] + common, in: dir))
         let total = try #require(report["total"] as? [String: Any])
         let skipped = total["skipped"] as? [String: Int] ?? [:]
         let segments = preview["segments"] as! [[String: Any]]
@@ -120,19 +120,19 @@ struct CompositionAgreementTests {
     }
 
     @Test("an email opt-out stops SMS to the same person (opt_out_scope: person, the default); with address scope it does not")
-    func optOutScope() throws {
+    func optOutScope() async throws {
         let dir = try CLIRunner.copyOfExampleProject()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Sara (1012345678) is due a vaccination reminder by SMS; her email opts out.
-        #expect(try CLIRunner.run(["optout", "add", "sara.q@example.sa"], in: dir).status == 0)
-        let person = try object(try CLIRunner.run(["send", "vaccination_round", "--dry-run", "--json", "--today", Self.today], in: dir))
+        #expect(try await CLIRunner.runOffPool(["optout", "add", "sara.q@example.sa"], in: dir).status == 0)
+        let person = try object(try await CLIRunner.runOffPool(["send", "vaccination_round", "--dry-run", "--json", "--today", Self.today], in: dir))
         #expect(person["optedOut"] as? Int == 1)
-        let preview = try object(try CLIRunner.run(["preview", "vaccination_round", "--json", "--today", Self.today], in: dir))
+        let preview = try object(try await CLIRunner.runOffPool(["preview", "vaccination_round", "--json", "--today", Self.today], in: dir))
         #expect(preview["optedOut"] as? Int == 1 && preview["ready"] as? Int == person["ready"] as? Int)
 
         let config = dir.appendingPathComponent("outreach.yaml")
         try (try String(contentsOf: config, encoding: .utf8) + "\nopt_out_scope: address\n").write(to: config, atomically: true, encoding: .utf8)
-        let address = try object(try CLIRunner.run(["send", "vaccination_round", "--dry-run", "--json", "--today", Self.today], in: dir))
+        let address = try object(try await CLIRunner.runOffPool(["send", "vaccination_round", "--dry-run", "--json", "--today", Self.today], in: dir))
         #expect(address["optedOut"] as? Int == 0)
         #expect(address["ready"] as? Int == (person["ready"] as? Int ?? 0) + 1)
     }
