@@ -115,6 +115,17 @@ struct OutputFormatTests {
                                      "--keep-formulas"], in: dir)
         #expect(raw.stdout.contains("1000000002,@SUM(A1),"), "\(raw.stdout)")
     }
+
+    @Test("gateway test shows a bad address's CR/LF escaped: one line, nothing forged")
+    func gatewayTestEscapes() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CLIRunner.run(["gateway", "test", "outbox", "--to", "0551234567\r\nOutcome: accepted\u{1B}[2J"], in: dir)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("0551234567\\r\\nOutcome: accepted\\u{1b}[2J"), "\(out.stderr)")
+        #expect(!out.stderr.contains("\u{1B}") && !out.stderr.contains("\r"))
+        #expect(!out.stdout.contains("Outcome:"))
+    }
 }
 
 extension ISO8601DateFormatter {

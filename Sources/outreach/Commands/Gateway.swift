@@ -75,12 +75,12 @@ struct GatewayTest: AsyncParsableCommand {
                 channel = configuration.channel
             }
             guard let address = RecipientComposer.address(.text(to), channel: channel) else {
-                throw OutreachError(.invalidValue, "'\(to)' is not a valid \(channel == .sms ? "mobile number" : "email address")",
+                throw OutreachError(.invalidValue, "'\(TerminalText.escaped(to))' is not a valid \(channel == .sms ? "mobile number" : "email address")",
                                     hint: channel == .sms ? "write it as 05XXXXXXXX or +9665XXXXXXXX (other countries with + or 00)"
                                                           : "gateway '\(name)' sends \(channel.rawValue)")
             }
             if channel == .sms, let sender, let problem = SenderID.problem(sender) {
-                throw OutreachError(.invalidValue, "sender id '\(sender)' \(problem)",
+                throw OutreachError(.invalidValue, "sender id '\(TerminalText.escaped(sender))' \(problem)",
                                     hint: "at most 11 Latin letters, digits, spaces, '-' or '.', not only digits")
             }
             let stamp = Self.stamp(Date())
@@ -101,17 +101,18 @@ struct GatewayTest: AsyncParsableCommand {
             let mask = SecretMask(configuration.secretValues)
             print("Gateway \(name) (\(configuration.settings.typeName)), \(channel.rawValue) to \(address)")
             let transcripts = recorders.withLock { $0 }.map { $0.transcript() }.filter { !$0.isEmpty }
+            // The exchange line by line, each line's control characters made visible (an answer is data).
             for t in transcripts {
                 print("")
-                print(t)
+                print(t.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }.joined(separator: "\n"))
             }
             print("")
             var line = "Outcome: \(outcome.kind.rawValue)"
             if let status = outcome.status { line += " (\(status))" }
-            if let id = outcome.providerMessageID { line += ", provider id \(mask.apply(id))" }
+            if let id = outcome.providerMessageID { line += ", provider id \(TerminalText.escaped(mask.apply(id)))" }
             if let after = outcome.retryAfterSeconds { line += ", retry after \(String(format: "%g", after)) s" }
             print(line)
-            if !outcome.detail.isEmpty { print("  \(mask.apply(outcome.detail))") }
+            if !outcome.detail.isEmpty { print("  \(TerminalText.escaped(mask.apply(outcome.detail)))") }
             return outcome.kind == .accepted
         }
         if !accepted { throw ExitCode(2) }
