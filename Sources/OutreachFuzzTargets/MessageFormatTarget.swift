@@ -1,8 +1,10 @@
+import Foundation
 import OutreachCore
 
 /// Parses the input as a MessageFormat message and renders it, as an SMS and
 /// as an email (subject, text and html), for recipients whose values span
-/// every field type and its edges, then counts the SMS parts.
+/// every field type and its edges; then counts the SMS parts and builds the
+/// email's MIME bytes.
 ///
 /// The input's first line is the locale tag when it is one (`ar-SA`, any tag
 /// a template's `locale:` accepts); otherwise the whole input is the message
@@ -68,9 +70,18 @@ enum MessageFormatTarget {
             case .failure(let failure):
                 _ = failure.description
             }
-            _ = email?.render(record)
+            if case .success(let rendered)? = email?.render(record) {
+                let mime = MIMEMessage(from: sender, to: [recipient], subject: rendered.subject ?? "", date: sentAt,
+                                       messageID: "fuzz@outreach.example", text: rendered.text, html: rendered.html,
+                                       language: rendered.language)
+                _ = try? mime.rendered()
+            }
         }
     }
+
+    static let sender = Mailbox(displayName: "وزارة الصحة", address: try! EmailAddress("noreply@moh.example"))
+    static let recipient = Mailbox(displayName: "سارة", address: try! EmailAddress("sara@example.sa"))
+    static let sentAt = Date(timeIntervalSince1970: 1_795_000_000)
 
     /// One recipient per value giving it to every argument, one giving each
     /// argument a different value, and one with nothing at all.
