@@ -69,7 +69,9 @@ for target in "${targets[@]}"; do
     -detect_leaks=0 -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
   status=$?
   set -e
-  grep -E "Slow unit|^#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec" "$log" | sed 's/^/   /' || true
+  # Executions and speed: libFuzzer's DONE line, else (a crash, fork mode) its last status line.
+  { grep -E "^#[0-9]+[[:space:]]+DONE" "$log" || grep -E "^#[0-9]+[:[:space:]]" "$log" | tail -1; } | sed 's/^/   /' || true
+  grep -E "Slow unit" "$log" | sed 's/^/   /' || true
   if [ $status -ne 0 ]; then
     failed+=("$target")
     echo "   FAILED (exit $status):"
@@ -81,8 +83,9 @@ done
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "== crashes, hangs or out-of-memory in: ${failed[*]}"
-  echo "   inputs are in $scratch/artifacts/<target>/; replay one with $bin/fuzz-<target> FILE,"
-  echo "   then copy it to Tests/OutreachFuzzTests/Inputs/<target>/ as a regression test"
+  echo "   inputs are in $scratch/artifacts/<target>/; Fuzz/triage.sh tells them apart (replay one:"
+  echo "   $bin/fuzz-<target> FILE); copy each distinct one to Tests/OutreachFuzzTests/Inputs/<target>/"
+  echo "   as a regression test"
   exit 1
 fi
 echo "== no crashes"
