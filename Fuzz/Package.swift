@@ -3,7 +3,7 @@ import PackageDescription
 
 // libFuzzer executables, one per fuzz target, over the main package's
 // OutreachFuzzTargets. Built and run by Fuzz/run.sh (`make fuzz`) with
-// `--sanitize fuzzer --sanitize address` in its own scratch folder
+// the fuzzer and address sanitizers in its own scratch folder
 // (.build-fuzz), so it never disturbs the ordinary build. Each executable
 // is one file that exports LLVMFuzzerTestOneInput and no `main`: libFuzzer
 // brings its own.

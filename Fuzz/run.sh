@@ -36,7 +36,11 @@ for target in "${targets[@]}"; do
   [ -d "Fuzz/corpus/$target" ] || { echo "unknown fuzz target '$target' (targets: ${all_targets[*]})" >&2; exit 2; }
 done
 
-build=("$swift" build --package-path Fuzz --scratch-path "$scratch" -c release --sanitize fuzzer --sanitize address)
+# --sanitize links libFuzzer and ASan, but hands swiftc one -sanitize= flag per
+# sanitizer in no fixed order, and only the last one instruments; the joined
+# flag, given last, instruments for both.
+build=("$swift" build --package-path Fuzz --scratch-path "$scratch" -c release
+       --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address)
 mkdir -p "$scratch/logs"
 echo "== building the fuzz targets (${build[*]})"
 if ! "${build[@]}" >"$scratch/logs/build.log" 2>&1; then

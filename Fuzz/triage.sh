@@ -9,7 +9,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
-bin=$(${SWIFT:-swift} build --package-path Fuzz --scratch-path "$scratch" -c release --sanitize fuzzer --sanitize address --show-bin-path)
+# The same build as Fuzz/run.sh's.
+bin=$(${SWIFT:-swift} build --package-path Fuzz --scratch-path "$scratch" -c release \
+      --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address --show-bin-path)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} SWIFT_BACKTRACE=enable=no
 
 replay() { # target file

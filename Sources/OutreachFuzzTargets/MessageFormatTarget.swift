@@ -62,7 +62,7 @@ enum MessageFormatTarget {
                                      variants: [.init(language: language, text: source, subject: source, html: source)])
         let email = try? CompiledTemplate(emailSpec, defaultLocale: tag)
 
-        for record in records(for: sms.arguments.union(sms.recipientFields)) {
+        for record in records(for: sms.recipientFields) {
             switch sms.render(record) {
             case .success(let rendered):
                 _ = SMSText.info(rendered.text)
@@ -83,10 +83,11 @@ enum MessageFormatTarget {
     static let recipient = Mailbox(displayName: "سارة", address: try! EmailAddress("sara@example.sa"))
     static let sentAt = Date(timeIntervalSince1970: 1_795_000_000)
 
-    /// One recipient per value giving it to every argument, one giving each
-    /// argument a different value, and one with nothing at all.
-    static func records(for arguments: Set<String>) -> [DictionaryRecord] {
-        let names = arguments.sorted()
+    /// Recipients for a message reading `fields` (built-in words read
+    /// `gender`): one per value giving it to every field, one giving each
+    /// field a different value, and one with nothing at all.
+    static func records(for fields: Set<String>) -> [DictionaryRecord] {
+        let names = fields.sorted()
         var records = values.map { value in
             DictionaryRecord(Dictionary(uniqueKeysWithValues: names.map { ($0, value) }))
         }

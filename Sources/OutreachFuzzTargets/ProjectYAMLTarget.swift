@@ -15,18 +15,18 @@ enum ProjectYAMLTarget {
     static let files = ["outreach.yaml", "schema.yaml", "audiences/fuzzed.yaml", "templates/fuzzed.yaml",
                         "campaigns/fuzzed.yaml", "gateways.yaml"]
 
-    /// One scratch folder per process.
+    /// One scratch folder per process, made for each input and removed after it.
     static let folder: String = {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-        let folder = (base as NSString).appendingPathComponent("outreach-fuzz-project-\(ProcessInfo.processInfo.processIdentifier)")
+        return (base as NSString).appendingPathComponent("outreach-fuzz-project-\(ProcessInfo.processInfo.processIdentifier)")
+    }()
+
+    static func run(_ input: UnsafeBufferPointer<UInt8>) {
         for sub in ["audiences", "templates", "campaigns"] {
             try? FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent(sub),
                                                      withIntermediateDirectories: true)
         }
-        return folder
-    }()
-
-    static func run(_ input: UnsafeBufferPointer<UInt8>) {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = Data(buffer: input)
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file)
