@@ -12,7 +12,7 @@ SAMPLE_TODAY ?= 2026-11-29
 DEMO_RECORDS ?= 1000000
 OUT          ?= out
 
-.PHONY: all deps test-deps build demo test clean bench bench-deps bench-smoke
+.PHONY: all deps test-deps build demo test clean bench bench-deps bench-smoke fuzz
 
 all: build
 
@@ -77,7 +77,16 @@ test: deps test-deps
 	$(SWIFT) test --no-parallel
 
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build .build-fuzz $(OUT)
+
+# Fuzzing (Fuzz/run.sh): builds the libFuzzer targets in .build-fuzz and runs
+# each for FUZZ_SECONDS; a crash, hang or out-of-memory input fails the run
+# and is kept in .build-fuzz/artifacts/<target>/ for a regression test.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?=
+
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) Fuzz/run.sh $(FUZZ_TARGETS)
 
 # Benchmarks (bench/run.py): each measurement next to its peer on the same
 # data in the same run; one table, and bench/results.json. Peers: DuckDB

@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "outreach", targets: ["outreach"]),
         .library(name: "OutreachCore", targets: ["OutreachCore"]),
         .library(name: "OutreachProject", targets: ["OutreachProject"]),
+        // For Fuzz/Package.swift, which links the targets into libFuzzer executables.
+        .library(name: "OutreachFuzzTargets", targets: ["OutreachFuzzTargets"]),
     ],
     dependencies: [
         // Command line
@@ -90,6 +92,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Fuzzing
+        // Each fuzz target's code path as a plain function of the input's
+        // bytes: Fuzz/ wraps them in libFuzzer executables (`make fuzz`) and
+        // OutreachFuzzTests replays every saved crash input through them.
+        .target(
+            name: "OutreachFuzzTargets",
+            dependencies: ["OutreachCore", "OutreachProject"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "outreach",
@@ -146,6 +158,13 @@ let package = Package(
             // Depends on the executable so `swift test` builds it; the tests
             // run it as a user would, on the bundled example project.
             dependencies: ["outreach"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachFuzzTests",
+            // Inputs/<target>/: every input a fuzzer crashed on, replayed.
+            dependencies: ["OutreachFuzzTargets"],
+            resources: [.copy("Inputs")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -54,6 +54,14 @@ struct FieldParserTests {
         #expect(FieldParser.parse("1445-09-01", as: .hijriDate) == .value(.date(Day(year: 2024, month: 3, day: 11)!)))
     }
 
+    /// Found by the population-import fuzzer: a long run of digits in a date
+    /// overflowed the part being summed and trapped the import.
+    @Test(arguments: [FieldType.date, .hijriDate], ["2025555555555555555555", "99999999999999999999-01-01",
+                                                    "2025-0155555555555555555555-01", "2025-01-0155555555555555555555"])
+    func datesWithTooManyDigitsAreRejected(type: FieldType, raw: String) {
+        #expect(FieldParser.parse(raw, as: type) == .rejected)
+    }
+
     @Test func integers() {
         #expect(FieldParser.parse("42", as: .int) == .value(.int(42)))
         #expect(FieldParser.parse(" -7 ", as: .int) == .value(.int(-7)))

@@ -164,6 +164,8 @@ enum FieldBytes {
         var part = 0, width = 0, i = 0
         while i < b.count {
             if let (d, len) = digit(b, at: i) {
+                // A digit past the part's width is not a date (and a long run would overflow the sum).
+                guard width < (part == 0 ? 4 : 2) else { return nil }
                 switch part {
                 case 0: parts.0 = parts.0 * 10 + d
                 case 1: parts.1 = parts.1 * 10 + d
