@@ -102,6 +102,7 @@ public final class SQLiteLedger: LedgerStore {
             }
             _ = chmod(made, 0o700)
         }
+        try refuseWhatIsNotALedger(path)
         // Read-only is enough to create it and to set its mode (ownership is what fchmod needs).
         let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -115,6 +116,30 @@ public final class SQLiteLedger: LedgerStore {
             guard companion >= 0 else { continue }
             narrowToOwner(companion)
             close(companion)
+        }
+    }
+
+    /// A file that exists but is empty, or is not an SQLite database, is refused, never replaced: SQLite
+    /// would silently start a new ledger in an empty file, and the suppression list and history it held
+    /// (a truncated copy, a failed restore) would be gone — the next send could reach an opted-out number.
+    static func refuseWhatIsNotALedger(_ path: String) throws(OutreachError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }   // missing: a new ledger is made
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw OutreachError(.io, "the ledger \(path) is not a regular file", hint: "point --ledger or outreach.yaml's ledger: at a file")
+        }
+        guard info.st_size > 0 else {
+            throw OutreachError(.io, "the ledger \(path) exists but is empty: it is not a ledger, and opening it would start a new one without its opt-outs",
+                                hint: "restore it from a backup, or move the empty file away if no ledger was ever written there")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }          // unreadable: SQLite says so with its own error
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 16)
+        let read = header.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, 16) }
+        guard read == 16, header == Array("SQLite format 3\u{0}".utf8) else {
+            throw OutreachError(.io, "the ledger \(path) is not an SQLite database",
+                                hint: "point --ledger or outreach.yaml's ledger: at the project's ledger file; this file is left as it is")
         }
     }
 

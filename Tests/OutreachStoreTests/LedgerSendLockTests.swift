@@ -31,3 +31,29 @@ struct LedgerSendLockTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 }
+
+@Suite("A ledger file that is not a ledger")
+struct LedgerFileRefusalTests {
+    @Test("an empty file or a file that is not SQLite is refused and left as it is", arguments: [
+        (Data(), "exists but is empty"),
+        (Data("national_id,first_name\n1,x\n".utf8), "is not an SQLite database"),
+    ])
+    func refused(contents: Data, message: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-notledger-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ledger.sqlite").path
+        #expect(FileManager.default.createFile(atPath: path, contents: contents))
+        do {
+            _ = try SQLiteLedger(path: path)
+            Issue.record("opened a file that is not a ledger")
+        } catch {
+            #expect(error.message.contains(message), "\(error)")
+        }
+        #expect(FileManager.default.contents(atPath: path) == contents)   // never replaced
+        // A real ledger still opens, and opens again.
+        let real = dir.appendingPathComponent("real.sqlite").path
+        _ = try SQLiteLedger(path: real)
+        _ = try SQLiteLedger(path: real)
+    }
+}
