@@ -77,7 +77,7 @@ public actor FileOutboxGateway: MessageGateway {
             var line = try encoder.encode(record)
             line.append(0x0A)
             let handle = try openHandle()
-            try handle.write(contentsOf: line)
+            try Self.appendWhole(line, to: handle.fileDescriptor)
             return DeliveryOutcome(messageID: message.id, kind: .accepted, providerMessageID: message.id,
                                    detail: "written to \(path)", attempts: attempt)
         } catch {
@@ -93,7 +93,7 @@ public actor FileOutboxGateway: MessageGateway {
         // sharing an outbox never overwrite each other's lines. Owner-only
         // (it holds numbers, addresses and messages), whatever the umask; an
         // outbox made by an older version is narrowed too, before this write.
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
         var info = stat()
         if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o7777 != 0o600 {
@@ -102,6 +102,35 @@ public actor FileOutboxGateway: MessageGateway {
         let opened = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         handle = opened
         return opened
+    }
+
+    /// Appends `line` whole or not at all: a write cut short (a full disk) is taken back, so the file never
+    /// holds half a line for the next message to be appended onto — every line a message was accepted for
+    /// can be read back. A file whose last line was left unfinished (by an older version, or a kill in the
+    /// middle of a write) gets its newline first.
+    static func appendWhole(_ line: Data, to descriptor: Int32) throws {
+        let end = lseek(descriptor, 0, SEEK_END)
+        var bytes = line
+        if end > 0 {
+            var last: UInt8 = 0
+            if pread(descriptor, &last, 1, end - 1) == 1, last != 0x0A { bytes.insert(0x0A, at: 0) }
+        }
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += n
+            }
+        }
+        guard written < bytes.count else { return }
+        if end >= 0 { _ = ftruncate(descriptor, end) }
+        throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(failure == 0 ? ENOSPC : failure))])
     }
 
     /// Creates the missing folders of `folder`, each `0700`.
