@@ -56,19 +56,19 @@ demo: build
 	$(BIN) audience list --population $(OUT)/population-$(DEMO_RECORDS).csv
 	@echo "\n== preview: back to school over $(DEMO_RECORDS) records"
 	$(BIN) preview back_to_school --population $(OUT)/population-$(DEMO_RECORDS).csv --sample 2
-	@echo "\n== a whole campaign, end to end: launch, three weeks in accelerated time, report (sample, file outbox)"
-	@rm -f $(OUT)/demo-ledger.sqlite* $(OUT)/outbox.jsonl
+	@echo "\n== a whole campaign, end to end: launch, then a rehearsal of three weeks in accelerated time, report (sample)"
+	@rm -f $(OUT)/demo-ledger*.sqlite* out/rehearsal-outbox.jsonl
 	$(BIN) launch vaccination_round --today $(SAMPLE_TODAY) --at $(SAMPLE_TODAY)T05:00:00Z --yes --ledger $(OUT)/demo-ledger.sqlite > /dev/null
 	$(BIN) run --at $(SAMPLE_TODAY)T05:00:00Z --speed 200000 --until 2026-12-20T00:00:00Z --ledger $(OUT)/demo-ledger.sqlite
-	$(BIN) report vaccination_round --ledger $(OUT)/demo-ledger.sqlite
-	@echo "\n== back to school to $(DEMO_RECORDS) records: two weekly sends through the ledger to the file outbox"
-	@rm -f $(OUT)/demo-ledger-large.sqlite* $(OUT)/outbox.jsonl
+	$(BIN) report vaccination_round --ledger $(OUT)/demo-ledger.rehearsal.sqlite
+	@echo "\n== back to school to $(DEMO_RECORDS) records: a rehearsal of two weekly sends through the ledger"
+	@rm -f $(OUT)/demo-ledger-large*.sqlite* out/rehearsal-outbox.jsonl
 	$(BIN) launch back_to_school --population $(OUT)/population-$(DEMO_RECORDS).csv --at 2027-08-19T05:00:00Z --yes \
 	  --ledger $(OUT)/demo-ledger-large.sqlite > /dev/null
 	$(BIN) run --population $(OUT)/population-$(DEMO_RECORDS).csv --at 2027-08-19T05:00:00Z --speed 1000000 \
 	  --until 2027-09-01T00:00:00Z --ledger $(OUT)/demo-ledger-large.sqlite
-	$(BIN) report back_to_school --population $(OUT)/population-$(DEMO_RECORDS).csv --ledger $(OUT)/demo-ledger-large.sqlite
-	@echo "\n(messages written to $(OUT)/outbox.jsonl: $$(wc -l < $(OUT)/outbox.jsonl))"
+	$(BIN) report back_to_school --population $(OUT)/population-$(DEMO_RECORDS).csv --ledger $(OUT)/demo-ledger-large.rehearsal.sqlite
+	@echo "\n(rehearsed messages written to out/rehearsal-outbox.jsonl: $$(wc -l < out/rehearsal-outbox.jsonl); nothing was sent)"
 
 # One test at a time: the CLI suites wait on child processes (blocking a thread of
 # the tests' cooperative pool, which has one thread per core), and on two cores

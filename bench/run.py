@@ -624,7 +624,7 @@ def measure_durable(ctx, records):
             launched = run([ctx.bin, "launch", "bench_send", "--yes", "--at", at, *common], env=env)
             log(f"durable sending ({round_ + 1}/{rounds}), {records:,} records: outreach run --once (ledger, {c} connections)")
             started = time.time()
-            sent = run([ctx.bin, "run", "--once", "--verbose", "--at", at, *common], env=env)
+            sent = run([ctx.bin, "run", "--live", "--once", "--verbose", "--at", at, *common], env=env)
             nginx.stop()
             arrived = nginx.arrived()
         report = run([ctx.bin, "report", "bench_send", "--json", *common]).json()

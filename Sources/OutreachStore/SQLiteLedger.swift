@@ -228,3 +228,21 @@ final class ClaimedRows: @unchecked Sendable {
         lock.withLock { for id in messageIDs { rows[id] = nil } }
     }
 }
+
+extension SQLiteLedger {
+    /// A consistent copy of this ledger at `path` (SQLite's online backup; the file is replaced): what a
+    /// rehearsal runs on, so the real ledger is never touched.
+    public func copy(to path: String) throws(OutreachError) {
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        do {
+            try Self.preparePrivateFiles(path)
+            let target = try DatabaseQueue(path: path)
+            try pool.backup(to: target)
+            try target.close()
+        } catch let error as OutreachError {
+            throw error
+        } catch {
+            throw OutreachError(.io, "cannot copy the ledger to \(path): \(error)")
+        }
+    }
+}

@@ -72,7 +72,7 @@ struct CampaignLifecycleTests {
         #expect(out.status == 0, "\(out.stderr)")
         out = try CLIRunner.run(["launch", "both_channels", "--today", "2026-11-29", "--at", at, "--yes"], in: dir)
         #expect(out.status == 0, "\(out.stderr)")
-        out = try CLIRunner.run(["run", "--once", "--at", at], in: dir)
+        out = try CLIRunner.run(["run", "--live", "--once", "--at", at], in: dir)
         #expect(out.status == 0, "\(out.stderr)")
 
         func lines(_ name: String) throws -> [[String: Any]] {
@@ -124,7 +124,7 @@ struct CampaignLifecycleTests {
         #expect(try CLIRunner.run(["launch", "now", "--at", at, "--yes"], in: dir).status == 0)
         let run = Process()
         run.executableURL = CLIRunner.executable
-        run.arguments = ["run", "--at", at]
+        run.arguments = ["run", "--live", "--at", at]
         run.currentDirectoryURL = dir
         run.standardOutput = FileHandle.nullDevice
         run.standardError = FileHandle.nullDevice
@@ -138,7 +138,7 @@ struct CampaignLifecycleTests {
         while run.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!run.isRunning)
         #expect(run.terminationStatus == 130)
-        #expect(try CLIRunner.run(["run", "--once", "--at", at], in: dir).status == 0)
+        #expect(try CLIRunner.run(["run", "--live", "--once", "--at", at], in: dir).status == 0)
         let report = try #require(try CLIRunner.json(try CLIRunner.run(["report", "now", "--json"], in: dir)) as? [String: Any])
         let total = try #require(report["total"] as? [String: Any])
         let skipped = try #require(total["skipped"] as? [String: Int])
@@ -147,10 +147,10 @@ struct CampaignLifecycleTests {
     }
 
     @Test("bad clock options are readable errors, and nothing is sent", arguments: [
-        (["run", "--once", "--at", "yesterday"], "is not an ISO 8601 instant"),
-        (["run", "--once", "--speed", "60"], "--speed needs --at"),
-        (["run", "--once", "--at", "2026-11-29T06:00:00Z", "--speed", "0"], "--speed must be more than 0"),
-        (["run", "--once", "--until", "soon"], "--until 'soon' is not an ISO 8601 instant"),
+        (["run", "--live", "--once", "--at", "yesterday"], "is not an ISO 8601 instant"),
+        (["run", "--live", "--once", "--speed", "60"], "--speed needs --at"),
+        (["run", "--live", "--once", "--at", "2026-11-29T06:00:00Z", "--speed", "0"], "--speed must be more than 0"),
+        (["run", "--live", "--once", "--until", "soon"], "--until 'soon' is not an ISO 8601 instant"),
     ])
     func badClock(arguments: [String], message: String) throws {
         let dir = try CLIRunner.copyOfExampleProject()

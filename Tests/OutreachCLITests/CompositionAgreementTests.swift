@@ -99,7 +99,7 @@ struct CompositionAgreementTests {
         let common = ["--population", "data/pop.csv"]
         let preview = try object(try await CLIRunner.runOffPool(["preview", "everyone_now", "--json", "--today", Self.today] + common, in: dir))
         #expect(try await CLIRunner.runOffPool(["launch", "everyone_now", "--yes", "--at", at, "--today", Self.today] + common, in: dir).status == 0)
-        let run = try await CLIRunner.runOffPool(["run", "--once", "--at", at] + common, in: dir)
+        let run = try await CLIRunner.runOffPool(["run", "--live", "--once", "--at", at] + common, in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         let report = try object(try await CLIRunner.runOffPool(["report", "everyone_now", "--json"] + common, in: dir))
         let total = try #require(report["total"] as? [String: Any])

@@ -28,7 +28,7 @@ struct LaunchChecksTests {
         #expect(out.stderr.contains("sender 'MinistryOfHealth' is longer than 11 characters"), "\(out.stderr)")
         #expect(out.stderr.contains("launch refused"), "\(out.stderr)")
         #expect(try state(dir) == "draft")
-        #expect(try CLIRunner.run(["run", "--once", "--at", at], in: dir).status == 0)
+        #expect(try CLIRunner.run(["run", "--live", "--once", "--at", at], in: dir).status == 0)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/outbox.jsonl").path))
     }
 

@@ -75,7 +75,7 @@ struct OptOutTests {
         try "hello".write(to: notALedger, atomically: true, encoding: .utf8)
         let broken = try CLIRunner.run(["optout", "list", "--ledger", notALedger.path], in: dir)
         #expect(broken.status == 1)
-        #expect(broken.stderr.contains("cannot open the ledger"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("is not an SQLite database"), "\(broken.stderr)")
     }
 
     @Test("import reads one per line or a CSV first column, reports rejects with line numbers")

@@ -50,7 +50,7 @@ struct OutputFormatTests {
             gateway: mail_outbox
             """, to: "campaigns/email_only.yaml", in: dir)
         #expect(try CLIRunner.run(["launch", "email_only", "--today", "2026-11-29", "--at", at, "--yes"], in: dir).status == 0)
-        #expect(try CLIRunner.run(["run", "--once", "--at", at], in: dir).status == 0)
+        #expect(try CLIRunner.run(["run", "--live", "--once", "--at", at], in: dir).status == 0)
         let mail = try String(contentsOf: dir.appendingPathComponent("out/mail.jsonl"), encoding: .utf8)
             .split(separator: "\n").count
         #expect(mail > 0)

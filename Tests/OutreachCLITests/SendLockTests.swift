@@ -15,7 +15,7 @@ struct SendLockTests {
         #expect(try CLIRunner.run(["launch", "vaccination_round", "--today", "2026-11-29", "--at", at, "--yes"], in: dir).status == 0)
         let first = Process()
         first.executableURL = CLIRunner.executable
-        first.arguments = ["run", "--at", at]
+        first.arguments = ["run", "--live", "--at", at]
         first.currentDirectoryURL = dir
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
@@ -30,14 +30,14 @@ struct SendLockTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         let outbox = dir.appendingPathComponent("out/outbox.jsonl")
-        let second = try CLIRunner.run(["run", "--once", "--at", at], in: dir)
+        let second = try CLIRunner.run(["run", "--live", "--once", "--at", at], in: dir)
         #expect(second.status == 1)
         #expect(second.stderr.contains("another outreach run (process \(first.processIdentifier)) is sending from the ledger"), "\(second.stderr)")
 
         kill(first.processIdentifier, SIGTERM)
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
-        let third = try CLIRunner.run(["run", "--once", "--at", at], in: dir)
+        let third = try CLIRunner.run(["run", "--live", "--once", "--at", at], in: dir)
         #expect(third.status == 0, "\(third.stderr)")
         let ids = ((try? String(contentsOf: outbox, encoding: .utf8)) ?? "").split(separator: "\n").map {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String ?? ""

@@ -112,7 +112,7 @@ struct CrashResumeTests {
             let population = ["--population", "pop.csv"]
             let kills = try await Self.killRepeatedly(dir: dir, environment: environment)
             #expect(kills >= 3, "the campaign finished before it could be interrupted; raise its size")
-            #expect(try Self.runToEnd(["run", "--once", "--at", Self.launchedAt] + population, in: dir, environment: environment) == 0)
+            #expect(try Self.runToEnd(["run", "--live", "--once", "--at", Self.launchedAt] + population, in: dir, environment: environment) == 0)
 
             let ledger = try SQLiteLedger(path: dir.appendingPathComponent(".outreach/ledger.sqlite").path)
             let counts = try await ledger.counts(campaign: "crash")
@@ -149,7 +149,7 @@ struct CrashResumeTests {
         var random = SeededRandom(seed: 20261129)
         var kills = 0
         for _ in 0..<10 {
-            let run = try Self.start(["run", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir, environment: environment)
+            let run = try Self.start(["run", "--live", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir, environment: environment)
             try await Task.sleep(for: .milliseconds(Int64.random(in: 250...1_200, using: &random)))
             guard run.isRunning else { break }
             kill(run.processIdentifier, SIGKILL)
@@ -171,7 +171,7 @@ struct CrashResumeTests {
             let environment = ["KANNEL_PASSWORD": kannel.password]
             let kills = try await Self.killRepeatedly(dir: dir, environment: environment)
             #expect(kills >= 3, "the campaign finished before it could be interrupted; raise its size")
-            #expect(try Self.runToEnd(["run", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir,
+            #expect(try Self.runToEnd(["run", "--live", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir,
                                       environment: environment) == 0)
 
             let ledger = try SQLiteLedger(path: dir.appendingPathComponent(".outreach/ledger.sqlite").path)
@@ -203,7 +203,7 @@ struct CrashResumeTests {
             defer { try? FileManager.default.removeItem(at: dir) }
             let environment = ["KANNEL_PASSWORD": kannel.password]
             let population = ["--population", "pop.csv"]
-            let run = try Self.start(["run", "--at", Self.launchedAt] + population, in: dir, environment: environment)
+            let run = try Self.start(["run", "--live", "--at", Self.launchedAt] + population, in: dir, environment: environment)
             try await Task.sleep(for: .milliseconds(1_500))
             #expect(run.isRunning)
             kill(run.processIdentifier, SIGTERM)
@@ -218,7 +218,7 @@ struct CrashResumeTests {
             #expect(counts.count(.queued) > 0)                                       // it stopped before the end
             let acceptedBefore = counts.count(.accepted)
 
-            #expect(try Self.runToEnd(["run", "--once", "--at", Self.launchedAt] + population, in: dir, environment: environment) == 0)
+            #expect(try Self.runToEnd(["run", "--live", "--once", "--at", Self.launchedAt] + population, in: dir, environment: environment) == 0)
             counts = try await ledger.counts(campaign: "crash")
             #expect(counts.count(.queued) == 0 && counts.count(.sending) == 0)
             #expect(counts.count(.accepted) > acceptedBefore)

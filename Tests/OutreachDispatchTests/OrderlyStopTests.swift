@@ -55,7 +55,7 @@ struct OrderlyStopTests {
                 breaker: {failures: 2, open_for: 10m}
             """)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try CrashResumeTests.start(["run", "--at", Self.launchedAt], in: dir, environment: Self.environment)
+        let run = try CrashResumeTests.start(["run", "--live", "--at", Self.launchedAt], in: dir, environment: Self.environment)
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
         // Ready when the gateway has failed enough for the breaker to open.
         let ready = ContinuousClock.now + .seconds(30)
@@ -90,7 +90,7 @@ struct OrderlyStopTests {
             """)
         defer { try? FileManager.default.removeItem(at: dir) }
         let started = ContinuousClock.now
-        let run = try CrashResumeTests.start(["run", "--once", "--at", Self.launchedAt], in: dir, environment: Self.environment)
+        let run = try CrashResumeTests.start(["run", "--live", "--once", "--at", Self.launchedAt], in: dir, environment: Self.environment)
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
         let deadline = started + .seconds(60)
         while run.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }

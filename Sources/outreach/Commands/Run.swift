@@ -23,6 +23,8 @@ struct Run: AsyncParsableCommand {
     var until: String?
     @Option(name: .long, help: "Ledger file, instead of the project's.") var ledger: String?
     @Flag(name: .long, help: "Log each tick at info level on stderr.") var verbose = false
+    @Flag(name: .long, help: "With --at or --speed: use the real ledger and gateways (without it such a run is a rehearsal).")
+    var live = false
 
     func run() async throws {
         try await reportingErrors {
@@ -31,7 +33,17 @@ struct Run: AsyncParsableCommand {
             let clock = try self.clock.clock()
             var logger = Logger(label: "outreach.run") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .warning
-            let store = try workspace.openLedger(ledger)
+            // A run at another time or speed is a rehearsal unless --live: it runs on a copy of the ledger and
+            // every gateway is the file outbox, so nothing reaches a real gateway and the ledger is untouched.
+            let rehearsal = (self.clock.at != nil || self.clock.speed != nil) && !live
+            var store = try workspace.openLedger(ledger)
+            if rehearsal {
+                let copy = Self.rehearsalPath(of: store.path)
+                try store.copy(to: copy)
+                store = try workspace.openLedger(copy)
+                printError("rehearsal (--at/--speed without --live): nothing is sent and the project ledger is untouched; "
+                           + "messages go to \(Self.rehearsalOutbox), state to \(copy) (`outreach report NAME --ledger \(copy)`)")
+            }
             // One sender per ledger, taken before recovery reads what a previous sender left `sending`.
             let sendLock = try LedgerSendLock(ledgerPath: store.path)
 
@@ -53,7 +65,8 @@ struct Run: AsyncParsableCommand {
             }
             var lanes: [DispatchLane] = []
             var gateways: [any MessageGateway] = []
-            for configuration in configurations.values.sorted(by: { $0.name < $1.name }) {
+            for real in configurations.values.sorted(by: { $0.name < $1.name }) {
+                let configuration = rehearsal ? Self.rehearsalGateway(for: real) : real
                 let gateway = try SendGateways.make(configuration, projectRoot: project.root)
                 gateways.append(gateway)
                 lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
@@ -114,6 +127,22 @@ struct Run: AsyncParsableCommand {
             for gateway in gateways { await SendGateways.close(gateway) }
             withExtendedLifetime(sendLock) {}
         }
+    }
+
+    /// Where a rehearsal keeps its state: beside the ledger it copies (`ledger.sqlite` → `ledger.rehearsal.sqlite`).
+    static func rehearsalPath(of ledger: String) -> String {
+        let url = URL(fileURLWithPath: ledger)
+        let base = url.deletingPathExtension().lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent(base + ".rehearsal." + (url.pathExtension.isEmpty ? "sqlite" : url.pathExtension)).path
+    }
+
+    /// Every message of a rehearsal, whatever its gateway.
+    static let rehearsalOutbox = "out/rehearsal-outbox.jsonl"
+
+    /// A gateway's stand-in in a rehearsal: the file outbox under the same name, with its sender.
+    static func rehearsalGateway(for real: GatewayConfiguration) -> GatewayConfiguration {
+        let settings = FileOutboxSettings(path: rehearsalOutbox, channel: real.channel)
+        return GatewayConfiguration(name: real.name, settings: .file(settings), smartEncoding: real.smartEncoding, sender: real.sender)
     }
 
     /// A crash leaves in doubt only attempts under way and answers not yet
