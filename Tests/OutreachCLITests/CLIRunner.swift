@@ -67,6 +67,13 @@ struct CLIRunner {
         try JSONSerialization.jsonObject(with: Data(output.stdout.utf8))
     }
 
+    /// Writes `text` to `relative` inside `dir`, making its folder.
+    static func write(_ text: String, to relative: String, in dir: URL) throws {
+        let url = dir.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-cli-\(UUID().uuidString)")

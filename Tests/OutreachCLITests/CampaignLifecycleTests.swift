@@ -9,9 +9,7 @@ struct CampaignLifecycleTests {
     let at = "2026-11-29T06:00:00Z"   // 09:00 in Riyadh
 
     private func write(_ text: String, to relative: String, in dir: URL) throws {
-        let url = dir.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try CLIRunner.write(text, to: relative, in: dir)
     }
 
     @Test("launch asks, and only 'yes' launches; pause, resume and cancel follow the state machine")

@@ -7,8 +7,8 @@
 /// `duplicateAddress`, unless the campaign says `duplicate_addresses: send`.
 public struct OccurrenceComposer: Sendable {
     public let composer: RecipientComposer
-    /// Addresses messaged so far, per occurrence key.
-    private var messaged: [String: Set<String>] = [:]
+    /// Addresses messaged so far, per occurrence key (`addressKey`: 8 bytes each, a million fit in ~12 MB).
+    private var messaged: [String: Set<UInt64>] = [:]
 
     public init(_ composer: RecipientComposer) {
         self.composer = composer
@@ -21,8 +21,24 @@ public struct OccurrenceComposer: Sendable {
         guard case .message(let channel, let address, _, _) = composition, composer.campaign.duplicateAddresses == .skip else {
             return composition
         }
-        let key = ContactAddress.key(address)
-        if messaged[occurrence, default: []].insert(key).inserted { return composition }
+        if messaged[occurrence, default: []].insert(Self.addressKey(address, channel: channel)).inserted { return composition }
         return .duplicateAddress(channel: channel, address: address)
+    }
+
+    /// An address as a number: an E.164 phone (as `RecipientComposer.address` gives it) exactly, by its
+    /// digits; an email by a 64-bit hash of its lower-cased bytes, with the top bit set so it never equals
+    /// a phone's.
+    static func addressKey(_ address: String, channel: Channel) -> UInt64 {
+        if channel == .sms {
+            var value: UInt64 = 0, digits = 0
+            for byte in address.utf8 where byte != UInt8(ascii: "+") {
+                guard byte >= 0x30, byte <= 0x39, digits < 18 else { digits = -1; break }
+                value = value &* 10 &+ UInt64(byte - 0x30)
+                digits += 1
+            }
+            if digits > 0 { return value }
+        }
+        var lower = address.lowercased()
+        return lower.withUTF8 { ByteHash.hash($0, fullMix: true) } | (1 << 63)
     }
 }
