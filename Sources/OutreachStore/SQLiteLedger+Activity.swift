@@ -8,9 +8,10 @@ extension SQLiteLedger: LedgerReporting {
         let since = launchedAt.map(Milliseconds.from)
         return try await read("read campaign activity") { db in
             var activity = CampaignActivity()
+            // "Sent" is what may have left: a message the gateway only ever refused (500s, then failed) did not.
             if let row = try Row.fetchOne(db, sql: """
                 SELECT min(sent_at) AS first, max(sent_at) AS last, count(sent_at) AS n
-                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL
+                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL AND \(Self.mayHaveLeft)
                 """, arguments: [campaign]) {
                 activity.firstSent = (row["first"] as Int64?).map(Milliseconds.date)
                 activity.lastSent = (row["last"] as Int64?).map(Milliseconds.date)
@@ -18,7 +19,7 @@ extension SQLiteLedger: LedgerReporting {
             }
             activity.sendingSeconds = (try Double.fetchOne(db, sql: """
                 SELECT total(span) FROM (SELECT max(sent_at) - min(sent_at) AS span
-                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL GROUP BY occurrence)
+                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL AND \(Self.mayHaveLeft) GROUP BY occurrence)
                 """, arguments: [campaign]) ?? 0) / 1000
             activity.failureReasons = try Row.fetchAll(db, sql: """
                 SELECT coalesce(last_detail, 'no answer recorded') AS reason, count(*) AS n
@@ -32,4 +33,11 @@ extension SQLiteLedger: LedgerReporting {
             return activity
         }
     }
+
+    /// SQL: the entry left for its gateway and was not refused by it — in flight, accepted, delivered, expired,
+    /// in doubt, or failed after a gateway accepted it (a delivery report; it has the gateway's id).
+    static let mayHaveLeft = """
+        (state IN ('sending', 'accepted', 'delivered', 'expired', 'uncertain') OR (state = 'skipped' AND skip_reason = 'in_doubt')
+         OR (state = 'failed' AND provider_message_id IS NOT NULL))
+        """
 }

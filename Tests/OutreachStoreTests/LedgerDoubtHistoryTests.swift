@@ -58,3 +58,23 @@ struct LedgerDoubtHistoryTests {
         }
     }
 }
+
+@Suite("SQLite ledger: what a report calls sent")
+struct LedgerSentActivityTests {
+    @Test("messages the gateway only ever refused are not counted as sent; accepted ones are")
+    func refusedAreNotSent() async throws {
+        try await withLedger { ledger, _ in
+            _ = try await ledger.materialise(entries(5), at: t0)
+            try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
+            let claimed = try await ledger.claim(ClaimRequest(limit: 5, now: at(1)))
+            _ = try await ledger.record(accepted(Array(claimed.prefix(3))), at: at(2))
+            let refused = claimed.dropFirst(3).map {
+                DeliveryOutcome(messageID: $0.messageID, kind: .retryable, status: 500, detail: "500 Internal Server Error", attempts: 5)
+            }
+            _ = try await ledger.record(refused, at: at(3))
+            let activity = try await ledger.activity(campaign: "vaccination_round", launchedAt: t0)
+            #expect(activity.sent == 3)
+            #expect(activity.failureReasons.first?.count == 2)
+        }
+    }
+}

@@ -7,7 +7,7 @@ public struct CampaignActivity: Sendable, Hashable, Codable {
     /// First and last time a message was handed to a gateway.
     public var firstSent: Date?
     public var lastSent: Date?
-    /// Messages handed to a gateway (every state past `sending`).
+    /// Messages that may have left: handed to a gateway and not refused by it (failed ones are not counted).
     public var sent: Int
     /// The most common gateway answers of failed messages.
     public var failureReasons: [ReasonCount]
