@@ -127,7 +127,8 @@ struct CampaignLifecycleTests {
         run.standardOutput = FileHandle.nullDevice
         run.standardError = FileHandle.nullDevice
         try run.run()
-        try await Task.sleep(for: .seconds(3))
+        // Ready when an attempt is in flight: the gateway has a connection waiting.
+        #expect(silent.waitForConnection(seconds: 30), "no attempt reached the gateway")
         kill(run.processIdentifier, SIGINT)
         try await Task.sleep(for: .seconds(1))
         #expect(run.isRunning)                      // graceful: waiting for the attempts in flight
@@ -186,4 +187,10 @@ struct SilentListener {
     }
 
     func close() { _ = Glibc.close(socket) }
+
+    /// Whether a connection arrives within `seconds` (it stays in the backlog: nothing is accepted).
+    func waitForConnection(seconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, seconds * 1000) == 1
+    }
 }
