@@ -105,10 +105,7 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     }
 
     private func release(_ messages: [OutboundMessage]) async throws {
-        guard !messages.isEmpty else { return }
-        let ids = messages.map(\.id)
-        _ = try await store.release(ids, at: clock.now())
-        routes.finished(ids)
+        try await releaseUnsent(messages.map(\.id))
     }
 
     /// A claimed batch, and whether the claim recorded it as attempted.
