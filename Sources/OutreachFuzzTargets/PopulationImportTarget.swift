@@ -1,6 +1,7 @@
 import OutreachCore
 
-/// Imports the input as CSV and as JSON Lines under `FuzzPopulation.schema`.
+/// Imports the input as CSV and as JSON Lines under `FuzzPopulation.schema`, and again under a schema
+/// declaring another encoding and delimiter.
 ///
 /// Besides not crashing, an import must not depend on how the file is cut
 /// into chunks (the importer's contract: chunks may split anything), and
@@ -13,16 +14,30 @@ enum PopulationImportTarget {
     static let keptFields: Set<String> = ["gender", "children", "birth_date"]
 
     static func run(_ input: UnsafeBufferPointer<UInt8>) {
-        for format in [PopulationFormat.csv, .jsonLines] {
-            let whole = ImportOutcome(input, format: format, chunkSizes: nil, fields: nil)
-            let chunked = ImportOutcome(input, format: format, chunkSizes: chunkSizes, fields: nil)
-            if whole != chunked {
-                fatalError("importing \(format.rawValue) in small chunks differs from importing it whole")
+        // As the bundled schema reads it (UTF-8, commas), then as a schema declaring another encoding and
+        // delimiter would (chosen from the input, so every combination is met across the corpus): the
+        // converting readers (windows-1256, iso-8859-6, utf-16) take the same chunk boundaries.
+        let variant = Int(input.first ?? 0) &+ input.count
+        let encodings = PopulationEncoding.allCases, delimiters = CSVDelimiter.allCases
+        var declared = FuzzPopulation.schema
+        declared.encoding = encodings[variant % encodings.count]
+        declared.delimiter = delimiters[(variant / encodings.count) % delimiters.count]
+        for schema in [FuzzPopulation.schema, declared] {
+            for format in [PopulationFormat.csv, .jsonLines] {
+                check(input, format: format, schema: schema)
             }
-            let kept = ImportOutcome(input, format: format, chunkSizes: nil, fields: keptFields)
-            if kept.rowCounts != whole.rowCounts {
-                fatalError("importing \(format.rawValue) keeping some columns accepts or rejects other rows than a full import")
-            }
+        }
+    }
+
+    private static func check(_ input: UnsafeBufferPointer<UInt8>, format: PopulationFormat, schema: PopulationSchema) {
+        let whole = ImportOutcome(input, format: format, schema: schema, chunkSizes: nil, fields: nil)
+        let chunked = ImportOutcome(input, format: format, schema: schema, chunkSizes: chunkSizes, fields: nil)
+        if whole != chunked {
+            fatalError("importing \(format.rawValue) (\(schema.encoding), \(schema.delimiter)) in small chunks differs from importing it whole")
+        }
+        let kept = ImportOutcome(input, format: format, schema: schema, chunkSizes: nil, fields: keptFields)
+        if kept.rowCounts != whole.rowCounts {
+            fatalError("importing \(format.rawValue) (\(schema.encoding), \(schema.delimiter)) keeping some columns accepts or rejects other rows than a full import")
         }
     }
 }
@@ -33,8 +48,8 @@ private enum ImportOutcome: Equatable {
     case imported(rows: [[String]], report: ImportReport)
     case failed(String)
 
-    init(_ input: UnsafeBufferPointer<UInt8>, format: PopulationFormat, chunkSizes: [Int]?, fields: Set<String>?) {
-        var importer = PopulationImporter(schema: FuzzPopulation.schema, format: format,
+    init(_ input: UnsafeBufferPointer<UInt8>, format: PopulationFormat, schema: PopulationSchema, chunkSizes: [Int]?, fields: Set<String>?) {
+        var importer = PopulationImporter(schema: schema, format: format,
                                           fileName: format == .csv ? "people.csv" : "people.jsonl", fields: fields)
         do throws(OutreachError) {
             if let chunkSizes {

@@ -434,8 +434,9 @@ public actor CampaignScheduler {
             }
             if let throttle = definition.throttle { throttles[name] = throttle }
         }
-        let request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
+        var request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
                                    caps: caps, uncapped: uncapped)
+        request.optOutScope = settings.optOutScope
         let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
                                            routes: settings.routes, progress: progress)
         let stop = DispatchStop()

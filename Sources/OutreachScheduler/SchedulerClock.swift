@@ -1,4 +1,5 @@
 public import Foundation
+import OutreachCore
 
 /// The scheduler's idea of now. Production uses the wall clock; tests and
 /// `outreach run --clock` run a schedule in accelerated time, so a week of
@@ -14,7 +15,7 @@ public struct WallClock: SchedulerClock {
     public func now() -> Date { Date() }
     public func sleep(until instant: Date) async throws {
         let seconds = instant.timeIntervalSinceNow
-        if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+        if seconds > 0 { try await Task.sleep(for: SaturatingTime.duration(seconds: seconds)) }
     }
 }
 
@@ -41,7 +42,8 @@ public final class AcceleratedClock: SchedulerClock, @unchecked Sendable {
     public func sleep(until instant: Date) async throws {
         let virtual = instant.timeIntervalSince(now())
         guard virtual > 0 else { return }
-        try await Task.sleep(for: .milliseconds(Int64(virtual / speed * 1000) + 1))
+        // Saturating: a far-off wake (a year ahead at speed 1e-6) must not trap converting to milliseconds.
+        try await Task.sleep(for: SaturatingTime.duration(seconds: virtual / speed) + .milliseconds(1))
         lock.withLock {
             base = instant
             realBase = ContinuousClock.now

@@ -143,6 +143,12 @@ extension SQLiteLedger {
                         try skip.execute(arguments: [SkipReason.optedOut.rawValue, "address on the suppression list", now, now, row.id])
                         continue
                     }
+                    if request.optOutScope == .person,
+                       try optOuts.containsAnyAddress(of: row.recipientID, besides: row.address, db: db, key: key) {
+                        try skip.execute(arguments: [SkipReason.optedOut.rawValue, "another address of this person is on the suppression list",
+                                                     now, now, row.id])
+                        continue
+                    }
                     if let cap = request.cap(for: row.campaign) {
                         let since = now - Int64((cap.periodSeconds * 1000).rounded())
                         let sent = try Self.recentSends(db, recipient: row.recipientID, since: since, key: key)
@@ -458,5 +464,20 @@ struct OptOutCheck {
     func contains(_ address: String) throws -> Bool {
         guard let statement, !address.isEmpty else { return false }
         return try Bool.fetchOne(statement, arguments: [ContactAddress.key(address)]) ?? false
+    }
+
+    /// Whether another address the ledger holds for `recipient` (any campaign, any channel) is on the list —
+    /// the person scope at claim time. The person's entries are one narrow range of the message-id index
+    /// (ids lead with the person key, as the frequency cap reads them); nothing is read when the list is empty.
+    func containsAnyAddress(of recipient: String, besides address: String, db: Database, key: MessageIDKey) throws -> Bool {
+        guard statement != nil else { return false }
+        let addresses = try db.cachedStatement(sql: """
+            SELECT DISTINCT address FROM ledger WHERE message_id >= ? AND message_id < ? AND recipient_id = ? AND address <> ?
+            """)
+        let prefix = LedgerEntry.messageIDPrefix(recipient: recipient, key: key)
+        for other in try String.fetchAll(addresses, arguments: [prefix, prefix + "g", recipient, address]) where try contains(other) {
+            return true
+        }
+        return false
     }
 }

@@ -96,6 +96,40 @@ struct PopulationFileTests {
         #expect(!escaped.stdout.split(separator: "\n").contains { $0.hasPrefix("line 2") })
     }
 
+    @Test("records lost to an unclosed quote stop every command that segments or sends, located; import-check still reports")
+    func lostRecordsStopSending() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("data/sample-population.csv")
+        // Launched while the file was whole; the scheduler must not send on the broken one either.
+        let launched = try CLIRunner.run(["launch", "vaccination_round", "--yes"], in: dir)
+        #expect(launched.status == 0, "\(launched.stderr)")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        if !text.hasSuffix("\n") { text += "\n" }
+        let brokenLine = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        // A first name opens a quote that never closes: it and the two records after it are lost.
+        text += "2000000001,\"هند,الزهراني,F\n2000000002,منى,الشمري,F\n2000000003,ريم,الحربي,F\n"
+        try Data(text.utf8).write(to: file)
+        for args in [["preview", "vaccination_round"], ["send", "vaccination_round", "--dry-run"], ["plan", "vaccination_round"],
+                     ["audience", "count", "mothers_of_infants"], ["snapshot", "--out", "p.snap"],
+                     ["launch", "back_to_school", "--yes"], ["run", "--once"]] {
+            let out = try CLIRunner.run(args, in: dir)
+            #expect(out.status == 1, "\(args): \(out.stdout) \(out.stderr)")
+            #expect(out.stderr.contains("sample-population.csv:\(brokenLine):1: error: a quote left open swallowed 3 record(s)"),
+                    "\(args): \(out.stderr)")
+            #expect(out.stderr.contains("nothing was segmented or sent"), "\(args)")
+        }
+        // Nothing more was launched, nothing was queued or sent.
+        let status = try CLIRunner.run(["status", "--json"], in: dir)
+        #expect(status.stdout.contains("\"draft\""), "\(status.stdout)")
+        let report = try CLIRunner.run(["report", "vaccination_round", "--json"], in: dir)
+        #expect(report.stdout.contains("\"targeted\" : 0"), "\(report.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.snap").path))
+        let check = try CLIRunner.run(["import-check"], in: dir)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("is never closed"), "\(check.stdout)")
+    }
+
     // MARK: - No population value leaks
 
     /// A project whose every population value is `PII_MARKER_<n>`, with

@@ -66,6 +66,32 @@ struct LedgerOptOutTests {
         }
     }
 
+    @Test("person scope at claim: an unsubscribe from one address stops a queued message to another of the person's",
+          arguments: [Suppression.Scope.person, .address])
+    func personScopeAtClaim(scope: Suppression.Scope) async throws {
+        try await withLedger { ledger, _ in
+            // r1 was emailed by another campaign; r0 and r1 then have SMS queued.
+            let email = LedgerEntry(campaign: "newsletter", occurrence: "o", recipientID: "r1", address: "hind@moh.example",
+                                    channel: .email, dueAt: t0, payload: .init(subject: "s", text: "t"), key: .none)
+            _ = try await ledger.materialise([email], at: t0)
+            _ = try await ledger.materialise(entries(2), at: t0)
+            try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
+            // The email's unsubscribe arrives after the SMS was queued.
+            _ = try await ledger.addOptOut(OptOut(address: ContactAddress("Hind@MOH.example")!, source: "unsubscribe", createdAt: at(1)))
+            var request = ClaimRequest(limit: 10, now: at(2), campaigns: ["vaccination_round"])
+            request.optOutScope = scope
+            let claimed = try await ledger.claim(request)
+            switch scope {
+            case .person:
+                #expect(claimed.map(\.recipientID) == ["r0"])
+                let skipped = try #require(try await ledger.entries(campaign: "vaccination_round", state: .skipped, limit: 10).first)
+                #expect(skipped.recipientID == "r1" && skipped.skipReason == .optedOut)
+            case .address:
+                #expect(Set(claimed.map(\.recipientID)) == ["r0", "r1"])
+            }
+        }
+    }
+
     @Test("an email entry is suppressed by an opt-out in another case")
     func emailEntries() async throws {
         try await withLedger { ledger, _ in

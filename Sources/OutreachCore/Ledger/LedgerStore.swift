@@ -163,6 +163,10 @@ public struct ClaimRequest: Sendable, Hashable {
     /// Record the claimed entries as attempted in the claim's own transaction: for a dispatcher that starts
     /// them all within a few hundredths of a second (after a crash they are in doubt, not queued again).
     public var markAttempted = false
+    /// Whom an opt-out stops at claim time (`opt_out_scope`): with `.person`, an entry is skipped when any
+    /// address the ledger holds for its recipient (from any campaign or channel) is on the suppression list —
+    /// an email unsubscribe that arrives after an SMS was queued stops the SMS.
+    public var optOutScope: Suppression.Scope = .person
 
     public init(limit: Int, now: Date, campaigns: Set<String>? = nil, defaultCap: FrequencyCap? = nil,
                 caps: [String: FrequencyCap] = [:], uncapped: Set<String> = []) {

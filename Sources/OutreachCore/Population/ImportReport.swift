@@ -48,6 +48,21 @@ public struct ImportReport: Sendable, Codable, Equatable, CustomStringConvertibl
         count(of: .unterminatedQuote) + count(of: .runawayQuote)
     }
 
+    /// The refusal for an import that lost records to a quote left open,
+    /// located at the first such quote; nil when none were lost. Anything
+    /// that segments, previews or sends on such an import would silently
+    /// leave those people out, so it stops (only `import-check` reads on).
+    public var lostRecordsRefusal: OutreachError? {
+        let lost = recordsLostToQuotes
+        guard lost > 0 else { return nil }
+        let first = rejectedRows.filter { $0.reason == .unterminatedQuote || $0.reason == .runawayQuote }
+            .flatMap(\.examples).map(\.line).min()
+        return OutreachError(.invalidValue,
+                             "a quote left open swallowed \(lost) record(s) of the population; nothing was segmented or sent",
+                             at: first.map { SourceLocation(file: file, line: $0, column: 1) },
+                             hint: "`outreach import-check` lists the lines; fix the quoting and run again")
+    }
+
     /// `count`: rows this one example stands for (the records a quote left open swallowed).
     mutating func rejectRow(_ reason: RowRejection.Reason, line: Int, count: Int = 1, detail: String) {
         totalRejectedRows += count

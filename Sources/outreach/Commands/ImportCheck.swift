@@ -23,7 +23,7 @@ struct ImportCheck: ParsableCommand {
             let workspace = try options.load()
             let clock = ContinuousClock()
             let start = clock.now
-            let (population, report) = try workspace.population()
+            let (population, report) = try workspace.populationAsImported()
             let elapsed = clock.now - start
             if json {
                 try printJSON(report)

@@ -48,7 +48,19 @@ struct Workspace {
             throw OutreachError(.invalidProject, "no population file",
                                 hint: "set population.file in outreach.yaml or pass --population FILE")
         }
-        return try PopulationFile.load(path, schema: project.schema, fields: fields)
+        let (population, report) = try PopulationFile.load(path, schema: project.schema, fields: fields)
+        if let refusal = report.lostRecordsRefusal { throw refusal }
+        return (population, report)
+    }
+
+    /// The population as imported, even when a quote left open swallowed records: for `import-check`, which
+    /// reports them.
+    func populationAsImported() throws(OutreachError) -> (Population, ImportReport) {
+        guard let path = project.populationPath else {
+            throw OutreachError(.invalidProject, "no population file",
+                                hint: "set population.file in outreach.yaml or pass --population FILE")
+        }
+        return try PopulationFile.load(path, schema: project.schema, fields: nil)
     }
 
     func catalog() throws(OutreachError) -> AudienceCatalog {

@@ -92,7 +92,11 @@ struct Run: AsyncParsableCommand {
             let schema = project.schema
             let scheduler = CampaignScheduler(
                 store: store, campaigns: scheduled, catalog: try workspace.catalog(),
-                population: { try PopulationFile.load(populationPath, schema: schema).0 },
+                population: {
+                    let (population, report) = try PopulationFile.load(populationPath, schema: schema)
+                    if let refusal = report.lostRecordsRefusal { throw refusal }
+                    return population
+                },
                 dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
 
             let quiet = !verbose
