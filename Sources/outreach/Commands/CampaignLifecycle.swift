@@ -49,11 +49,14 @@ struct Launch: AsyncParsableCommand {
             let preview = try previewer.preview(definition, population: population)
             print(PreviewText.render(preview, importReport: importReport))
             print("")
+            // The sends as the scheduler will make them: from the launch's day (the day of --at, unless --today says).
+            let projectZone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? TimeZone(identifier: "UTC")!
+            let launchDay = options.today == nil ? LocalDateTime(now, in: projectZone).day : workspace.today
             let segmentation = try CampaignSegmentation(definition, catalog: try workspace.catalog(), population: population,
-                                                        today: workspace.today)
+                                                        today: launchDay)
             let plan = CampaignPlanner.plan(definition, segmentation: segmentation, population: population,
                                             composer: previewer.composer(for: definition), launchedAt: now,
-                                            from: workspace.today, until: workspace.today.adding(days: 366))
+                                            from: launchDay, until: launchDay.adding(days: 366))
             print(LaunchSends.text(plan, definition: definition))
             let gateways = definition.channels.map { "\($0.rawValue): \(definition.gateway(for: $0) ?? "none")" }.joined(separator: ", ")
             print("Gateway: \(gateways)  sender: \(definition.sender ?? "gateway default")")
@@ -80,7 +83,8 @@ enum LaunchSends {
         let happening = plan.sends.filter { $0.timing != .passed }
         if let first = happening.first, let last = happening.last {
             lines.append("Sends: \(happening.count) send time(s) in the next year, \(grouped(plan.messages)) message(s), first \(first.local) \(first.timeZone)"
-                         + (first.timing == .late ? " (passed — sent at launch)" : "") + ", last \(last.local) \(last.timeZone)")
+                         + (first.timing == .late ? " (passed — sent at launch)" : "")
+                         + (happening.count > 1 ? ", last \(last.local) \(last.timeZone)" : ""))
         } else {
             lines.append("Sends: none planned in the next year for today's audience")
         }
