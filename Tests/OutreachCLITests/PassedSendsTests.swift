@@ -57,6 +57,11 @@ struct PassedSendsTests {
                                                      : "passed — sent at launch (within late_within 1h)"), "\(launched.stdout)")
         let run = try await CLIRunner.runOffPool(["run", "--live", "--once", "--at", "2026-12-07T17:22:30Z"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
+        // Once launched, plan is for the campaign's own launch, whenever it is asked.
+        let after = try object(try await CLIRunner.runOffPool(["plan", "just_missed", "--json", "--at", "2026-12-07T19:00:00Z",
+                                                               "--from", "2026-12-07", "--until", "2026-12-08"], in: dir))
+        #expect(after["launch"] as? String == launch)
+        #expect((after["sends"] as? [[String: Any]])?.first?["timing"] as? String == first["timing"] as? String)
         let report = try object(try await CLIRunner.runOffPool(["report", "just_missed", "--json"], in: dir))
         if late == nil {
             #expect(line(report, occurrence: "#1") == nil, "a send passed before the launch was materialised")
