@@ -60,8 +60,13 @@ enum ProjectYAMLTarget {
             _ = planner.occurrences(limit: 20)
             let now = LocalDateTime(day: FuzzPopulation.today, time: LocalTime(hour: 9, minute: 0)!)
             for day in [FuzzPopulation.today, Day(year: 1900, month: 1, day: 1)!, Day(year: 9999, month: 12, day: 31)!] {
-                _ = planner.relativeSends(for: day, now: now)
+                for offset in schedule.relative?.offsets ?? [] {
+                    let (local, _) = planner.adjust(LocalDateTime(day: offset.advance(day), time: schedule.relative!.at))
+                    _ = SendTimeline.timing(of: local.instant(in: TimeZone(identifier: "UTC")!),
+                                            launchedAt: now.instant(in: TimeZone(identifier: "UTC")!), schedule: schedule)
+                }
             }
+            _ = LaunchWindow.refusal(schedule, now: now.instant(in: TimeZone(identifier: "UTC")!))
         }
     }
 }

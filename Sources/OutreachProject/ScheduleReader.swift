@@ -70,16 +70,16 @@ enum ScheduleReader {
                 }
                 at = t
             }
-            var late: Int?
-            if let text = try map.string("late_within") {
-                guard case .days(let n)? = ScheduleInterval(text), n >= 0 else {
-                    throw file.error(.invalidValue, "late_within '\(text)' must be days or weeks, e.g. 1d", at: map.value("late_within")!)
-                }
-                late = n
+            schedule.relative = .init(field: field, offsets: intervals, at: at)
+        } else if map.value("offsets") != nil || map.value("at") != nil {
+            throw file.error(.invalidValue, "'offsets' and 'at' go with 'relative_to: FIELD'", at: node)
+        }
+        if let text = try map.string("late_within") {
+            guard let late = LateWithin(text) else {
+                throw file.error(.invalidValue, "late_within '\(text)' must be a number of hours, days or weeks (at most a year)",
+                                 at: map.value("late_within")!, hint: "write e.g. 12h, 1d or 2w")
             }
-            schedule.relative = .init(field: field, offsets: intervals, at: at, lateWithinDays: late)
-        } else if map.value("offsets") != nil || map.value("at") != nil || map.value("late_within") != nil {
-            throw file.error(.invalidValue, "'offsets', 'at' and 'late_within' go with 'relative_to: FIELD'", at: node)
+            schedule.lateWithin = late
         }
         if schedule.relative != nil && schedule.start != nil {
             throw file.error(.invalidValue, "a schedule has either 'start' or 'relative_to', not both", at: node)

@@ -235,12 +235,12 @@ public actor CampaignScheduler {
         var definition = scheduled.definition
         definition.schedule = schedule
         guard let timeline = SendTimeline(definition) else { return report }
-        // Launching never back-fills: the first watermark is just before the launch's minute (schedules are
-        // to the minute, so a send at 09:00 belongs to a launch at 09:00:37, and an unscheduled campaign's
-        // one send — at the launch's minute — is never behind it). When the watermark is already at `now`
-        // nothing is due, but the pass still finds the next due time.
-        let launchMinute = Date(timeIntervalSince1970: (launchedAt.timeIntervalSince1970 / 60).rounded(.down) * 60)
-        let after = min(now, try await store.materialisedThrough(campaign: status.campaign) ?? launchMinute.addingTimeInterval(-0.001))
+        // Launching back-fills only what `late_within` allows: the first watermark is just before the launch's
+        // minute, less `late_within` (schedules are to the minute, so a send at 09:00 belongs to a launch at
+        // 09:00:37, and an unscheduled campaign's one send — at the launch's minute — is never behind it). When
+        // the watermark is already at `now` nothing is due, but the pass still finds the next due time.
+        let start = SendTimeline.materialiseStart(launchedAt: launchedAt, schedule: schedule)
+        let after = min(now, try await store.materialisedThrough(campaign: status.campaign) ?? start)
         let today = LocalDateTime(now, in: projectZone).day
         // The last full pass over the same day's audience found nothing due before `nextDue`: until then a
         // tick only moves the watermark (an idle tick over a million people costs a pass over all of them).

@@ -185,22 +185,30 @@ struct ExampleProjectTests {
 
 @Suite("CLI plan")
 struct PlanCommandTests {
-    @Test("relative sends: late ones within late_within go at the end of quiet hours, older ones are skipped")
+    @Test("relative sends: a passed one within late_within is listed as sent at launch, older ones counted as not sent")
     func relativePlan() throws {
         let out = try CLIRunner.run(["plan", "residency_notice", "--json", "--today", "2026-11-29"])
         #expect(out.status == 0, "\(out.stderr)")
         let plan = try #require(try CLIRunner.json(out) as? [String: Any])
         #expect(plan["kind"] as? String == "relative")
         #expect(plan["recipients"] as? Int == 3)
-        #expect(plan["passed"] as? Int == 2)
+        // A launch at the start of 2026-11-29 (Riyadh): Ayesha's -7d send (permit 2026-12-05, so 2026-11-28 10:00)
+        // passed 14 hours before, within late_within 2d: it goes at the launch (after the 22:00-09:00 quiet hours).
+        // Two others passed longer ago: not sent.
+        #expect(plan["launch"] as? String == "2026-11-28T21:00:00Z")
+        #expect(plan["passed"] as? Int == 3)
+        #expect(plan["passedSentLate"] as? Int == 1)
+        #expect(plan["passedNotSent"] as? Int == 2)
         let sends = try #require(plan["sends"] as? [[String: Any]])
         #expect(sends.count == 4)
-        // Ayesha's permit expires 2026-12-05: the -7d send (2026-11-28 10:00) passed a day ago,
-        // within late_within 2d, so it goes on the evaluation day — after the 22:00-09:00 quiet hours.
-        #expect(sends.first?["local"] as? String == "2026-11-29 09:00")
-        #expect(sends.first?["utc"] as? String == "2026-11-29T06:00:00Z")
-        #expect((sends.first?["moved"] as? [String: Int])?["quiet hours 22:00-09:00"] == 1)
-        #expect(sends.map { $0["local"] as? String } == ["2026-11-29 09:00", "2026-12-11 10:00", "2026-12-13 10:00", "2027-01-03 10:00"])
+        #expect(sends.first?["local"] as? String == "2026-11-28 10:00")
+        #expect(sends.first?["utc"] as? String == "2026-11-28T07:00:00Z")
+        #expect(sends.first?["timing"] as? String == "late")
+        #expect(sends.dropFirst().allSatisfy { $0["timing"] as? String == "upcoming" })
+        #expect(sends.map { $0["local"] as? String } == ["2026-11-28 10:00", "2026-12-11 10:00", "2026-12-13 10:00", "2027-01-03 10:00"])
+        let text = try CLIRunner.run(["plan", "residency_notice", "--today", "2026-11-29"])
+        #expect(text.stdout.contains("sends already past at launch: 3 (1 sent at launch (within late_within 2d), 2 not sent)"), "\(text.stdout)")
+        #expect(text.stdout.contains("passed — sent at launch (within late_within 2d)"))
     }
 
     @Test("fixed repetition: a Friday start moves to Saturday, weekly")
@@ -210,7 +218,10 @@ struct PlanCommandTests {
         let plan = try #require(try CLIRunner.json(out) as? [String: Any])
         let sends = try #require(plan["sends"] as? [[String: Any]])
         #expect(sends.map { $0["local"] as? String } == ["2027-08-21 17:00", "2027-08-28 17:00"])
-        #expect((sends.first?["moved"] as? [String: Int])?["friday is a skipped day"] == 10)
+        // Moved: the 9 messages of the 10 recipients (one has no usable phone).
+        #expect((sends.first?["moved"] as? [String: Int])?["friday is a skipped day"] == 9)
+        #expect(plan["messages"] as? Int == 18)
+        #expect(plan["leftOut"] as? [String: Int] == ["unreachable": 2])
         let text = try CLIRunner.run(["plan", "back_to_school", "--today", "2026-11-29", "--until", "2027-12-31"])
         #expect(text.stdout.contains("skips friday"))
     }

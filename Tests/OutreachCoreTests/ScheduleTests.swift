@@ -108,24 +108,6 @@ struct ScheduleTests {
         #expect(LocalDateTime(utc("2027-03-28T08:00:00Z"), in: london) == at("2027-03-28 09:00"))
     }
 
-    @Test("relative sends: past ones are skipped unless within late_within")
-    func relativeSends() {
-        var schedule = CampaignSchedule(timeZone: "Asia/Riyadh",
-                                        relative: .init(field: "next_vaccination", offsets: [.days(-7), .days(-1)], at: LocalTime("09:00")!))
-        let now = at("2026-12-05 10:00")
-        let strict = SchedulePlanner(schedule).relativeSends(for: day("2026-12-10"), now: now)
-        #expect(strict.map(\.local) == [at("2026-12-09 09:00")])
-        #expect(strict.map(\.occurrence) == [1])
-
-        schedule.relative?.lateWithinDays = 3
-        let late = SchedulePlanner(schedule).relativeSends(for: day("2026-12-10"), now: now)
-        #expect(late.map(\.local) == [now, at("2026-12-09 09:00")])
-        #expect(late.first?.intended == at("2026-12-03 09:00"))
-
-        schedule.relative?.lateWithinDays = 1
-        #expect(SchedulePlanner(schedule).relativeSends(for: day("2026-12-10"), now: now).count == 1)
-    }
-
     @Test("weekday names in English and Arabic")
     func weekdays() {
         #expect(Weekday(name: "Friday") == .friday)

@@ -82,4 +82,74 @@ struct SendTimelineTests {
         #expect(due.first { $0.occurrence == "#2" && $0.row == 0 }?.tooLate == false)
         #expect(next == utc("2027-03-08T09:00:00Z"))
     }
+
+    @Test("late_within parses hours, days and weeks", arguments: [
+        ("12h", 43_200), ("1d", 86_400), ("2w", 1_209_600), (" 36H ", 129_600), ("0h", 0),
+    ] as [(String, Double)])
+    func lateWithinParsing(text: String, seconds: Double) {
+        #expect(LateWithin(text)?.seconds == seconds)
+    }
+
+    @Test("malformed or over-long late_within is rejected", arguments: ["1", "d", "-1d", "1.5d", "1mo", "3x", "", "1 d", "400d", "60w"])
+    func badLateWithin(text: String) {
+        #expect(LateWithin(text) == nil)
+    }
+
+    @Test("a send that passed before the launch is late within late_within, else passed; the launch's own minute is upcoming")
+    func timingAtLaunch() {
+        var schedule = CampaignSchedule(timeZone: "Asia/Riyadh", start: LocalDateTime("2027-03-03T09:00")!)
+        let launch = utc("2027-03-03T06:01:37Z")
+        #expect(SendTimeline.timing(of: utc("2027-03-03T06:01:00Z"), launchedAt: launch, schedule: schedule) == .upcoming)
+        #expect(SendTimeline.timing(of: utc("2027-03-03T06:00:00Z"), launchedAt: launch, schedule: schedule) == .passed)
+        schedule.lateWithin = LateWithin("1h")
+        #expect(SendTimeline.timing(of: utc("2027-03-03T06:00:00Z"), launchedAt: launch, schedule: schedule) == .late)
+        #expect(SendTimeline.timing(of: utc("2027-03-03T05:01:00Z"), launchedAt: launch, schedule: schedule) == .late)
+        #expect(SendTimeline.timing(of: utc("2027-03-03T05:00:00Z"), launchedAt: launch, schedule: schedule) == .passed)
+        #expect(SendTimeline.materialiseStart(launchedAt: launch, schedule: schedule) == utc("2027-03-03T05:01:00Z").addingTimeInterval(-0.001))
+    }
+
+    @Test("due from the first watermark returns exactly the sends timing calls late or upcoming", arguments: [nil, "2d", "12h"] as [String?])
+    func dueAgreesWithTiming(late: String?) throws {
+        let (population, _) = try importPopulation(csv, schema: schema)
+        var schedule = CampaignSchedule(timeZone: "Asia/Riyadh",
+                                        relative: .init(field: "appointment", offsets: [.days(-7), .days(-1)], at: LocalTime("09:00")!))
+        schedule.lateWithin = late.flatMap { LateWithin($0) }
+        let timeline = try #require(SendTimeline(campaign(schedule)))
+        let all = RowSet(rows: 0..<population.count, capacity: population.count)
+        // A launch at 10:00 Riyadh on 2027-03-04: row 0's -7d send (2027-03-03 09:00 Riyadh) passed 25 hours before,
+        // row 1's (London) 22 hours before.
+        let launch = utc("2027-03-04T07:00:00Z")
+        var zones = timeline.recipientZones(population)
+        var expected: Set<String> = []
+        for row in 0..<population.count {
+            guard case .date(let date)? = population.value(row: row, field: "appointment") else { continue }
+            timeline.relativeSends(row: row, date: date, zones: &zones) { send in
+                if send.dueAt <= launch, SendTimeline.timing(of: send.dueAt, launchedAt: launch, schedule: schedule) != .passed {
+                    expected.insert("\(row) \(send.occurrence)")
+                }
+            }
+        }
+        let (due, _) = timeline.due(rows: all, population: population,
+                                    after: SendTimeline.materialiseStart(launchedAt: launch, schedule: schedule), now: launch)
+        #expect(Set(due.map { "\($0.row) \($0.occurrence)" }) == expected)
+        switch late {
+        case "2d": #expect(expected == ["0 -7d@2027-03-10", "1 -7d@2027-03-10"])
+        case "12h": #expect(expected.isEmpty)
+        default: #expect(expected.isEmpty)
+        }
+        // Sent at the launch, not flagged too late: late_within stretches the lateness.
+        #expect(!due.contains { $0.tooLate })
+    }
+
+    @Test("a fixed start a minute before the launch: refused without late_within, launchable within it")
+    func launchWindowHonoursLateWithin() {
+        var schedule = CampaignSchedule(timeZone: "Asia/Riyadh", start: LocalDateTime("2026-12-07T20:21")!)
+        let launch = utc("2026-12-07T17:22:00Z")
+        #expect(LaunchWindow.refusal(schedule, now: launch)?.contains("every send of its schedule is in the past") == true)
+        schedule.lateWithin = LateWithin("1h")
+        #expect(LaunchWindow.refusal(schedule, now: launch) == nil)
+        // A launch in the send's own minute is not refused either way.
+        schedule.lateWithin = nil
+        #expect(LaunchWindow.refusal(schedule, now: utc("2026-12-07T17:21:40Z")) == nil)
+    }
 }

@@ -29,13 +29,7 @@ public struct CampaignPreviewer: Sendable {
 
         var warnings: [String] = []
         var segments: [CampaignPreview.Segment] = []
-        // The templates each segment can use, by channel: what `send` and the scheduler compose with.
-        var byChannel = channelTemplates
-        for segment in campaign.segments where byChannel[segment.name] == nil {
-            if let own = templates[segment.template] { byChannel[segment.name] = [own.channel: own] }
-        }
-        var composing = OccurrenceComposer(RecipientComposer(campaign: campaign, templates: byChannel, contactFields: contactFields,
-                                                             suppression: suppression))
+        var composing = OccurrenceComposer(composer(for: campaign))
         for part in segmentation.parts {
             let segment = part.segment
             guard let template = templates[segment.template] else {
@@ -70,6 +64,16 @@ public struct CampaignPreviewer: Sendable {
             duplicateAddresses: segments.reduce(0) { $0 + $1.duplicateAddresses },
             totalParts: segments.reduce(0) { $0 + $1.totalParts },
             warnings: warnings)
+    }
+
+    /// What decides each recipient's message as `send` and the scheduler do: the templates each segment can
+    /// use, by channel, and the suppression list. `plan` counts through it too.
+    public func composer(for campaign: CampaignDefinition) -> RecipientComposer {
+        var byChannel = channelTemplates
+        for segment in campaign.segments where byChannel[segment.name] == nil {
+            if let own = templates[segment.template] { byChannel[segment.name] = [own.channel: own] }
+        }
+        return RecipientComposer(campaign: campaign, templates: byChannel, contactFields: contactFields, suppression: suppression)
     }
 
     /// One segment, recipient by recipient through the same composition as sending.

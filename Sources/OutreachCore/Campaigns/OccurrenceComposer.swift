@@ -17,7 +17,13 @@ public struct OccurrenceComposer: Sendable {
     public var campaign: CampaignDefinition { composer.campaign }
 
     public mutating func compose(_ record: some RecordData, segment: String, occurrence: String = "") -> RecipientComposer.Composition {
-        let composition = composer.compose(record, segment: segment)
+        admit(composer.compose(record, segment: segment), occurrence: occurrence)
+    }
+
+    /// A recipient's composition (`composer.compose`) for one occurrence: a message becomes a
+    /// `duplicateAddress` when the occurrence already messages its address. Lets `plan` render a person once
+    /// and count each of their sends.
+    public mutating func admit(_ composition: RecipientComposer.Composition, occurrence: String) -> RecipientComposer.Composition {
         guard case .message(let channel, let address, _, _) = composition, composer.campaign.duplicateAddresses == .skip else {
             return composition
         }

@@ -11,6 +11,17 @@ public struct RecipientComposer: Sendable {
         case optedOut(channel: Channel, address: String)
         /// Another recipient of the same occurrence already gets a message at this address.
         case duplicateAddress(channel: Channel, address: String)
+
+        /// Why this recipient gets nothing, as the ledger records it; nil for a message.
+        public var skipReason: SkipReason? {
+            switch self {
+            case .message: nil
+            case .unreachable: .unreachable
+            case .renderFailed: .renderFailed
+            case .optedOut: .optedOut
+            case .duplicateAddress: .duplicateAddress
+            }
+        }
     }
 
     public var campaign: CampaignDefinition

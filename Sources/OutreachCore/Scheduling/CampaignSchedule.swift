@@ -26,14 +26,10 @@ public struct CampaignSchedule: Sendable, Hashable {
         public var field: String
         public var offsets: [ScheduleInterval]
         public var at: LocalTime
-        /// A send whose time has passed is skipped, unless it passed less
-        /// than this many days ago (then it goes now).
-        public var lateWithinDays: Int?
-        public init(field: String, offsets: [ScheduleInterval], at: LocalTime, lateWithinDays: Int? = nil) {
+        public init(field: String, offsets: [ScheduleInterval], at: LocalTime) {
             self.field = field
             self.offsets = offsets
             self.at = at
-            self.lateWithinDays = lateWithinDays
         }
     }
 
@@ -48,10 +44,13 @@ public struct CampaignSchedule: Sendable, Hashable {
     public var window: TimeWindow?
     public var skipDays: Set<Weekday>
     public var skipDates: Set<Day>
+    /// Sends (fixed or relative) whose time passed at most this long before the launch go at the launch;
+    /// older ones, and all passed ones without it, are not sent (`SendTimeline.timing`).
+    public var lateWithin: LateWithin?
 
     public init(timeZone: String, start: LocalDateTime? = nil, repetition: Repetition? = nil, relative: RelativeSends? = nil,
                 quietHours: TimeWindow? = nil, urgent: Bool = false, window: TimeWindow? = nil,
-                skipDays: Set<Weekday> = [], skipDates: Set<Day> = []) {
+                skipDays: Set<Weekday> = [], skipDates: Set<Day> = [], lateWithin: LateWithin? = nil) {
         self.timeZone = timeZone
         self.start = start
         self.repetition = repetition
@@ -61,6 +60,7 @@ public struct CampaignSchedule: Sendable, Hashable {
         self.window = window
         self.skipDays = skipDays
         self.skipDates = skipDates
+        self.lateWithin = lateWithin
     }
 }
 

@@ -2,6 +2,7 @@ public import Foundation
 
 /// Whether launching a fixed schedule now can keep its word: a launch
 /// promises sends, so a schedule whose every send is already in the past
+/// (and not within `late_within` of the launch, which would send it then)
 /// (a start date typed in the Hijri calendar, `1448-06-20`, is one) or whose
 /// first send is more than a year away is refused with the reason, instead
 /// of launching a campaign that never sends.
@@ -19,14 +20,20 @@ public enum LaunchWindow {
         let horizon = now.addingTimeInterval(Double(horizonDays) * 86_400)
         let planner = SchedulePlanner(schedule)
         let today = LocalDateTime(now, in: zone).day
-        let near = planner.occurrences(from: today.adding(days: -1), through: today.adding(days: horizonDays + 1), limit: 2_000)
-        if near.contains(where: { let at = $0.local.instant(in: zone); return at >= now && at <= horizon }) { return nil }
+        // A send that passed within `late_within` before the launch goes at the launch: it counts as one that happens.
+        let earliest = LocalDateTime(SendTimeline.materialiseStart(launchedAt: now, schedule: schedule), in: zone).day
+        let near = planner.occurrences(from: earliest.adding(days: -1), through: today.adding(days: horizonDays + 1), limit: 2_000)
+        if near.contains(where: {
+            let at = $0.local.instant(in: zone)
+            return at <= horizon && SendTimeline.timing(of: at, launchedAt: now, schedule: schedule) != .passed
+        }) { return nil }
         guard let first = planner.occurrences(limit: 1).first else { return "its schedule has no send" }
         if first.local.instant(in: zone) > now {
             return "its first send, \(first.local) \(schedule.timeZone), is more than a year away"
         }
         let last = planner.occurrences(through: today, limit: 100_000).last ?? first
-        return "every send of its schedule is in the past (the last was \(last.local) \(schedule.timeZone))"
+        return "every send of its schedule is in the past (the last was \(last.local) \(schedule.timeZone)"
+            + (schedule.lateWithin.map { ", more than late_within \($0) before now" } ?? "") + ")"
             + (last.local.day.iso < "1900" ? "; is the start date a Hijri date? schedules take Gregorian dates" : "")
     }
 }

@@ -76,23 +76,4 @@ public struct SchedulePlanner: Sendable {
         }
         return sends
     }
-
-    /// The sends for one recipient whose relative date is `date`, as of
-    /// `now` (local, in the recipient's zone): passed sends are dropped
-    /// unless within `late_within`, when they go at `now` (after the rules).
-    public func relativeSends(for date: Day, now: LocalDateTime) -> [PlannedSend] {
-        guard let relative = schedule.relative else { return [] }
-        var sends: [PlannedSend] = []
-        for (i, offset) in relative.offsets.enumerated() {
-            let intended = LocalDateTime(day: offset.advance(date), time: relative.at)
-            var (local, adjustments) = adjust(intended)
-            if local < now {
-                guard let late = relative.lateWithinDays,
-                      now.day.daysSinceEpoch - intended.day.daysSinceEpoch <= Int32(late) else { continue }
-                (local, adjustments) = adjust(now)
-            }
-            sends.append(PlannedSend(occurrence: i, intended: intended, local: local, adjustments: adjustments))
-        }
-        return sends
-    }
 }

@@ -6,8 +6,10 @@ public import Foundation
 /// so asking twice is harmless) and sleeps until `nextDue`.
 ///
 /// Rules:
-/// - Only sends meant for on or after the launch count: launching a campaign
-///   never back-fills what it would have sent before.
+/// - Sends meant for on or after the launch count. One whose time passed
+///   before the launch goes at the launch only when it passed at most the
+///   schedule's `late_within` before it; otherwise it is never sent
+///   (`timing(of:launchedAt:)`, which `plan` and `launch` show).
 /// - A send is due once its (adjusted) time has come. One that is more than
 ///   `lateness` overdue — the scheduler was stopped, say — is returned as
 ///   too late and recorded as skipped, never sent days late. `late_within`
@@ -45,8 +47,38 @@ public struct SendTimeline: Sendable {
 
     /// How overdue a send of `schedule` may be and still go: `late_within` when it allows more than the default.
     public static func lateness(of schedule: CampaignSchedule?) -> TimeInterval {
-        guard let days = schedule?.relative?.lateWithinDays else { return defaultLateness }
-        return max(defaultLateness, TimeInterval(days) * 86_400)
+        guard let late = schedule?.lateWithin else { return defaultLateness }
+        return max(defaultLateness, late.seconds)
+    }
+
+    /// The minute a launch at `launchedAt` belongs to: schedules are to the minute, so a send at 09:00 is
+    /// one of a launch at 09:00:37, not a passed one.
+    public static func launchMinute(_ launchedAt: Date) -> Date {
+        Date(timeIntervalSince1970: (launchedAt.timeIntervalSince1970 / 60).rounded(.down) * 60)
+    }
+
+    /// The scheduler's first watermark for a launch at `launchedAt`: sends due after it are materialised.
+    /// Just before the launch's minute, or `late_within` before it — so a send that passed that recently
+    /// before the launch goes at the launch, and none older does (no back-fill beyond it).
+    public static func materialiseStart(launchedAt: Date, schedule: CampaignSchedule?) -> Date {
+        launchMinute(launchedAt).addingTimeInterval(-(schedule?.lateWithin?.seconds ?? 0) - 0.001)
+    }
+
+    /// Where a send due at `dueAt` stands for a launch at `launchedAt`.
+    public enum Timing: String, Sendable, Hashable, Codable {
+        /// At or after the launch's minute: sent when due.
+        case upcoming
+        /// Passed before the launch, within `late_within`: sent at the launch.
+        case late
+        /// Passed before the launch, not within `late_within` (or without it): never sent.
+        case passed
+    }
+
+    /// The rule `due` applies (through `materialiseStart`), for `plan`, `launch` and the launch window to
+    /// show the same answer the scheduler gives.
+    public static func timing(of dueAt: Date, launchedAt: Date, schedule: CampaignSchedule?) -> Timing {
+        if dueAt >= launchMinute(launchedAt) { return .upcoming }
+        return dueAt > materialiseStart(launchedAt: launchedAt, schedule: schedule) ? .late : .passed
     }
 
     public static func fixedKey(_ occurrence: Int) -> String { "#\(occurrence + 1)" }
@@ -56,14 +88,14 @@ public struct SendTimeline: Sendable {
         return "\(sign)\(offset)@\(date.iso)"
     }
 
-    /// The sends due in `(after…now]` for the given rows (`after` is the
-    /// launch, then the scheduler's watermark), too-late ones flagged, and
+    /// The sends due in `(after…now]` for the given rows (`after` is
+    /// `materialiseStart`, then the scheduler's watermark), too-late ones flagged, and
     /// the earliest later due time among them (nil when nothing more is
     /// planned).
     public func due(rows: RowSet, population: Population, after: Date, now: Date)
         -> (due: [DueSend], nextDue: Date?)
     {
-        var zones = ZoneCache(campaignZone: campaignZone, campaignZoneName: schedule.timeZone, population: population)
+        var zones = recipientZones(population)
         var out: [DueSend] = []
         var next: Date?
         func consider(_ send: DueSend) {
@@ -80,14 +112,7 @@ public struct SendTimeline: Sendable {
         if let relative = schedule.relative {
             rows.forEachRow { row in
                 guard case .date(let date)? = population.value(row: row, field: relative.field) else { return }
-                let (zoneName, zone) = zones.zone(row: row)
-                for offset in relative.offsets {
-                    let intended = LocalDateTime(day: offset.advance(date), time: relative.at)
-                    let (local, adjustments) = planner.adjust(intended)
-                    consider(DueSend(row: row, occurrence: Self.relativeKey(offset, date: date),
-                                     dueAt: zones.instant(local, zoneName: zoneName, zone: zone), local: local,
-                                     timeZone: zoneName, adjustments: adjustments, tooLate: false))
-                }
+                relativeSends(row: row, date: date, zones: &zones, consider)
             }
         } else {
             // Fixed occurrences from the launch day's week on; bounded so a
@@ -109,39 +134,22 @@ public struct SendTimeline: Sendable {
         return (out, next)
     }
 
-    /// Recipients' zones (a `timezone` field wins over the campaign's) and
-    /// local-to-instant conversions, cached: a million recipients share a
-    /// few zones and dates.
-    private struct ZoneCache {
-        let campaignZone: TimeZone
-        let campaignZoneName: String
-        let population: Population
-        let hasZoneField: Bool
-        var zones: [String: TimeZone] = [:]
-        var instants: [String: [LocalDateTime: Date]] = [:]
+    /// The zones of `population`'s recipients, for `relativeSends` and instants.
+    public func recipientZones(_ population: Population) -> RecipientZones {
+        RecipientZones(campaignZone: campaignZone, campaignZoneName: schedule.timeZone, population: population)
+    }
 
-        init(campaignZone: TimeZone, campaignZoneName: String, population: Population) {
-            self.campaignZone = campaignZone
-            self.campaignZoneName = campaignZoneName
-            self.population = population
-            self.hasZoneField = population.type(of: "timezone") != nil
-        }
-
-        mutating func zone(row: Int) -> (String, TimeZone) {
-            guard hasZoneField, case .text(let name)? = population.value(row: row, field: "timezone") else {
-                return (campaignZoneName, campaignZone)
-            }
-            if let z = zones[name] { return (name, z) }
-            guard let z = TimeZone(identifier: name) else { return (campaignZoneName, campaignZone) }
-            zones[name] = z
-            return (name, z)
-        }
-
-        mutating func instant(_ local: LocalDateTime, zoneName: String, zone: TimeZone) -> Date {
-            if let d = instants[zoneName]?[local] { return d }
-            let d = local.instant(in: zone)
-            instants[zoneName, default: [:]][local] = d
-            return d
+    /// Each relative send of the recipient in `row` whose date is `date`, at its time after the rules, in
+    /// the recipient's zone (not yet judged due or too late).
+    public func relativeSends(row: Int, date: Day, zones: inout RecipientZones, _ body: (DueSend) -> Void) {
+        guard let relative = schedule.relative else { return }
+        let (zoneName, zone) = zones.zone(row: row)
+        for offset in relative.offsets {
+            let intended = LocalDateTime(day: offset.advance(date), time: relative.at)
+            let (local, adjustments) = planner.adjust(intended)
+            body(DueSend(row: row, occurrence: Self.relativeKey(offset, date: date),
+                         dueAt: zones.instant(local, zoneName: zoneName, zone: zone), local: local,
+                         timeZone: zoneName, adjustments: adjustments, tooLate: false))
         }
     }
 }

@@ -49,17 +49,15 @@ struct Launch: AsyncParsableCommand {
             let preview = try previewer.preview(definition, population: population)
             print(PreviewText.render(preview, importReport: importReport))
             print("")
+            // The sends as the scheduler will make them: from the launch's day (the day of --at, unless --today says).
+            let projectZone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? TimeZone(identifier: "UTC")!
+            let launchDay = options.today == nil ? LocalDateTime(now, in: projectZone).day : workspace.today
             let segmentation = try CampaignSegmentation(definition, catalog: try workspace.catalog(), population: population,
-                                                        today: workspace.today)
-            let plan = CampaignPlanner.plan(definition, segmentation: segmentation, population: population, now: now,
-                                            from: workspace.today, until: workspace.today.adding(days: 366))
-            if let first = plan.sends.first, let last = plan.sends.last {
-                print("Sends: \(plan.sends.count) send time(s) in the next year, first \(first.local) \(first.timeZone), last \(last.local) \(last.timeZone)")
-            } else if definition.schedule == nil {
-                print("Sends: once, as soon as `outreach run` picks it up (quiet hours respected)")
-            } else {
-                print("Sends: none planned in the next year for today's audience")
-            }
+                                                        today: launchDay)
+            let plan = CampaignPlanner.plan(definition, segmentation: segmentation, population: population,
+                                            composer: previewer.composer(for: definition), launchedAt: now,
+                                            from: launchDay, until: launchDay.adding(days: 366))
+            print(LaunchSends.text(plan, definition: definition))
             let gateways = definition.channels.map { "\($0.rawValue): \(definition.gateway(for: $0) ?? "none")" }.joined(separator: ", ")
             print("Gateway: \(gateways)  sender: \(definition.sender ?? "gateway default")")
             if !yes {
@@ -72,6 +70,32 @@ struct Launch: AsyncParsableCommand {
             try await store.setCampaignState(definition.name, to: .launched, at: now)
             print("Launched '\(definition.name)'. `outreach run` sends it; `outreach status \(definition.name)` follows it.")
         }
+    }
+}
+
+/// The launch confirmation's "Sends:" lines: when the campaign sends, and the sends that had already passed.
+enum LaunchSends {
+    static func text(_ plan: CampaignPlan, definition: CampaignDefinition) -> String {
+        guard definition.schedule != nil else {
+            return "Sends: once, as soon as `outreach run` picks it up (quiet hours respected): \(grouped(plan.messages)) message(s)"
+        }
+        var lines: [String] = []
+        let happening = plan.sends.filter { $0.timing != .passed }
+        if let first = happening.first, let last = happening.last {
+            lines.append("Sends: \(happening.count) send time(s) in the next year, \(grouped(plan.messages)) message(s), first \(first.local) \(first.timeZone)"
+                         + (first.timing == .late ? " (passed — sent at launch)" : "")
+                         + (happening.count > 1 ? ", last \(last.local) \(last.timeZone)" : ""))
+        } else {
+            lines.append("Sends: none planned in the next year for today's audience")
+        }
+        if plan.kind == "relative", plan.passed > 0 {
+            lines.append("  sends already past: \(grouped(plan.passed)) — \(PlanText.passedSplit(plan))")
+        }
+        for send in plan.sends where send.timing != .upcoming {
+            lines.append("  \(send.local) \(send.timeZone)  \(send.label)  \(grouped(send.recipients)) message(s) \(send.note ?? "")")
+        }
+        if let notReached = PlanText.notReached(plan.leftOut) { lines.append("  not reached: " + notReached) }
+        return lines.joined(separator: "\n")
     }
 }
 
