@@ -104,8 +104,15 @@ extension SQLiteLedger {
         guard request.limit > 0 else { return [] }
         let key = messageIDKey
         let (claimed, rows) = try await write("claim") { db -> ([LedgerEntry], [(String, Int64)]) in
-            var campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
-            if let only = request.campaigns { campaigns.formIntersection(only) }
+            var campaigns: Set<String>
+            if request.launchedOnly {
+                campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
+                if let only = request.campaigns { campaigns.formIntersection(only) }
+            } else {
+                // A campaign the ledger has never seen is a draft: only a paused or cancelled one is held.
+                let held = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state IN ('paused', 'cancelled')"))
+                campaigns = (request.campaigns ?? []).subtracting(held)
+            }
             guard !campaigns.isEmpty else { return ([], []) }
             let names = campaigns.sorted()
             let now = Milliseconds.from(request.now)
@@ -116,7 +123,7 @@ extension SQLiteLedger {
                 SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim_campaign
                 LEFT JOIN ledger_payload p ON p.id = ledger.id
                 WHERE ledger.state = 'queued' AND ledger.campaign = ?1 AND ledger.due_at <= ?2
-                  AND NOT \(Self.quietHoursHold(at: "?2"))
+                  AND NOT \(Self.quietHoursHold(at: "?2")) AND (?4 IS NULL OR ledger.occurrence = ?4)
                 ORDER BY ledger.due_at, ledger.id LIMIT ?3
                 """)
             let markSending = RawStatement(try db.cachedStatement(sql: """
@@ -133,7 +140,7 @@ extension SQLiteLedger {
             var claimedRows: [(String, Int64)] = []
             var remaining = names[...]
             while claimed.count < request.limit, let name = remaining.first {
-                let rows = try LedgerRecord.fetchAll(select, arguments: [name, now, request.limit - claimed.count])
+                let rows = try LedgerRecord.fetchAll(select, arguments: [name, now, request.limit - claimed.count, request.occurrence])
                 if rows.isEmpty {
                     remaining = remaining.dropFirst()
                     continue

@@ -10,7 +10,8 @@ public import Foundation
 ///   expected state is ignored and counted, never applied.
 /// - An address on the suppression list is never handed out: it is skipped
 ///   with `optedOut` at materialisation and again at claim time.
-/// - Only entries of `launched` campaigns are claimed.
+/// - Only entries of `launched` campaigns are claimed (`send --now` asks for any campaign not paused or
+///   cancelled, `ClaimRequest.launchedOnly`).
 /// - Batches are one transaction each; times are passed in (`now`), so tests
 ///   and `--clock` can run a schedule in accelerated time.
 public protocol LedgerStore: Sendable {
@@ -163,6 +164,11 @@ public struct ClaimRequest: Sendable, Hashable {
     /// Record the claimed entries as attempted in the claim's own transaction: for a dispatcher that starts
     /// them all within a few hundredths of a second (after a crash they are in doubt, not queued again).
     public var markAttempted = false
+    /// Only this occurrence of the campaigns (`send --now` sends the one it made).
+    public var occurrence: String?
+    /// Only entries of `launched` campaigns (the scheduler); false: of any campaign not paused or cancelled
+    /// (`send --now`, which a draft or completed campaign allows).
+    public var launchedOnly = true
 
     public init(limit: Int, now: Date, campaigns: Set<String>? = nil, defaultCap: FrequencyCap? = nil,
                 caps: [String: FrequencyCap] = [:], uncapped: Set<String> = []) {
