@@ -60,3 +60,19 @@ public struct OccurrenceEntries: Sendable {
                         dueAt: dueAt, queuedAt: now, personKey: personKey, key: key)
     }
 }
+
+extension OccurrenceEntries {
+    /// The recipient id of a test send: the sample's id and the staff address it went to (never a real
+    /// recipient's id, so no real person's frequency cap counts it).
+    public static func testRecipient(sample: String, address: String) -> String { "test:\(sample)>\(address)" }
+
+    /// `sample`'s message (an entry `entry` made) sent instead to a staff `address` in the test
+    /// occurrence `occurrence`; nil when the sample has no message.
+    public func test(_ sample: LedgerEntry, to address: String, occurrence: String, now: Date) -> LedgerEntry? {
+        guard sample.state == .queued, let payload = sample.payload else { return nil }
+        let recipient = Self.testRecipient(sample: sample.recipientID, address: address)
+        return LedgerEntry(campaign: campaign.name, occurrence: occurrence, recipientID: recipient, segment: sample.segment,
+                           address: address, channel: sample.channel, parts: sample.parts, dueAt: now, queuedAt: now,
+                           payload: payload, personKey: LedgerEntry.personKey(recipient: recipient, key: key), key: key)
+    }
+}

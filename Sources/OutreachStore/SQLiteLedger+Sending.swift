@@ -105,13 +105,15 @@ extension SQLiteLedger {
         let key = messageIDKey
         let (claimed, rows) = try await write("claim") { db -> ([LedgerEntry], [(String, Int64)]) in
             var campaigns: Set<String>
-            if request.launchedOnly {
+            if request.states == [.launched] {
                 campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
                 if let only = request.campaigns { campaigns.formIntersection(only) }
             } else {
-                // A campaign the ledger has never seen is a draft: only a paused or cancelled one is held.
-                let held = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state IN ('paused', 'cancelled')"))
-                campaigns = (request.campaigns ?? []).subtracting(held)
+                // Named campaigns only; one the ledger has never seen is a draft.
+                let known = Dictionary(try Row.fetchAll(db, sql: "SELECT name, state FROM campaign").map {
+                    ($0["name"] as String, CampaignState(rawValue: $0["state"]) ?? .draft)
+                }, uniquingKeysWith: { a, _ in a })
+                campaigns = (request.campaigns ?? []).filter { request.states.contains(known[$0] ?? .draft) }
             }
             guard !campaigns.isEmpty else { return ([], []) }
             let names = campaigns.sorted()

@@ -10,8 +10,8 @@ public import Foundation
 ///   expected state is ignored and counted, never applied.
 /// - An address on the suppression list is never handed out: it is skipped
 ///   with `optedOut` at materialisation and again at claim time.
-/// - Only entries of `launched` campaigns are claimed (`send --now` asks for any campaign not paused or
-///   cancelled, `ClaimRequest.launchedOnly`).
+/// - Only entries of `launched` campaigns are claimed (unless `ClaimRequest.states` says otherwise:
+///   `send --now` and `send --test`).
 /// - Batches are one transaction each; times are passed in (`now`), so tests
 ///   and `--clock` can run a schedule in accelerated time.
 public protocol LedgerStore: Sendable {
@@ -166,9 +166,9 @@ public struct ClaimRequest: Sendable, Hashable {
     public var markAttempted = false
     /// Only this occurrence of the campaigns (`send --now` sends the one it made).
     public var occurrence: String?
-    /// Only entries of `launched` campaigns (the scheduler); false: of any campaign not paused or cancelled
-    /// (`send --now`, which a draft or completed campaign allows).
-    public var launchedOnly = true
+    /// Entries of campaigns in these states are claimed: `launched` for the scheduler; `send --now` adds draft
+    /// and completed, `send --test` takes every state. A campaign the ledger has never seen is a draft.
+    public var states: Set<CampaignState> = [.launched]
 
     public init(limit: Int, now: Date, campaigns: Set<String>? = nil, defaultCap: FrequencyCap? = nil,
                 caps: [String: FrequencyCap] = [:], uncapped: Set<String> = []) {

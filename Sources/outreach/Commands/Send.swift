@@ -40,6 +40,15 @@ struct Send: AsyncParsableCommand {
     @Option(name: .long, help: "Send at most this many messages (the first ones, in segment order); the rest stay queued for the next send --now.")
     var limit: Int?
 
+    @Flag(name: .long, help: "Send a test: the campaign rendered for sample members of each segment, sent only to the --to staff addresses (any campaign state; quiet hours and frequency caps do not apply; recorded as a test, left out of report figures).")
+    var test = false
+
+    @Option(name: .long, help: "With --test: a staff phone number or email address to send the test to (repeat for several).")
+    var to: [String] = []
+
+    @Option(name: .long, help: "With --test: sample members per segment (default 1).")
+    var samples = 1
+
     @Flag(name: .long, help: "Render and count without sending.")
     var dryRun = false
 
@@ -53,8 +62,16 @@ struct Send: AsyncParsableCommand {
     var occurrence: String?
 
     func validate() throws {
-        if !now && !dryRun {
-            throw ValidationError("give --now to send now (or --dry-run to render and count only)")
+        if test {
+            if now || dryRun { throw ValidationError("--test sends to staff only: give it without --now or --dry-run") }
+            if to.isEmpty { throw ValidationError("--test needs --to ADDRESS (a staff phone number or email address)") }
+            if samples < 1 { throw ValidationError("--samples must be 1 or more") }
+            if occurrence != nil || limit != nil { throw ValidationError("--occurrence and --limit are for --now") }
+        } else {
+            if !to.isEmpty { throw ValidationError("--to is for --test (a send --now goes to the campaign's audience)") }
+            if !now && !dryRun {
+                throw ValidationError("give --now to send now (or --dry-run to render and count only, or --test --to ADDRESS)")
+            }
         }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if let occurrence, occurrence.isEmpty || occurrence.contains("/") {
@@ -65,6 +82,7 @@ struct Send: AsyncParsableCommand {
     func run() async throws {
         let failed = try await reportingErrors { () async throws -> Bool in
             let (workspace, clock) = try sendNowWorkspace()
+            if test { return try await sendTest(workspace, clock: clock) }
             if !dryRun { return try await sendNow(workspace, clock: clock) }
             let project = workspace.project
             let definition = try workspace.campaignDefinition(campaign)

@@ -93,11 +93,14 @@ extension Send {
         // whenever the officer runs it): the stretch that begins after this moment yesterday.
         let quiet = schedule.heldHours.map { QuietPeriod(after: now.addingTimeInterval(-86_400), window: $0, in: zoneOf(schedule.timeZone)) }
         let maker = OccurrenceEntries(campaign: definition, key: store.messageIDKey)
+        // Due at the minute it was sent, as schedules are to the minute (a later send --now of the occurrence
+        // within the same minute — a test's fixed --at — still finds them due).
+        let dueAt = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
         var entries: [LedgerEntry] = []
         for part in segmentation.parts {
             part.members.forEachRow { row in
                 let record = population.record(row)
-                var made = maker.entry(record, segment: part.segment.name, occurrence: occurrence, dueAt: now, now: now,
+                var made = maker.entry(record, segment: part.segment.name, occurrence: occurrence, dueAt: dueAt, now: now,
                                        personKey: LedgerEntry.personKey(recipient: record.id, key: store.messageIDKey),
                                        composing: &composing)
                 if made.state == .queued { made.quiet = quiet }
@@ -128,7 +131,7 @@ extension Send {
         }
         var (request, throttles) = CampaignScheduler.claimRequest([definition], defaultCap: project.configuration.frequencyCap, now: now)
         request.occurrence = occurrence
-        request.launchedOnly = false
+        request.states = [.draft, .launched, .completed]
         var dispatchConfiguration = Run.dispatchConfiguration(lanes)
         dispatchConfiguration.expectedTotal = toSend.count
         let dispatcher = Dispatcher(lanes: lanes, configuration: dispatchConfiguration, logger: logger,
