@@ -139,13 +139,6 @@ struct Send: AsyncParsableCommand {
         let at = campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }
         if let problem = ProjectCheck.gatewayErrors(campaign, project: project, at: at).first { throw problem }
     }
-
-    /// The stricter of two rate limits (nil is unlimited).
-    static func stricter(_ a: RateLimit?, _ b: RateLimit?) -> RateLimit? {
-        guard let a else { return b }
-        guard let b else { return a }
-        return RateLimit(perSecond: min(a.perSecond, b.perSecond), burst: min(a.burst, b.burst))
-    }
 }
 
 /// The progress of a send on standard error: one line rewritten in place
@@ -333,7 +326,8 @@ struct SendReport: Encodable {
         for x in r.rejectedByReason { out.append("    \(grouped(x.count)) — \(x.reason)  e.g. \(x.examples.joined(separator: ", "))") }
         out.append("  failed \(grouped(r.failed))")
         for x in r.failedByReason { out.append("    \(grouped(x.count)) — \(x.reason)  e.g. \(x.examples.joined(separator: ", "))") }
-        if r.unfinished > 0 { out.append("  unfinished \(grouped(r.unfinished)) (interrupted)") }
+        // With the ledger, what never left is counted once: under "still queued".
+        if r.unfinished > 0 && ledger == nil { out.append("  unfinished \(grouped(r.unfinished)) (interrupted)") }
         if r.breakerOpenings > 0 { out.append("  circuit breaker opened \(r.breakerOpenings) time\(r.breakerOpenings == 1 ? "" : "s")") }
         if let l = ledger {
             for (reason, n) in l.skippedAtSend.sorted(by: { $0.key < $1.key }) { out.append("  skipped: \(reason) \(grouped(n))") }
@@ -345,7 +339,10 @@ struct SendReport: Encodable {
                 out.append("  waiting for quiet hours: \(grouped(l.waitingForQuietHours))\(l.quietHoursEnd.map { " until \($0)" } ?? "")"
                            + " — run `\(again)` again then\(launched ? ", or keep `outreach run` going," : "") to send them")
             }
-            if l.queued > 0 { out.append("  still queued: \(grouped(l.queued)) — run `\(again)` again to send them") }
+            if l.queued > 0 {
+                let why = r.unfinished > 0 ? " (\(grouped(r.unfinished)) interrupted)" : ""
+                out.append("  still queued: \(grouped(l.queued))\(why) — run `\(again)` again to send them")
+            }
             if l.inDoubt > 0 { out.append("  in flight or in doubt: \(grouped(l.inDoubt))") }
         }
         return out.joined(separator: "\n")
