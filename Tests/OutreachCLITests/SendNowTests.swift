@@ -15,6 +15,20 @@ struct SendNowTests {
         return try #require(try CLIRunner.json(out) as? [String: Any])
     }
 
+    /// Every targeted person in exactly one figure of `send --json`'s summary.
+    static func expectFiguresAddUp(_ report: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let n = { (key: String) in report[key] as? Int ?? -1 }
+        #expect(n("targeted") == n("unreachable") + n("renderFailures") + n("optedOut") + n("duplicateAddresses") + n("ready"),
+                "\(report)", sourceLocation: sourceLocation)
+        let result = try #require(report["result"] as? [String: Any], sourceLocation: sourceLocation)
+        let ledger = try #require(report["ledger"] as? [String: Any], sourceLocation: sourceLocation)
+        let r = { (key: String) in result[key] as? Int ?? -1 }
+        let l = { (key: String) in ledger[key] as? Int ?? -1 }
+        let skipped = (ledger["skippedAtSend"] as? [String: Int] ?? [:]).values.reduce(0, +)
+        #expect(n("ready") == r("accepted") + r("rejected") + r("failed") + l("alreadySent") + l("waitingForQuietHours")
+                + l("queued") + l("inDoubt") + skipped, "\(report)", sourceLocation: sourceLocation)
+    }
+
     @Test("twice: the second send of the same occurrence sends nothing new and says so")
     func twice() throws {
         let dir = try CLIRunner.copyOfExampleProject()
@@ -25,7 +39,12 @@ struct SendNowTests {
         #expect((one["result"] as? [String: Any])?["accepted"] as? Int == 9)
         #expect(one["occurrence"] as? String == "now@2026-11-29")
         #expect(try SendTests.outboxLines(dir).count == 9)
+        try Self.expectFiguresAddUp(one)
 
+        let secondJSON = try CLIRunner.run(["send", "back_to_school", "--now", "--at", "2026-11-29T07:30:00Z", "--json"], in: dir)
+        let two = try #require(try CLIRunner.json(secondJSON) as? [String: Any])
+        #expect((two["ledger"] as? [String: Any])?["alreadySent"] as? Int == 9)
+        try Self.expectFiguresAddUp(two)
         let second = try CLIRunner.run(["send", "back_to_school", "--now", "--at", "2026-11-29T08:00:00Z"], in: dir)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("accepted 0"), "\(second.stdout)")
@@ -70,6 +89,7 @@ struct SendNowTests {
         let report = try #require(try CLIRunner.json(third) as? [String: Any])
         #expect((report["result"] as? [String: Any])?["accepted"] as? Int == 0)
         #expect((report["ledger"] as? [String: Any])?["skippedAtSend"] as? [String: Int] == ["frequency cap reached": 5], "\(report)")
+        try Self.expectFiguresAddUp(report)
         #expect(try SendTests.outboxLines(dir).count == 10)
     }
 
@@ -126,5 +146,15 @@ struct SendNowTests {
         // Every message timed out once and was never retried: none left, all queued again, none in doubt.
         #expect((total["queued"] as? Int ?? 0) > 0, "\(total)")
         #expect(total["sending"] as? Int == 0 && total["accepted"] as? Int == 0 && total["uncertain"] as? Int == 0, "\(total)")
+        let queued = total["queued"] as? Int ?? 0
+        // The gateway back (a file outbox under the same name): the next send --now sends exactly those.
+        try CLIRunner.write("gateways:\n  outbox: {type: file, path: out/outbox.jsonl}\n  dead: {type: file, path: out/outbox.jsonl}\n",
+                            to: "gateways.yaml", in: dir)
+        let again = try CLIRunner.run(["send", "now", "--now", "--at", Self.morning, "--json"], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        let report = try #require(try CLIRunner.json(again) as? [String: Any])
+        #expect((report["result"] as? [String: Any])?["accepted"] as? Int == queued, "\(report)")
+        try Self.expectFiguresAddUp(report)
+        #expect(try SendTests.outboxLines(dir).count == queued)
     }
 }
