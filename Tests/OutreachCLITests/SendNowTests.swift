@@ -75,6 +75,22 @@ struct SendNowTests {
         #expect(try SendTests.outboxLines(dir).count == 9)
     }
 
+    @Test("what an occurrence left queued is not sent days late: the too-late rule holds")
+    func tooLate() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let held = try CLIRunner.run(["send", "back_to_school", "--now", "--at", Self.morning, "--limit", "0"], in: dir)
+        #expect(held.stdout.contains("still queued: 9"), "\(held.stdout)")
+        // Two days later (more than 12 hours after the quiet night that followed them ended) they are skipped.
+        let later = try CLIRunner.run(["send", "back_to_school", "--now", "--at", "2026-12-01T10:00:00Z", "--occurrence", "now@2026-11-29",
+                                       "--json"], in: dir)
+        let report = try #require(try CLIRunner.json(later) as? [String: Any])
+        #expect((report["result"] as? [String: Any])?["accepted"] as? Int == 0)
+        #expect((report["ledger"] as? [String: Any])?["skippedAtSend"] as? [String: Int] == ["too late": 9], "\(report)")
+        try Self.expectFiguresAddUp(report)
+        #expect(try SendTests.outboxLines(dir).isEmpty)
+    }
+
     @Test("a person at the frequency cap is skipped, not sent")
     func frequencyCap() throws {
         let dir = try CLIRunner.copyOfExampleProject()

@@ -89,9 +89,13 @@ extension Send {
         let schedule = ScheduledCampaign(definition: definition, composer: composer)
             .schedule(launchedAt: LocalDateTime(now, in: zoneOf(projectZone)), projectZone: projectZone,
                       quietHours: project.configuration.quietHours)
-        // The quiet stretch under way now, if any (the scheduler's sends are due outside them; this one is due
-        // whenever the officer runs it): the stretch that begins after this moment yesterday.
-        let quiet = schedule.heldHours.map { QuietPeriod(after: now.addingTimeInterval(-86_400), window: $0, in: zoneOf(schedule.timeZone)) }
+        // The quiet stretch under way now, if any — the scheduler's sends are due outside them, this one whenever
+        // the officer runs it — else the next one, as for a scheduled send.
+        let quiet = schedule.heldHours.map { window -> QuietPeriod in
+            let zone = zoneOf(schedule.timeZone)
+            let current = QuietPeriod(after: now.addingTimeInterval(-86_400), window: window, in: zone)
+            return current.contains(now) ? current : QuietPeriod(after: now, window: window, in: zone)
+        }
         let maker = OccurrenceEntries(campaign: definition, key: store.messageIDKey)
         // Due at the minute it was sent, as schedules are to the minute (a later send --now of the occurrence
         // within the same minute — a test's fixed --at — still finds them due).
@@ -139,6 +143,8 @@ extension Send {
         let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles, limit: limit)
         let stop = DispatchStop()
         let progress = ProgressLine(tty: isatty(2) == 1)
+        // What waited too long (an occurrence left queued days ago) is not sent days late: the scheduler's rule.
+        _ = try await store.skipOverdue(campaign: definition.name, lateness: SendTimeline.lateness(of: definition.schedule), at: now)
         let countsBefore = try await store.counts(campaign: definition.name)
         let before = countsBefore.byState(occurrence: occurrence)
         // Ctrl-C: nothing new leaves, attempts in flight finish, what never left goes back to queued.
