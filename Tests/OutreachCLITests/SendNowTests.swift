@@ -124,6 +124,35 @@ struct SendNowTests {
         #expect(try SendTests.outboxLines(dir).isEmpty)
     }
 
+    @Test("while outreach run holds the ledger, send --now refuses at once and sends nothing")
+    func oneSenderPerLedger() async throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = Process()
+        run.executableURL = CLIRunner.executable
+        run.arguments = ["run", "--live", "--at", Self.morning]
+        run.currentDirectoryURL = dir
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        // Ready when the lock file names the run's process.
+        let lockFile = dir.appendingPathComponent(".outreach/ledger.sqlite.lock")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline,
+              (try? String(contentsOf: lockFile, encoding: .utf8))?.split(separator: "\n").first != "\(run.processIdentifier)"[...] {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let send = try CLIRunner.run(["send", "back_to_school", "--now", "--at", Self.morning], in: dir)
+        #expect(send.status == 1)
+        #expect(send.stderr.contains("(process \(run.processIdentifier)) is sending from the ledger"), "\(send.stderr)")
+        #expect(try SendTests.outboxLines(dir).isEmpty)
+        kill(run.processIdentifier, SIGTERM)
+        run.waitUntilExit()
+        let after = try CLIRunner.run(["send", "back_to_school", "--now", "--at", Self.morning], in: dir)
+        #expect(after.status == 0 && after.stdout.contains("accepted 9"), "\(after.stdout)\(after.stderr)")
+    }
+
     @Test("Ctrl-C mid-send: nothing new leaves, what never left stays queued, rc 130; the next send --now sends it")
     func interrupted() async throws {
         let dir = try CLIRunner.copyOfExampleProject()
