@@ -95,12 +95,18 @@ public actor CampaignScheduler {
     /// After a crash: entries found `sending` become `uncertain`, then each
     /// campaign's `on_uncertain` settles them. Call once before ticking.
     public func recover() async throws -> RecoveryReport {
-        let now = clock.now()
+        try await Self.recover(store: store, policies: campaigns.mapValues(\.definition.onUncertain), at: clock.now(), logger: logger)
+    }
+
+    /// Recovery as `recover()` does it, for any sender that has just taken the ledger's send lock
+    /// (`send --now` too): `policies` is each campaign's `on_uncertain` (others skip).
+    public static func recover(store: any LedgerStore, policies: [String: UncertainPolicy], at now: Date,
+                               logger: Logger) async throws -> RecoveryReport {
         let interrupted = try await store.recoverInterrupted(at: now)
         var report = RecoveryReport(uncertain: interrupted)
         if interrupted > 0 {
             for status in try await store.campaigns() {
-                let policy = campaigns[status.campaign]?.definition.onUncertain ?? .skip
+                let policy = policies[status.campaign] ?? .skip
                 let n = try await store.resolveUncertain(campaign: status.campaign, policy: policy, at: now)
                 if policy == .resend { report.requeued += n } else { report.skipped += n }
             }
@@ -383,60 +389,20 @@ public actor CampaignScheduler {
     private func entry(for send: SendTimeline.DueSend, segment: String, scheduled: ScheduledCampaign, composing: inout OccurrenceComposer,
                        population: Population, personKey: UInt64, now: Date) -> LedgerEntry {
         let record = population.record(send.row)
-        let campaign = scheduled.name
-        let fallbackChannel = scheduled.definition.channels.first ?? .sms
+        let entries = OccurrenceEntries(campaign: scheduled.definition, key: messageIDKey)
         if send.tooLate {
-            let hours = Int(now.timeIntervalSince(send.dueAt) / 3600)
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            channel: fallbackChannel, reason: .tooLate,
-                            detail: "was due \(send.local) \(send.timeZone), \(hours)h before the scheduler reached it",
-                            dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
+            return entries.tooLate(record, segment: segment, occurrence: send.occurrence, dueAt: send.dueAt,
+                                   dueLocal: "\(send.local) \(send.timeZone)", now: now, personKey: personKey)
         }
-        switch composing.compose(record, segment: segment, occurrence: send.occurrence) {
-        case .optedOut(let channel, let address):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            address: address, channel: channel, reason: .optedOut, detail: "on the suppression list",
-                            dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
-        case .duplicateAddress(let channel, let address):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            address: address, channel: channel, reason: .duplicateAddress,
-                            detail: "another recipient of this occurrence gets a message at this address",
-                            dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
-        case .unreachable(let reason):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now,
-                            personKey: personKey, key: messageIDKey)
-        case .renderFailed(let reason):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                            channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now,
-                            personKey: personKey, key: messageIDKey)
-        case .message(let channel, let address, let rendered, let parts):
-            let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
-                                              subject: rendered.subject, text: rendered.text, html: rendered.html,
-                                              language: rendered.language)
-            return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
-                               address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,
-                               payload: payload, personKey: personKey, key: messageIDKey)
-        }
+        return entries.entry(record, segment: segment, occurrence: send.occurrence, dueAt: send.dueAt, now: now,
+                             personKey: personKey, composing: &composing)
     }
 
     // MARK: Sending
 
     private func dispatchDue(launched: [String], now: Date, progress: MaterialisationProgress?) async throws -> DispatchSummary {
-        var caps: [String: FrequencyCap] = [:]
-        var uncapped: Set<String> = []
-        var throttles: [String: RateLimit] = [:]
-        for name in launched {
-            guard let definition = campaigns[name]?.definition else { continue }
-            if definition.schedule?.urgent == true { uncapped.insert(name) }
-            if let own = definition.frequencyCap {
-                if let cap = own { caps[name] = cap } else { uncapped.insert(name) }
-            }
-            if let throttle = definition.throttle { throttles[name] = throttle }
-        }
-        var request = ClaimRequest(limit: 0, now: now, campaigns: Set(launched), defaultCap: settings.frequencyCap,
-                                   caps: caps, uncapped: uncapped)
-        request.optOutScope = settings.optOutScope
+        let (request, throttles) = Self.claimRequest(launched.compactMap { campaigns[$0]?.definition }, defaultCap: settings.frequencyCap,
+                                                     optOutScope: settings.optOutScope, now: now)
         let source = ThrottledLedgerSource(store: store, request: request, clock: clock, throttles: throttles,
                                            routes: settings.routes, progress: progress)
         let stop = DispatchStop()
@@ -446,9 +412,38 @@ public actor CampaignScheduler {
             self.source = nil
             self.dispatchStop = nil
         }
+        return try await Self.dispatch(dispatcher, from: source, stop: stop)
+    }
+
+    /// The claim of `definitions`' due entries — each held to the project's frequency cap (`defaultCap`) unless
+    /// it has its own or is urgent — and each campaign's `throttle`.
+    public static func claimRequest(_ definitions: [CampaignDefinition], defaultCap: FrequencyCap?,
+                                    optOutScope: Suppression.Scope = .person,
+                                    now: Date) -> (ClaimRequest, throttles: [String: RateLimit]) {
+        var caps: [String: FrequencyCap] = [:]
+        var uncapped: Set<String> = []
+        var throttles: [String: RateLimit] = [:]
+        for definition in definitions {
+            let name = definition.name
+            if definition.schedule?.urgent == true { uncapped.insert(name) }
+            if let own = definition.frequencyCap {
+                if let cap = own { caps[name] = cap } else { uncapped.insert(name) }
+            }
+            if let throttle = definition.throttle { throttles[name] = throttle }
+        }
+        var request = ClaimRequest(limit: 0, now: now, campaigns: Set(definitions.map(\.name)), defaultCap: defaultCap,
+                                   caps: caps, uncapped: uncapped)
+        request.optOutScope = optOutScope
+        return (request, throttles)
+    }
+
+    /// Sends what `source` claims until it has nothing more or `stop` is requested; whatever never left
+    /// (stopped, cancelled, or given back from behind a gateway that stayed down) is queued again.
+    public static func dispatch(_ dispatcher: Dispatcher, from source: ThrottledLedgerSource, stop: DispatchStop,
+                                onProgress: (@Sendable (DispatchProgress) -> Void)? = nil) async throws -> DispatchSummary {
         let summary: DispatchSummary
         do {
-            summary = try await dispatcher.run(source: source, sink: source, stop: stop)
+            summary = try await dispatcher.run(source: source, sink: source, stop: stop, progress: onProgress)
         } catch let cancelled as DispatchCancelled {
             // Cancelled (a second Ctrl-C, or a stop that outlasted its grace): what never left is queued again.
             try? await source.finish()

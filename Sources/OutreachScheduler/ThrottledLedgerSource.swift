@@ -29,10 +29,15 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     /// `request.campaigns` lists the launched campaigns; each is claimed separately.
     private let routes: ClaimRoutes
 
+    /// With `limit`, at most that many messages are handed out in all (`send --limit`); the rest stay queued.
     public convenience init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit],
-                            routes: ClaimRoutes = ClaimRoutes()) {
+                            routes: ClaimRoutes = ClaimRoutes(), limit: Int? = nil) {
         self.init(store: store, request: request, clock: clock, throttles: throttles, routes: routes, progress: nil)
+        remaining = limit
     }
+
+    /// Messages still to hand out when a total limit is set.
+    private var remaining: Int?
 
     /// With `progress`, finding nothing to claim while a tick is still
     /// materialising means waiting for its next batch, not the end.
@@ -55,7 +60,9 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
 
     public var isStopped: Bool { lock.withLock { stopped } }
 
-    public func next(max: Int) async throws -> [OutboundMessage] {
+    public func next(max wanted: Int) async throws -> [OutboundMessage] {
+        let max = lock.withLock { remaining.map { Swift.min($0, wanted) } ?? wanted }
+        guard max > 0 else { return [] }
         if let ahead = lock.withLock({ () -> Task<Claimed, any Error>? in
             defer { prefetched = nil }
             return prefetched
@@ -89,10 +96,10 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
         let messages = claimed.messages
         guard !messages.isEmpty else { return messages }
         writeBehind.claimed(messages.map(\.id), attempted: claimed.attempted)
-        if throttles.isEmpty {
-            lock.withLock {
-                if !stopped { prefetched = Task { try await self.claimRound(max: max) } }
-            }
+        lock.withLock {
+            if let left = remaining { remaining = left - messages.count }
+            // Claimed ahead only when nothing meters the claims (a throttle, or a total limit).
+            if throttles.isEmpty && remaining == nil && !stopped { prefetched = Task { try await self.claimRound(max: max) } }
         }
         return messages
     }

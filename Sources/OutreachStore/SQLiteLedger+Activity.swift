@@ -11,7 +11,7 @@ extension SQLiteLedger: LedgerReporting {
             // "Sent" is what may have left: a message the gateway only ever refused (500s, then failed) did not.
             if let row = try Row.fetchOne(db, sql: """
                 SELECT min(sent_at) AS first, max(sent_at) AS last, count(sent_at) AS n
-                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL AND \(Self.mayHaveLeft)
+                FROM ledger WHERE campaign = ? AND \(Self.notTest) AND sent_at IS NOT NULL AND \(Self.mayHaveLeft)
                 """, arguments: [campaign]) {
                 activity.firstSent = (row["first"] as Int64?).map(Milliseconds.date)
                 activity.lastSent = (row["last"] as Int64?).map(Milliseconds.date)
@@ -19,11 +19,11 @@ extension SQLiteLedger: LedgerReporting {
             }
             activity.sendingSeconds = (try Double.fetchOne(db, sql: """
                 SELECT total(span) FROM (SELECT max(sent_at) - min(sent_at) AS span
-                FROM ledger WHERE campaign = ? AND sent_at IS NOT NULL AND \(Self.mayHaveLeft) GROUP BY occurrence)
+                FROM ledger WHERE campaign = ? AND \(Self.notTest) AND sent_at IS NOT NULL AND \(Self.mayHaveLeft) GROUP BY occurrence)
                 """, arguments: [campaign]) ?? 0) / 1000
             activity.failureReasons = try Row.fetchAll(db, sql: """
                 SELECT coalesce(last_detail, 'no answer recorded') AS reason, count(*) AS n
-                FROM ledger WHERE campaign = ? AND state = 'failed'
+                FROM ledger WHERE campaign = ? AND \(Self.notTest) AND state = 'failed'
                 GROUP BY reason ORDER BY n DESC, reason LIMIT 10
                 """, arguments: [campaign]).map { CampaignActivity.ReasonCount(reason: $0["reason"], count: $0["n"]) }
             if let since {

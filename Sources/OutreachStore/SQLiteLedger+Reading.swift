@@ -31,19 +31,25 @@ extension SQLiteLedger {
                 SELECT occurrence, segment, channel, state, skip_reason,
                     id IN (SELECT entry_id FROM ledger_event WHERE to_state = 'uncertain') AS doubted,
                     count(*) AS n, total(parts) AS parts
-                FROM ledger WHERE campaign = ?
+                FROM ledger WHERE campaign = ? AND \(Self.notTest)
                 GROUP BY occurrence, segment, channel, state, skip_reason, doubted
                 ORDER BY occurrence, segment, channel, state, skip_reason, doubted
                 """, arguments: [campaign])
-            return LedgerCounts(campaign: campaign, rows: rows.map { row in
+            var counts = LedgerCounts(campaign: campaign, rows: rows.map { row in
                 LedgerCount(occurrence: row["occurrence"], segment: row["segment"],
                             channel: Channel(rawValue: row["channel"]) ?? .sms,
                             state: LedgerState(rawValue: row["state"]) ?? .uncertain,
                             skipReason: (row["skip_reason"] as String?).flatMap(SkipReason.init(rawValue:)),
                             count: row["n"], parts: Int(row["parts"] as Double), wasInDoubt: row["doubted"])
             })
+            counts.testSends = try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger WHERE campaign = ? AND NOT \(Self.notTest)",
+                                                arguments: [campaign]) ?? 0
+            return counts
         }
     }
+
+    /// SQL: the entry is not a test send (`TestOccurrence`); reports leave those out of their figures.
+    static let notTest = "occurrence NOT LIKE '\(TestOccurrence.prefix)%'"
 
     public func heldByQuietHours(campaign: String, at now: Date) async throws -> (count: Int, resumesAt: Date?) {
         let now = Milliseconds.from(now)

@@ -104,8 +104,17 @@ extension SQLiteLedger {
         guard request.limit > 0 else { return [] }
         let key = messageIDKey
         let (claimed, rows) = try await write("claim") { db -> ([LedgerEntry], [(String, Int64)]) in
-            var campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
-            if let only = request.campaigns { campaigns.formIntersection(only) }
+            var campaigns: Set<String>
+            if request.states == [.launched] {
+                campaigns = Set(try String.fetchAll(db, sql: "SELECT name FROM campaign WHERE state = 'launched'"))
+                if let only = request.campaigns { campaigns.formIntersection(only) }
+            } else {
+                // Named campaigns only; one the ledger has never seen is a draft.
+                let known = Dictionary(try Row.fetchAll(db, sql: "SELECT name, state FROM campaign").map {
+                    ($0["name"] as String, CampaignState(rawValue: $0["state"]) ?? .draft)
+                }, uniquingKeysWith: { a, _ in a })
+                campaigns = (request.campaigns ?? []).filter { request.states.contains(known[$0] ?? .draft) }
+            }
             guard !campaigns.isEmpty else { return ([], []) }
             let names = campaigns.sorted()
             let now = Milliseconds.from(request.now)
@@ -116,7 +125,7 @@ extension SQLiteLedger {
                 SELECT \(LedgerRecord.columnList) FROM ledger INDEXED BY ledger_claim_campaign
                 LEFT JOIN ledger_payload p ON p.id = ledger.id
                 WHERE ledger.state = 'queued' AND ledger.campaign = ?1 AND ledger.due_at <= ?2
-                  AND NOT \(Self.quietHoursHold(at: "?2"))
+                  AND NOT \(Self.quietHoursHold(at: "?2")) AND (?4 IS NULL OR ledger.occurrence = ?4)
                 ORDER BY ledger.due_at, ledger.id LIMIT ?3
                 """)
             let markSending = RawStatement(try db.cachedStatement(sql: """
@@ -133,7 +142,7 @@ extension SQLiteLedger {
             var claimedRows: [(String, Int64)] = []
             var remaining = names[...]
             while claimed.count < request.limit, let name = remaining.first {
-                let rows = try LedgerRecord.fetchAll(select, arguments: [name, now, request.limit - claimed.count])
+                let rows = try LedgerRecord.fetchAll(select, arguments: [name, now, request.limit - claimed.count, request.occurrence])
                 if rows.isEmpty {
                     remaining = remaining.dropFirst()
                     continue

@@ -35,7 +35,7 @@ struct PrivateFilesTests {
         umask(0o022)
         let dir = try CLIRunner.copyOfExampleProject()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = try CLIRunner.run(["send", "back_to_school", "--now", "--today", "2026-11-29"], in: dir)
+        let out = try CLIRunner.run(["send", "back_to_school", "--now", "--at", "2026-11-29T07:00:00Z", "--today", "2026-11-29"], in: dir)
         #expect(out.status == 0, "\(out.stderr)")
         for (path, expected) in [(".outreach", 0o700), (".outreach/ledger.sqlite", 0o600), ("out", 0o700), ("out/outbox.jsonl", 0o600)] {
             let file = dir.appendingPathComponent(path).path

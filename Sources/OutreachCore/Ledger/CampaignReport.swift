@@ -88,12 +88,15 @@ public struct CampaignReport: Sendable, Codable {
     public var lines: [Line]
     public var total: Line
     public var activity: CampaignActivity
+    /// Test messages sent to staff (`send --test`): in no other figure.
+    public var testSends: Int
 
     public init(campaign: String, state: CampaignState, launchedAt: Date?, counts: LedgerCounts, activity: CampaignActivity) {
         self.campaign = campaign
         self.state = state
         self.launchedAt = launchedAt
         self.activity = activity
+        self.testSends = counts.testSends
         var byKey: [String: Line] = [:]
         var total = Line(occurrence: "all", segment: "all")
         for row in counts.rows {

@@ -28,7 +28,10 @@ public struct LedgerCount: Sendable, Hashable, Codable {
 /// A campaign's counts with the sums reports need.
 public struct LedgerCounts: Sendable, Hashable, Codable {
     public var campaign: String
+    /// Every entry but test sends (`TestOccurrence`), which only `testSends` counts.
     public var rows: [LedgerCount]
+    /// Test messages recorded for the campaign (`send --test`).
+    public var testSends = 0
 
     public init(campaign: String, rows: [LedgerCount]) {
         self.campaign = campaign

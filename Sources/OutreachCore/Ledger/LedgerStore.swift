@@ -10,7 +10,8 @@ public import Foundation
 ///   expected state is ignored and counted, never applied.
 /// - An address on the suppression list is never handed out: it is skipped
 ///   with `optedOut` at materialisation and again at claim time.
-/// - Only entries of `launched` campaigns are claimed.
+/// - Only entries of `launched` campaigns are claimed (unless `ClaimRequest.states` says otherwise:
+///   `send --now` and `send --test`).
 /// - Batches are one transaction each; times are passed in (`now`), so tests
 ///   and `--clock` can run a schedule in accelerated time.
 public protocol LedgerStore: Sendable {
@@ -167,6 +168,11 @@ public struct ClaimRequest: Sendable, Hashable {
     /// address the ledger holds for its recipient (from any campaign or channel) is on the suppression list —
     /// an email unsubscribe that arrives after an SMS was queued stops the SMS.
     public var optOutScope: Suppression.Scope = .person
+    /// Only this occurrence of the campaigns (`send --now` sends the one it made).
+    public var occurrence: String?
+    /// Entries of campaigns in these states are claimed: `launched` for the scheduler; `send --now` adds draft
+    /// and completed, `send --test` takes every state. A campaign the ledger has never seen is a draft.
+    public var states: Set<CampaignState> = [.launched]
 
     public init(limit: Int, now: Date, campaigns: Set<String>? = nil, defaultCap: FrequencyCap? = nil,
                 caps: [String: FrequencyCap] = [:], uncapped: Set<String> = []) {

@@ -7,19 +7,29 @@ import OutreachProject
 import OutreachStore
 import Synchronization
 
-/// `outreach send CAMPAIGN --now`: renders the campaign's audience and sends
-/// one occurrence through the campaign's gateway, with a live progress line
-/// and a final summary. `--dry-run` renders and counts without sending.
+/// `outreach send CAMPAIGN --now`: records one occurrence of the campaign in
+/// the project ledger and sends it through the scheduler's claim (quiet
+/// hours, frequency caps, opt-outs, throttle; a second `--now` of the same
+/// occurrence sends nothing new), with a live progress line and a final
+/// summary. `--dry-run` renders and counts without sending or recording.
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send one occurrence of a campaign now through its gateway (or --dry-run: render and count only).",
         discussion: """
-            Exit status: 0 when every message was accepted or rejected by the gateway, 2 when some failed \
-            after their retries, 1 on a project or gateway error (nothing sent), 130 when interrupted \
-            (Ctrl-C: attempts in flight finish, nothing new leaves, the summary counts the unfinished).
+            --now records the occurrence (--occurrence KEY, default now@DAY: one per evaluation day) in the ledger \
+            and sends it as the scheduler sends: quiet hours hold it (the summary says until when; send --now \
+            again then, or outreach run for a launched campaign), the frequency cap and opt-outs skip people, \
+            the campaign's throttle applies, and people already sent this occurrence are not sent it again. \
+            A draft, launched or completed campaign can be sent; a paused or cancelled one cannot.
+
+            Exit status: 0 when every message was accepted or rejected by the gateway (or waits for quiet \
+            hours), 2 when some failed after their retries, 1 on a project or gateway error or a paused or \
+            cancelled campaign (nothing sent), 130 when interrupted (Ctrl-C: attempts in flight finish, \
+            nothing new leaves, what never left stays queued for the next send --now).
             """)
 
     @OptionGroup var options: ProjectOptions
+    @OptionGroup var clock: ClockOptions
 
     @Argument(help: "Campaign name (file name in campaigns/ without .yaml).")
     var campaign: String
@@ -27,8 +37,17 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .long, help: "Send now (scheduled sends are the scheduler's; see outreach plan).")
     var now = false
 
-    @Option(name: .long, help: "Send at most this many messages (the first ones, in segment order).")
+    @Option(name: .long, help: "Send at most this many messages (the first ones, in segment order); the rest stay queued for the next send --now.")
     var limit: Int?
+
+    @Flag(name: .long, help: "Send a test: the campaign rendered for sample members of each segment, sent only to the --to staff addresses (any campaign state; quiet hours and frequency caps do not apply; recorded as a test, left out of report figures).")
+    var test = false
+
+    @Option(name: .long, help: "With --test: a staff phone number or email address to send the test to (repeat for several).")
+    var to: [String] = []
+
+    @Option(name: .long, help: "With --test: sample members per segment (default 1).")
+    var samples = 1
 
     @Flag(name: .long, help: "Render and count without sending.")
     var dryRun = false
@@ -36,15 +55,23 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON on standard output.")
     var json = false
 
-    @Option(name: .long, help: "Ledger file holding the suppression list, instead of the project's.")
+    @Option(name: .long, help: "Ledger file, instead of the project's.")
     var ledger: String?
 
-    @Option(name: .long, help: "Occurrence id in message ids (default: the evaluation day, YYYY-MM-DD).")
+    @Option(name: .long, help: "Occurrence key in the ledger (default: now@YYYY-MM-DD, the evaluation day): the same key is never sent twice.")
     var occurrence: String?
 
     func validate() throws {
-        if !now && !dryRun {
-            throw ValidationError("give --now to send now (or --dry-run to render and count only)")
+        if test {
+            if now || dryRun { throw ValidationError("--test sends to staff only: give it without --now or --dry-run") }
+            if to.isEmpty { throw ValidationError("--test needs --to ADDRESS (a staff phone number or email address)") }
+            if samples < 1 { throw ValidationError("--samples must be 1 or more") }
+            if occurrence != nil || limit != nil { throw ValidationError("--occurrence and --limit are for --now") }
+        } else {
+            if !to.isEmpty { throw ValidationError("--to is for --test (a send --now goes to the campaign's audience)") }
+            if !now && !dryRun {
+                throw ValidationError("give --now to send now (or --dry-run to render and count only, or --test --to ADDRESS)")
+            }
         }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if let occurrence, occurrence.isEmpty || occurrence.contains("/") {
@@ -54,85 +81,35 @@ struct Send: AsyncParsableCommand {
 
     func run() async throws {
         let failed = try await reportingErrors { () async throws -> Bool in
-            let workspace = try options.load()
+            let (workspace, clock) = try sendNowWorkspace()
+            if test { return try await sendTest(workspace, clock: clock) }
+            if !dryRun { return try await sendNow(workspace, clock: clock) }
             let project = workspace.project
             let definition = try workspace.campaignDefinition(campaign)
             let channelGateways = try Self.channelGateways(definition)
             let gatewayNames = Array(Set(channelGateways.values)).sorted()
-            // Gateway problems (a missing ${ENV} secret…) stop a real send before any rendering.
-            var configurations: [GatewayConfiguration] = []
-            if !dryRun {
-                configurations = try gatewayNames.map { name throws(OutreachError) in try project.gateway(named: name) }
-                try Self.checkGateways(definition, project: project)
-            }
-
+            // A dry run renders and counts as the send would compose, without recording or sending anything.
             let (population, _) = try workspace.population()
             var builder = CampaignMessages(catalog: try workspace.catalog(), templates: try workspace.channelTemplates(for: definition),
                                            contactFields: workspace.contactFields, today: workspace.today,
-                                           occurrence: occurrence ?? workspace.today.iso)
-            // Ids that leave are hashed with the project ledger's key (the file is made when missing; nothing
-            // is recorded in it): they tell no one whose they are. A dry run keeps readable ids.
+                                           occurrence: Self.occurrenceKey(occurrence, today: workspace.today))
+            // Readable ids (nothing leaves); the suppression list holds, decided where preview decides it.
             let ledgerPath = ledger ?? project.configuration.ledgerFile(root: project.root)
-            let store = dryRun ? nil : try workspace.openLedger(ledgerPath)
-            builder.idKey = store?.messageIDKey
-            // The suppression list holds here too, decided where preview decides it (by person or address).
-            builder.suppression = try await workspace.suppression(store: store, path: ledgerPath)
+            builder.suppression = try await workspace.suppression(store: nil, path: ledgerPath)
             let set = try builder.build(definition, population: population)
             var messages = set.messages
-            let optedOut = set.optedOut
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
-            var partsByID: [String: Int] = [:]
-            for m in messages where m.channel == .sms { partsByID[m.id] = SMSText.info(m.text).parts }
-
-            var report = SendReport(set, definition: definition, population: population.count, gateway: gatewayNames.joined(separator: ", "),
-                                    optedOut: optedOut,
-                                    today: workspace.today, toSend: messages, parts: partsByID.values.reduce(0, +),
-                                    limit: limit, dryRun: dryRun)
-            guard !dryRun else {
-                output(report)
-                return false
-            }
-
-            var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = .warning
-            logger[metadataKey: "campaign"] = "\(definition.name)"
-            var gateways: [any MessageGateway] = []
-            var lanes: [DispatchLane] = []
-            for configuration in configurations {
-                let gateway = try SendGateways.make(configuration, projectRoot: project.root)
-                gateways.append(gateway)
-                var lane = DispatchLane(gateway: gateway, configuration: configuration)
-                lane.rate = Self.stricter(configuration.rate, definition.throttle)
-                lanes.append(lane)
-            }
-            var dispatchConfiguration = Dispatcher.Configuration()
-            dispatchConfiguration.expectedTotal = messages.count
-            let dispatcher = Dispatcher(lanes: lanes, configuration: dispatchConfiguration, logger: logger,
-                                        route: { message in channelGateways[message.channel] })
-            let progress = ProgressLine(tty: isatty(2) == 1)
-            let sink = SendSink(parts: partsByID)
-            let run = Task { try await dispatcher.run(source: ArrayMessageSource(messages), sink: sink) { progress.update($0) } }
-            let interrupt = InterruptHandler { run.cancel() }
-            let summary: DispatchSummary
-            do {
-                summary = try await run.value
-            } catch let cancelled as DispatchCancelled {
-                summary = cancelled.summary
-            }
-            interrupt.stop()
-            progress.finish()
-            for gateway in gateways { await SendGateways.close(gateway) }
-
-            let mask = SecretMask(configurations.flatMap(\.secretValues))
-            report.result = SendReport.Result(summary, partsAccepted: sink.partsAccepted, mask: mask)
+            let parts = messages.reduce(0) { $0 + ($1.channel == .sms ? SMSText.info($1.text).parts : 0) }
+            let report = SendReport(set, definition: definition, population: population.count, gateway: gatewayNames.joined(separator: ", "),
+                                    optedOut: set.optedOut, today: workspace.today, toSend: messages, parts: parts,
+                                    limit: limit, dryRun: true)
             output(report)
-            if summary.unfinished > 0 { throw ExitCode(130) }
-            return summary.failed > 0
+            return false
         }
         if failed { throw ExitCode(2) }
     }
 
-    private func output(_ report: SendReport) {
+    func output(_ report: SendReport) {
         if json {
             try? printJSON(report)
         } else {
@@ -162,30 +139,6 @@ struct Send: AsyncParsableCommand {
         let at = campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }
         if let problem = ProjectCheck.gatewayErrors(campaign, project: project, at: at).first { throw problem }
     }
-
-    /// The stricter of two rate limits (nil is unlimited).
-    static func stricter(_ a: RateLimit?, _ b: RateLimit?) -> RateLimit? {
-        guard let a else { return b }
-        guard let b else { return a }
-        return RateLimit(perSecond: min(a.perSecond, b.perSecond), burst: min(a.burst, b.burst))
-    }
-}
-
-/// Counts the SMS parts of accepted messages; the dispatcher's summary has the rest.
-final class SendSink: OutcomeSink {
-    private let parts: [String: Int]
-    private let accepted = Mutex(0)
-
-    init(parts: [String: Int]) { self.parts = parts }
-
-    func willSend(_ messages: [OutboundMessage]) async throws {}
-
-    func didFinish(_ outcomes: [DeliveryOutcome]) async throws {
-        let n = outcomes.reduce(0) { $0 + ($1.kind == .accepted ? parts[$1.messageID] ?? 0 : 0) }
-        accepted.withLock { $0 += n }
-    }
-
-    var partsAccepted: Int { accepted.withLock { $0 } }
 }
 
 /// The progress of a send on standard error: one line rewritten in place
@@ -295,6 +248,10 @@ struct SendReport: Encodable {
     /// Per segment: recipients, messages ready, unreachable and render failures with reasons.
     var segments: [CampaignMessageSet.SegmentCount]
     var result: Result?
+    /// `send --now`: what the ledger holds for the occurrence after the send.
+    var ledger: Send.LedgerFigures?
+    /// Whether the campaign is launched (`outreach run` then sends what waits).
+    var launched = false
 
     init(_ set: CampaignMessageSet, definition: CampaignDefinition, population: Int, gateway: String, optedOut: Int, today: Day,
          toSend: [OutboundMessage], parts: Int, limit: Int?, dryRun: Bool) {
@@ -369,8 +326,25 @@ struct SendReport: Encodable {
         for x in r.rejectedByReason { out.append("    \(grouped(x.count)) — \(x.reason)  e.g. \(x.examples.joined(separator: ", "))") }
         out.append("  failed \(grouped(r.failed))")
         for x in r.failedByReason { out.append("    \(grouped(x.count)) — \(x.reason)  e.g. \(x.examples.joined(separator: ", "))") }
-        if r.unfinished > 0 { out.append("  unfinished \(grouped(r.unfinished)) (interrupted)") }
+        // With the ledger, what never left is counted once: under "still queued".
+        if r.unfinished > 0 && ledger == nil { out.append("  unfinished \(grouped(r.unfinished)) (interrupted)") }
         if r.breakerOpenings > 0 { out.append("  circuit breaker opened \(r.breakerOpenings) time\(r.breakerOpenings == 1 ? "" : "s")") }
+        if let l = ledger {
+            for (reason, n) in l.skippedAtSend.sorted(by: { $0.key < $1.key }) { out.append("  skipped: \(reason) \(grouped(n))") }
+            if l.alreadySent > 0 {
+                out.append("  already sent: \(grouped(l.alreadySent)) (by an earlier send of occurrence \(occurrence); not sent again)")
+            }
+            let again = "outreach send \(campaign) --now --occurrence \(occurrence)"
+            if l.waitingForQuietHours > 0 {
+                out.append("  waiting for quiet hours: \(grouped(l.waitingForQuietHours))\(l.quietHoursEnd.map { " until \($0)" } ?? "")"
+                           + " — run `\(again)` again then\(launched ? ", or keep `outreach run` going," : "") to send them")
+            }
+            if l.queued > 0 {
+                let why = r.unfinished > 0 ? " (\(grouped(r.unfinished)) interrupted)" : ""
+                out.append("  still queued: \(grouped(l.queued))\(why) — run `\(again)` again to send them")
+            }
+            if l.inDoubt > 0 { out.append("  in flight or in doubt: \(grouped(l.inDoubt))") }
+        }
         return out.joined(separator: "\n")
     }
 }

@@ -164,6 +164,7 @@ enum ReportText {
         if smsUsed { cost.append("SMS parts used: \(grouped(report.total.parts))") }
         if emailUsed { cost.append("emails sent: \(grouped(report.total.emails))") }
         out.append((cost + ["opt-outs since launch: \(grouped(a.optOutsSinceLaunch))"]).joined(separator: "; "))
+        if report.testSends > 0 { out.append("Test sends: \(grouped(report.testSends)) (send --test, to staff; in no figure above)") }
         return out.joined(separator: "\n")
     }
 }
