@@ -253,7 +253,7 @@ public actor CampaignScheduler {
         fullPasses += 1
 
         let population = try currentPopulation()
-        let segmentation = try CampaignSegmentation(definition, catalog: catalog, population: population, today: today)
+        let segmentation = try CampaignSegmentation(definition, catalog: scheduled.catalog ?? catalog, population: population, today: today)
         // Each entry keeps the hours it must not leave in after its due time (a backlog still queued then
         // waits for them to end); sends of an occurrence mostly share a due time and zone.
         let held = schedule.heldHours
@@ -384,37 +384,39 @@ public actor CampaignScheduler {
                        population: Population, personKey: UInt64, now: Date) -> LedgerEntry {
         let record = population.record(send.row)
         let campaign = scheduled.name
+        // A relaunch's sends are keyed apart from the earlier generation's (`g2:#1`).
+        let occurrence = scheduled.occurrenceKey(send.occurrence)
         let fallbackChannel = scheduled.definition.channels.first ?? .sms
         if send.tooLate {
             let hours = Int(now.timeIntervalSince(send.dueAt) / 3600)
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+            return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .tooLate,
                             detail: "was due \(send.local) \(send.timeZone), \(hours)h before the scheduler reached it",
                             dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
         }
         switch composing.compose(record, segment: segment, occurrence: send.occurrence) {
         case .optedOut(let channel, let address):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+            return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                             address: address, channel: channel, reason: .optedOut, detail: "on the suppression list",
                             dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
         case .duplicateAddress(let channel, let address):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+            return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                             address: address, channel: channel, reason: .duplicateAddress,
                             detail: "another recipient of this occurrence gets a message at this address",
                             dueAt: send.dueAt, queuedAt: now, personKey: personKey, key: messageIDKey)
         case .unreachable(let reason):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+            return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .unreachable, detail: reason, dueAt: send.dueAt, queuedAt: now,
                             personKey: personKey, key: messageIDKey)
         case .renderFailed(let reason):
-            return .skipped(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+            return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                             channel: fallbackChannel, reason: .renderFailed, detail: reason, dueAt: send.dueAt, queuedAt: now,
                             personKey: personKey, key: messageIDKey)
         case .message(let channel, let address, let rendered, let parts):
             let payload = LedgerEntry.Payload(sender: RecipientComposer.sender(scheduled.definition.sender, channel: channel),
                                               subject: rendered.subject, text: rendered.text, html: rendered.html,
                                               language: rendered.language)
-            return LedgerEntry(campaign: campaign, occurrence: send.occurrence, recipientID: record.id, segment: segment,
+            return LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                                address: address, channel: channel, parts: parts, dueAt: send.dueAt, queuedAt: now,
                                payload: payload, personKey: personKey, key: messageIDKey)
         }

@@ -28,7 +28,10 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let workspace = try options.load()
+            // A broken or deleted file is a warning: launched campaigns run from their stored versions, drafts'
+            // files are not read. outreach.yaml, the schema and the gateways still stop the start.
+            let disk = try LaunchWorkspace(options)
+            let workspace = disk.workspace
             let project = workspace.project
             let clock = try self.clock.clock()
             var logger = Logger(label: "outreach.run") { StreamLogHandler.standardError(label: $0) }
@@ -48,13 +51,22 @@ struct Run: AsyncParsableCommand {
             let sendLock = try LedgerSendLock(ledgerPath: store.path)
 
             // Campaigns and their gateways: any problem stops the start, before anything is sent.
+            let running = try await LaunchedCampaigns.load(disk, store: store, now: clock.now(), logger: logger)
+            for line in running.warnings { printError(line) }
+            guard running.errors.isEmpty else {
+                for error in running.errors { printError(error.description) }
+                throw OutreachError(.invalidProject, "run refused: launched campaigns have \(running.errors.count) error(s), listed above; nothing was sent",
+                                    hint: "fix them (`outreach validate` checks the project), then `outreach update NAME` and run again")
+            }
             var scheduled: [ScheduledCampaign] = []
             var gatewayOfCampaign: [String: [Channel: String]] = [:]
             var configurations: [String: GatewayConfiguration] = [:]
-            for definition in project.campaigns {
-                let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
-                                                 contactFields: workspace.contactFields)
-                scheduled.append(ScheduledCampaign(definition: definition, composer: composer))
+            for launched in running.campaigns {
+                let definition = launched.definition
+                let composer = RecipientComposer(campaign: definition, templates: try launched.workspace.channelTemplates(for: definition),
+                                                 contactFields: launched.workspace.contactFields)
+                scheduled.append(ScheduledCampaign(definition: definition, composer: composer, generation: launched.version.generation,
+                                                   catalog: try launched.workspace.catalog()))
                 guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
                 let byChannel = try Send.channelGateways(definition)
                 for name in Set(byChannel.values) where configurations[name] == nil {
@@ -91,7 +103,7 @@ struct Run: AsyncParsableCommand {
             }
             let schema = project.schema
             let scheduler = CampaignScheduler(
-                store: store, campaigns: scheduled, catalog: try workspace.catalog(),
+                store: store, campaigns: scheduled, catalog: try AudienceCatalog([]),
                 population: { try PopulationFile.load(populationPath, schema: schema).0 },
                 dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
 
