@@ -107,7 +107,9 @@ public struct LineDiff: Sendable, Equatable {
             // diff -u numbers an empty side by the line before it.
             let oldStart = oldCount == 0 ? oldLine[group.lowerBound] : oldLine[group.lowerBound] + 1
             let newStart = newCount == 0 ? newLine[group.lowerBound] : newLine[group.lowerBound] + 1
-            out.append("@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@")
+            // As diff -u: a one-line range is written without its count.
+            func range(_ start: Int, _ count: Int) -> String { count == 1 ? "\(start)" : "\(start),\(count)" }
+            out.append("@@ -\(range(oldStart, oldCount)) +\(range(newStart, newCount)) @@")
             for line in slice {
                 switch line {
                 case .same(let s): out.append(" " + s)
