@@ -127,6 +127,9 @@ struct LaunchedVersionTests {
         #expect(out.stdout.contains("\"file\" : \"missing\""), "\(out.stdout)")
         out = try run(["report", "notice"], in: dir)
         #expect(out.stdout.contains("file missing; running the launched version 1"))
+        // Still in the officer's hands without its file: paused and resumed by name.
+        _ = try run(["pause", "notice"], in: dir)
+        _ = try run(["resume", "notice"], in: dir)
         out = try run(["run", "--once"], in: dir)
         #expect(out.stderr.contains("campaign 'notice': file missing; running the launched version 1"), "\(out.stderr)")
         let sent = try outbox(dir)

@@ -176,11 +176,13 @@ struct CampaignStateOptions: ParsableArguments {
     /// Moves the campaign to `state`; `done` is printed with NAME filled in.
     func change(to state: CampaignState, done: String) async throws {
         try await reportingErrors {
-            let workspace = try options.load()
-            let definition = try workspace.campaignDefinition(campaign)
-            let store = try workspace.openLedger(ledger)
-            try await store.setCampaignState(definition.name, to: state, at: try clock.clock().now())
-            print(done.replacingOccurrences(of: "NAME", with: definition.name))
+            // A launched campaign is changed in the ledger even when its file is gone or broken.
+            let disk = try LaunchWorkspace(options)
+            let store = try disk.workspace.openLedger(ledger)
+            let name = try await store.campaigns().contains { $0.campaign == campaign }
+                ? campaign : try disk.workspace.campaignDefinition(campaign).name
+            try await store.setCampaignState(name, to: state, at: try clock.clock().now())
+            print(done.replacingOccurrences(of: "NAME", with: name))
         }
     }
 }
