@@ -82,6 +82,17 @@ extension SQLiteLedger {
         }
     }
 
+    /// Each campaign's latest version number: a cheap way to notice a launch, update or relaunch.
+    public func versionNumbers() async throws -> [String: Int] {
+        try await read("read version numbers") { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT campaign, MAX(version) AS version FROM campaign_version GROUP BY campaign") {
+                result[row["campaign"]] = row["version"]
+            }
+            return result
+        }
+    }
+
     /// Each campaign's latest version.
     public func latestVersions() async throws -> [String: CampaignVersion] {
         try await read("read launched versions") { db in

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OutreachCore
 import OutreachProject
+import OutreachScheduler
 import OutreachStore
 
 /// The campaigns `run` sends: every launched or paused campaign, built from
@@ -14,6 +15,16 @@ struct LaunchedCampaigns {
         var definition: CampaignDefinition
         /// The project as the version has it (its templates and audiences).
         var workspace: Workspace
+        /// What `validate` finds wrong with it: such a campaign is not run.
+        var errors: [OutreachError] = []
+
+        /// The campaign as the scheduler runs it.
+        func scheduled() throws(OutreachError) -> ScheduledCampaign {
+            let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
+                                             contactFields: workspace.contactFields)
+            return ScheduledCampaign(definition: definition, composer: composer, generation: version.generation,
+                                     catalog: try workspace.catalog())
+        }
     }
 
     var campaigns: [Campaign] = []
@@ -22,7 +33,8 @@ struct LaunchedCampaigns {
     /// Checks `validate` runs that fail on what a launched version sends.
     var errors: [OutreachError] = []
 
-    static func load(_ disk: LaunchWorkspace, store: SQLiteLedger, now: Date, logger: Logger) async throws -> LaunchedCampaigns {
+    /// `adopt`: store a first version for a launched campaign that has none (at the start of `run`).
+    static func load(_ disk: LaunchWorkspace, store: SQLiteLedger, now: Date, logger: Logger, adopt: Bool = true) async throws -> LaunchedCampaigns {
         var result = LaunchedCampaigns()
         var versions = try await store.latestVersions()
         var reported: Set<String> = []
@@ -30,6 +42,7 @@ struct LaunchedCampaigns {
         for status in try await store.campaigns() where status.state == .launched || status.state == .paused {
             let name = status.campaign
             let fileProblem = disk.campaignProblem(name)
+            if versions[name] == nil && !adopt { continue }
             if versions[name] == nil {
                 // Launched before versions were kept: adopt the files as they are, when they load.
                 guard let definition = disk.project.campaign(name), disk.problems(usedBy: definition).isEmpty else {
@@ -53,12 +66,43 @@ struct LaunchedCampaigns {
                 result.warnings.append("warning: campaign '\(name)': file missing; running the launched version \(version.number)")
             }
             let (definition, workspace) = try disk.launched(version)
-            for error in LaunchWorkspace.checkErrors(workspace) where seenErrors.insert(error.description).inserted {
+            let errors = LaunchWorkspace.checkErrors(workspace)
+            for error in errors where seenErrors.insert(error.description).inserted {
                 result.errors.append(error)
             }
-            result.campaigns.append(Campaign(version: version, definition: definition, workspace: workspace))
+            result.campaigns.append(Campaign(version: version, definition: definition, workspace: workspace, errors: errors))
         }
         result.warnings += disk.warningLines(except: reported)
         return result
+    }
+}
+
+/// What `run` keeps while it runs: the launched version numbers it built its campaigns from, and each
+/// campaign's gateway per channel (read by the dispatcher's route), both replaced when a launch, update or
+/// relaunch comes in.
+final class LaunchedCampaignRoutes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var versions: [String: Int]
+    private var gateways: [String: [Channel: String]] = [:]
+
+    init(versions: [String: Int]) {
+        self.versions = versions
+    }
+
+    func gateway(campaign: String, channel: Channel) -> String? {
+        lock.withLock { gateways[campaign]?[channel] }
+    }
+
+    func setGateways(_ byChannel: [Channel: String], campaign: String) {
+        lock.withLock { gateways[campaign] = byChannel }
+    }
+
+    /// True (and remembered) when `numbers` differ from the last seen.
+    func changed(_ numbers: [String: Int]) -> Bool {
+        lock.withLock {
+            guard versions != numbers else { return false }
+            versions = numbers
+            return true
+        }
     }
 }

@@ -59,21 +59,25 @@ struct Run: AsyncParsableCommand {
                                     hint: "fix them (`outreach validate` checks the project), then `outreach update NAME` and run again")
             }
             var scheduled: [ScheduledCampaign] = []
-            var gatewayOfCampaign: [String: [Channel: String]] = [:]
+            let campaignRoutes = LaunchedCampaignRoutes(versions: try await store.versionNumbers())
             var configurations: [String: GatewayConfiguration] = [:]
             for launched in running.campaigns {
                 let definition = launched.definition
-                let composer = RecipientComposer(campaign: definition, templates: try launched.workspace.channelTemplates(for: definition),
-                                                 contactFields: launched.workspace.contactFields)
-                scheduled.append(ScheduledCampaign(definition: definition, composer: composer, generation: launched.version.generation,
-                                                   catalog: try launched.workspace.catalog()))
+                scheduled.append(try launched.scheduled())
                 guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
                 let byChannel = try Send.channelGateways(definition)
                 for name in Set(byChannel.values) where configurations[name] == nil {
                     configurations[name] = try project.gateway(named: name)
                 }
                 try Send.checkGateways(definition, project: project)
-                gatewayOfCampaign[definition.name] = byChannel
+                campaignRoutes.setGateways(byChannel, campaign: definition.name)
+            }
+            // Gateways drafts name too, so a campaign launched while `run` runs has its lane.
+            for definition in project.campaigns where disk.problems(usedBy: definition).isEmpty {
+                guard let byChannel = try? Send.channelGateways(definition) else { continue }
+                for name in Set(byChannel.values) where configurations[name] == nil {
+                    if let configuration = try? project.gateway(named: name) { configurations[name] = configuration }
+                }
             }
             var lanes: [DispatchLane] = []
             var gateways: [any MessageGateway] = []
@@ -94,9 +98,8 @@ struct Run: AsyncParsableCommand {
                 settings.stopAt = stop
             }
             let routes = settings.routes
-            let gatewayFor = gatewayOfCampaign
             let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
-                routes.campaign(of: message.id).flatMap { gatewayFor[$0]?[message.channel] }
+                routes.campaign(of: message.id).flatMap { campaignRoutes.gateway(campaign: $0, channel: message.channel) }
             })
             guard let populationPath = project.populationPath else {
                 throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
@@ -106,6 +109,28 @@ struct Run: AsyncParsableCommand {
                 store: store, campaigns: scheduled, catalog: try AudienceCatalog([]),
                 population: { try PopulationFile.load(populationPath, schema: schema).0 },
                 dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
+            // A launch, update or relaunch while this runs is picked up at the next tick (at most `maxSleep` away).
+            let laned = Set(configurations.keys)
+            await scheduler.refreshCampaigns { [disk, store, logger] in
+                guard campaignRoutes.changed(try await store.versionNumbers()) else { return nil }
+                let running = try await LaunchedCampaigns.load(disk, store: store, now: Date(), logger: logger, adopt: false)
+                var fresh: [ScheduledCampaign] = []
+                for launched in running.campaigns {
+                    let name = launched.definition.name
+                    if let error = launched.errors.first {
+                        printError("warning: campaign '\(name)' version \(launched.version.number) is not run: \(LaunchWorkspace.firstLine(error))")
+                        continue
+                    }
+                    let byChannel = (try? Send.channelGateways(launched.definition)) ?? [:]
+                    if let missing = Set(byChannel.values).subtracting(laned).sorted().first {
+                        printError("warning: campaign '\(name)' is not run: gateway '\(missing)' was not in use when `outreach run` started; restart it")
+                        continue
+                    }
+                    fresh.append(try launched.scheduled())
+                    campaignRoutes.setGateways(byChannel, campaign: name)
+                }
+                return fresh
+            }
 
             let quiet = !verbose
             let service = SchedulerService(scheduler: scheduler, once: once) { report in
