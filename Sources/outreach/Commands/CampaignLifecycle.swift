@@ -61,7 +61,7 @@ struct Launch: AsyncParsableCommand {
             var changes: VersionDiff?
             if let latest {
                 let diff = VersionDiff(latest, workspace: disk)
-                if kind == .update && !diff.hasChanges {
+                if kind == .update && CampaignVersion.hash(sources) == latest.hash {
                     print("No changes since launched version \(latest.number); nothing to update.")
                     return
                 }
@@ -81,7 +81,7 @@ struct Launch: AsyncParsableCommand {
             for line in disk.warningLines() { printError(line) }
             let now = try clock.clock().now()
             if let reason = LaunchWindow.refusal(definition.schedule, now: now) {
-                throw OutreachError(.invalidValue, "launch refused: campaign '\(definition.name)' would never send: \(reason)",
+                throw OutreachError(.invalidValue, "\(kind.verb) refused: campaign '\(definition.name)' would never send: \(reason)",
                                     at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
                                     hint: "set schedule.start to a Gregorian date and time between now and a year ahead")
             }

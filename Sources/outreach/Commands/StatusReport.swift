@@ -44,7 +44,8 @@ struct Status: AsyncParsableCommand {
             let versions = try await store.latestVersions()
             let known = Set(workspace.project.campaigns.map(\.name)).union(statuses.keys)
             let names = try campaign.map { name throws(OutreachError) in
-                statuses[name] != nil ? [name] : [try workspace.campaignDefinition(name).name]
+                if statuses[name] == nil, let problem = disk.campaignProblem(name) { throw problem }
+                return statuses[name] != nil ? [name] : [try workspace.campaignDefinition(name).name]
             } ?? known.sorted()
             for line in disk.warningLines() { printError(line) }
             var rows: [Row] = []
@@ -100,6 +101,7 @@ struct Report: AsyncParsableCommand {
             let store = try workspace.openLedger(ledger)
             // A launched campaign is reported from its version, whatever became of its file.
             let version = try await store.latestVersion(campaign: campaign)
+            if version == nil, let problem = disk.campaignProblem(campaign) { throw problem }
             let definition = try version.flatMap { try? disk.launched($0).campaign } ?? workspace.campaignDefinition(campaign)
             let status = try await store.campaigns().first { $0.campaign == definition.name }
             let report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
