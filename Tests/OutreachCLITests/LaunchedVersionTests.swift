@@ -114,6 +114,20 @@ struct LaunchedVersionTests {
         #expect(out.stdout.contains("\n#1,") && out.stdout.contains("\n#2,"))   // the same keys: nobody gets #1 twice
     }
 
+    @Test("an audience rule changed after launch changes nobody's membership until update")
+    func audienceFrozen() throws {
+        let dir = try project()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try run(["launch", "notice", "--yes"], in: dir)
+        // Now nobody: mothers_of_infants whose youngest child is over 200 years old.
+        try CLIRunner.write("where: IN AUDIENCE mothers AND age(youngest_child_birth_date) > 200\n",
+                            to: "audiences/mothers_of_infants.yaml", in: dir)
+        var out = try run(["diff", "notice"], in: dir, rc: 1)
+        #expect(out.stdout.contains("+++ audiences/mothers_of_infants.yaml"))
+        out = try run(["run", "--once"], in: dir)
+        #expect(!(try outbox(dir)).isEmpty, "\(out.stdout)\(out.stderr)")
+    }
+
     @Test("a launched campaign whose file is deleted is still listed by status and report, and run still sends it")
     func deletedFile() throws {
         let dir = try project()
