@@ -156,8 +156,9 @@ let package = Package(
         .testTarget(
             name: "OutreachCLITests",
             // Depends on the executable so `swift test` builds it; the tests
-            // run it as a user would, on the bundled example project.
-            dependencies: ["outreach"],
+            // run it as a user would, on the bundled example project. The store
+            // makes a ledger as an older version left it (launched, no stored version).
+            dependencies: ["outreach", "OutreachStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

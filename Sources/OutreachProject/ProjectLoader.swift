@@ -15,6 +15,14 @@ public struct ProjectLoader {
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public private(set) var problems: [OutreachError] = []
+    /// The problems of single audience, template and campaign files, by absolute path (also in `problems`).
+    /// A launched campaign runs from its stored version, so these block nothing already launched.
+    public private(set) var fileProblems: [String: OutreachError] = [:]
+    /// `problems` that are not a single file's: outreach.yaml, the schema.
+    public var projectProblems: [OutreachError] {
+        let files = Set(fileProblems.values.map(\.description))
+        return problems.filter { !files.contains($0.description) }
+    }
     /// False when the schema could not be read: checks that depend on field
     /// types would only repeat that one problem.
     public private(set) var schemaLoaded = false
@@ -36,6 +44,7 @@ public struct ProjectLoader {
     /// Loads what can be loaded and records every problem in `problems`.
     public mutating func loadCollectingProblems() -> Project {
         problems = []
+        fileProblems = [:]
         let rootPath = (root as NSString).standardizingPath
         var configuration = ProjectConfiguration()
         let configPath = join(rootPath, "outreach.yaml")
@@ -58,15 +67,24 @@ public struct ProjectLoader {
 
         var audiences: [AudienceDefinition] = []
         for path in yamlFiles(in: join(rootPath, "audiences")) {
-            do { audiences.append(try Self.readAudience(path)) } catch { problems.append(error) }
+            do { audiences.append(try Self.readAudience(path)) } catch {
+                problems.append(error)
+                fileProblems[path] = error
+            }
         }
         var templates: [TemplateSpec] = []
         for path in yamlFiles(in: join(rootPath, "templates")) {
-            do { templates.append(try Self.readTemplate(path)) } catch { problems.append(error) }
+            do { templates.append(try Self.readTemplate(path)) } catch {
+                problems.append(error)
+                fileProblems[path] = error
+            }
         }
         var campaigns: [CampaignDefinition] = []
         for path in yamlFiles(in: join(rootPath, "campaigns")) {
-            do { campaigns.append(try Self.readCampaign(path, configuration: configuration)) } catch { problems.append(error) }
+            do { campaigns.append(try Self.readCampaign(path, configuration: configuration)) } catch {
+                problems.append(error)
+                fileProblems[path] = error
+            }
         }
 
         let populationPath = populationOverride.map(absolute) ?? configuration.populationFile.map { join(rootPath, $0) }
@@ -93,6 +111,13 @@ public struct ProjectLoader {
     private func yamlFiles(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { join(folder, $0) }
+    }
+
+    /// The file of audience, template or campaign `name` in `folder` (`.yaml` or `.yml`), when it exists.
+    public static func sourceFile(root: String, folder: String, name: String) -> String? {
+        let base = ((root as NSString).standardizingPath as NSString).appendingPathComponent(folder)
+        return ["yaml", "yml"].map { (base as NSString).appendingPathComponent("\(name).\($0)") }
+            .first { FileManager.default.fileExists(atPath: $0) }
     }
 
     static func baseName(_ path: String) -> String {
@@ -197,7 +222,17 @@ public struct ProjectLoader {
     // MARK: - audiences/NAME.yaml
 
     static func readAudience(_ path: String) throws(OutreachError) -> AudienceDefinition {
-        let file = try YAMLFile.load(path)
+        try readAudience(try YAMLFile.load(path))
+    }
+
+    /// Reads `text` as the file at `path` would be read: a launched version's stored text, with problems
+    /// reported at that path's lines and columns.
+    public static func readAudience(text: String, path: String) throws(OutreachError) -> AudienceDefinition {
+        try readAudience(try YAMLFile.parse(text, path: path))
+    }
+
+    static func readAudience(_ file: YAMLFile) throws(OutreachError) -> AudienceDefinition {
+        let path = file.path
         let map = try MappingReader(file, file.root, what: "an audience")
         try map.rejectUnknownKeys(["title", "description", "where"], what: "an audience")
         guard let whereNode = map.value("where"), let rule = file.sourceText(of: whereNode),
@@ -222,7 +257,17 @@ public struct ProjectLoader {
     }
 
     static func readTemplate(_ path: String) throws(OutreachError) -> TemplateSpec {
-        let file = try YAMLFile.load(path)
+        try readTemplate(try YAMLFile.load(path))
+    }
+
+    /// Reads `text` as the file at `path` would be read: a launched version's stored text, with problems
+    /// reported at that path's lines and columns.
+    public static func readTemplate(text: String, path: String) throws(OutreachError) -> TemplateSpec {
+        try readTemplate(try YAMLFile.parse(text, path: path))
+    }
+
+    static func readTemplate(_ file: YAMLFile) throws(OutreachError) -> TemplateSpec {
+        let path = file.path
         let map = try MappingReader(file, file.root, what: "a template")
         for pair in map.pairs where !templateKeys.contains(pair.key) && !isLanguageKey(pair.key) {
             var hint = "keys are \(templateKeys.joined(separator: ", ")) and language codes (ar, en, …) for variants"
@@ -310,7 +355,17 @@ public struct ProjectLoader {
     }
 
     static func readCampaign(_ path: String, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
-        let file = try YAMLFile.load(path)
+        try readCampaign(try YAMLFile.load(path), configuration: configuration)
+    }
+
+    /// Reads `text` as the file at `path` would be read: a launched version's stored text, with problems
+    /// reported at that path's lines and columns.
+    public static func readCampaign(text: String, path: String, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
+        try readCampaign(try YAMLFile.parse(text, path: path), configuration: configuration)
+    }
+
+    static func readCampaign(_ file: YAMLFile, configuration: ProjectConfiguration = ProjectConfiguration()) throws(OutreachError) -> CampaignDefinition {
+        let path = file.path
         let map = try MappingReader(file, file.root, what: "a campaign")
         try map.rejectUnknownKeys(campaignKeys, what: "a campaign")
         let name = baseName(path)

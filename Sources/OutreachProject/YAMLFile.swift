@@ -33,7 +33,11 @@ struct YAMLFile {
     /// written twice in one mapping is an error at its second place (a
     /// setting written twice must not silently win or lose).
     static func load(_ path: String) throws(OutreachError) -> YAMLFile {
-        let text = try readText(path)
+        try parse(try readText(path), path: path)
+    }
+
+    /// Parses `text` as the file at `path` (a launched version's stored text, reported where it came from).
+    static func parse(_ text: String, path: String) throws(OutreachError) -> YAMLFile {
         do {
             let node = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
             return YAMLFile(path: path, text: text, root: node)

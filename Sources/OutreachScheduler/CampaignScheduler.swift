@@ -42,7 +42,11 @@ public actor CampaignScheduler {
     let store: Store
     /// The store's, for the ids and person keys of the entries made here.
     let messageIDKey: MessageIDKey
-    let campaigns: [String: ScheduledCampaign]
+    private(set) var campaigns: [String: ScheduledCampaign]
+    /// Asked at each tick for the campaigns to run when what is launched changed (a launch, update or
+    /// relaunch while this scheduler runs); nil when nothing did.
+    public typealias CampaignRefresh = @Sendable () async throws -> [ScheduledCampaign]?
+    private var refresh: CampaignRefresh?
     let catalog: AudienceCatalog
     let loadPopulation: @Sendable () throws -> Population
     let dispatcher: Dispatcher
@@ -90,6 +94,11 @@ public actor CampaignScheduler {
         self.logger = logger
     }
 
+    /// Picks up launches, updates and relaunches made while this scheduler runs.
+    public func refreshCampaigns(with refresh: @escaping CampaignRefresh) {
+        self.refresh = refresh
+    }
+
     // MARK: Start-up
 
     /// After a crash: entries found `sending` become `uncertain`, then each
@@ -121,6 +130,10 @@ public actor CampaignScheduler {
     /// Materialises what is due, sends what is queued and due, and says when
     /// the next send is due (or when quiet hours holding queued ones end).
     public func tick() async throws -> TickReport {
+        if let refresh, !stopping, let fresh = try await refresh() {
+            campaigns = Dictionary(fresh.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            quietSpans = [:]   // a new version may send at other times
+        }
         let now = clock.now()
         var report = TickReport(at: now)
         let statuses = try await launchedCampaigns()
@@ -259,7 +272,7 @@ public actor CampaignScheduler {
         fullPasses += 1
 
         let population = try currentPopulation()
-        let segmentation = try CampaignSegmentation(definition, catalog: catalog, population: population, today: today)
+        let segmentation = try CampaignSegmentation(definition, catalog: scheduled.catalog ?? catalog, population: population, today: today)
         // Each entry keeps the hours it must not leave in after its due time (a backlog still queued then
         // waits for them to end); sends of an occurrence mostly share a due time and zone.
         let held = schedule.heldHours
@@ -390,11 +403,13 @@ public actor CampaignScheduler {
                        population: Population, personKey: UInt64, now: Date) -> LedgerEntry {
         let record = population.record(send.row)
         let entries = OccurrenceEntries(campaign: scheduled.definition, key: messageIDKey)
+        // A relaunch's sends are keyed apart from the earlier generation's (`g2:#1`).
+        let occurrence = scheduled.occurrenceKey(send.occurrence)
         if send.tooLate {
-            return entries.tooLate(record, segment: segment, occurrence: send.occurrence, dueAt: send.dueAt,
+            return entries.tooLate(record, segment: segment, occurrence: occurrence, dueAt: send.dueAt,
                                    dueLocal: "\(send.local) \(send.timeZone)", now: now, personKey: personKey)
         }
-        return entries.entry(record, segment: segment, occurrence: send.occurrence, dueAt: send.dueAt, now: now,
+        return entries.entry(record, segment: segment, occurrence: occurrence, dueAt: send.dueAt, now: now,
                              personKey: personKey, composing: &composing)
     }
 

@@ -297,6 +297,31 @@ extension SQLiteLedger {
                 """)
         }
 
+        // Launched versions: what each launch, update or relaunch froze — the source texts of the campaign, its
+        // templates and audiences — so the scheduler sends that, whatever happens to the files on disk.
+        migrator.registerMigration("v12-campaign-versions") { db in
+            try db.execute(sql: """
+                CREATE TABLE campaign_version (
+                    campaign    TEXT    NOT NULL,
+                    version     INTEGER NOT NULL,
+                    kind        TEXT    NOT NULL,   -- launch, update, relaunch, adopted
+                    generation  INTEGER NOT NULL,   -- 1, then one more per relaunch
+                    stored_at   INTEGER NOT NULL,
+                    hash        TEXT    NOT NULL,   -- SHA-256 of the sources' canonical form
+                    PRIMARY KEY (campaign, version)
+                );
+                CREATE TABLE campaign_version_source (
+                    campaign    TEXT    NOT NULL,
+                    version     INTEGER NOT NULL,
+                    role        TEXT    NOT NULL,   -- campaign, template, audience
+                    name        TEXT    NOT NULL,
+                    path        TEXT    NOT NULL,   -- relative to the project folder
+                    text        TEXT    NOT NULL,
+                    PRIMARY KEY (campaign, version, role, name)
+                );
+                """)
+        }
+
         return migrator
     }
 }

@@ -3,6 +3,9 @@
 /// `draft → launched ⇄ paused`, `launched → completed`, and
 /// `draft | launched | paused → cancelled`. Only a `launched` campaign has
 /// messages handed to the dispatcher; cancelling skips what is still queued.
+/// A `cancelled` or `completed` campaign can be relaunched (`canRelaunch`):
+/// a new generation, not a return to where it stopped, so it is not a move
+/// `canMove` allows (`resume` of a cancelled campaign stays refused).
 public enum CampaignState: String, Sendable, Hashable, Codable, CaseIterable {
     case draft
     case launched
@@ -19,6 +22,9 @@ public enum CampaignState: String, Sendable, Hashable, Codable, CaseIterable {
             false
         }
     }
+
+    /// Whether `outreach relaunch` applies: the campaign's run is over.
+    public var canRelaunch: Bool { self == .cancelled || self == .completed }
 
     /// The verb an operator uses to get here (`launch`, `pause`, …), for messages.
     public var verb: String {

@@ -18,26 +18,70 @@ struct Launch: AsyncParsableCommand {
     @Option(name: .long, help: "Ledger file, instead of PROJECT/.outreach/ledger.sqlite.") var ledger: String?
 
     func run() async throws {
+        try await perform(.launch)
+    }
+
+    /// Launch, update or relaunch: the same checks, preview and confirmation, then the campaign's files are
+    /// stored in the ledger as a new version of that kind (with the state change it implies).
+    func perform(_ kind: CampaignVersion.Kind) async throws {
         try await reportingErrors {
-            let workspace = try options.load()
-            let definition = try workspace.campaignDefinition(campaign)
-            let store = try workspace.openLedger(ledger)
-            let state = try await store.campaignState(definition.name)
-            guard state.canMove(to: .launched) else {
-                throw OutreachError(.invalidValue, "campaign '\(definition.name)' is \(state.rawValue); only a draft can be launched",
-                                    hint: state == .paused ? "use `outreach resume \(definition.name)`" : nil)
+            let disk = try LaunchWorkspace(options)
+            let store = try disk.workspace.openLedger(ledger)
+            let state = try await store.campaignState(campaign)
+            let latest = try await store.latestVersion(campaign: campaign)
+            switch kind {
+            case .launch, .adopted:
+                guard state == .draft else {
+                    let hint = state == .paused ? "use `outreach resume \(campaign)`"
+                        : state.canRelaunch ? "use `outreach relaunch \(campaign)` to send it again as a new version"
+                        : "use `outreach update \(campaign)` to apply changes to its files"
+                    throw OutreachError(.invalidValue, "campaign '\(campaign)' is \(state.rawValue); only a draft can be launched", hint: hint)
+                }
+            case .update:
+                guard state == .launched || state == .paused else {
+                    throw OutreachError(.invalidValue, "campaign '\(campaign)' is \(state.rawValue); only a launched or paused campaign can be updated",
+                                        hint: state == .draft ? "use `outreach launch \(campaign)`" : "use `outreach relaunch \(campaign)`")
+                }
+            case .relaunch:
+                guard state.canRelaunch else {
+                    throw OutreachError(.invalidValue, "campaign '\(campaign)' is \(state.rawValue); only a cancelled or completed campaign can be relaunched",
+                                        hint: state == .draft ? "use `outreach launch \(campaign)`" : "use `outreach update \(campaign)` to apply changes")
+                }
             }
-            // A launch runs every check `validate` runs and refuses on any error: what it
-            // launches must be what validate approves.
+            // What is stored is the campaign's files as they are now; a broken one among them refuses.
+            if let problem = disk.campaignProblem(campaign) { throw problem }
+            let onDisk = try disk.workspace.campaignDefinition(campaign)
+            let broken = disk.problems(usedBy: onDisk)
+            guard broken.isEmpty else {
+                for error in broken { printError(error.description) }
+                throw OutreachError(.invalidProject, "\(kind.verb) refused: \(broken.count) file(s) the campaign uses have errors, listed above",
+                                    hint: "fix them and try again")
+            }
+            let sources = try CampaignSources.collect(onDisk, project: disk.project)
+            var changes: VersionDiff?
+            if let latest {
+                let diff = VersionDiff(latest, workspace: disk)
+                if kind == .update && CampaignVersion.hash(sources) == latest.hash {
+                    print("No changes since launched version \(latest.number); nothing to update.")
+                    return
+                }
+                changes = diff
+            }
+            // From here on the campaign is what would be stored: checked, previewed and planned from those texts.
+            let frozen = CampaignVersion(campaign: onDisk.name, number: (latest?.number ?? 0) + 1, kind: kind,
+                                         generation: latest?.generation ?? 1, storedAt: Date(), sources: sources)
+            let (definition, workspace) = try disk.launched(frozen)
+            // Every check `validate` runs, on what is sent: refused on any error.
             let check = ProjectCheck(project: workspace.project)
             guard check.errors.isEmpty else {
                 for error in check.errors { printError(error.description) }
-                throw OutreachError(.invalidProject, "launch refused: the project has \(check.errors.count) error(s), listed above; nothing was launched",
-                                    hint: "fix them (`outreach validate` checks the whole project) and launch again")
+                throw OutreachError(.invalidProject, "\(kind.verb) refused: the campaign has \(check.errors.count) error(s), listed above; nothing was \(kind.done)",
+                                    hint: "fix them (`outreach validate` checks the whole project) and try again")
             }
+            for line in disk.warningLines() { printError(line) }
             let now = try clock.clock().now()
             if let reason = LaunchWindow.refusal(definition.schedule, now: now) {
-                throw OutreachError(.invalidValue, "launch refused: campaign '\(definition.name)' would never send: \(reason)",
+                throw OutreachError(.invalidValue, "\(kind.verb) refused: campaign '\(definition.name)' would never send: \(reason)",
                                     at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
                                     hint: "set schedule.start to a Gregorian date and time between now and a year ahead")
             }
@@ -60,15 +104,62 @@ struct Launch: AsyncParsableCommand {
             print(LaunchSends.text(plan, definition: definition))
             let gateways = definition.channels.map { "\($0.rawValue): \(definition.gateway(for: $0) ?? "none")" }.joined(separator: ", ")
             print("Gateway: \(gateways)  sender: \(definition.sender ?? "gateway default")")
+            if let changes, let latest {
+                print(changes.hasChanges ? "Changes since launched version \(latest.number):" : "No changes since launched version \(latest.number).")
+                for line in changes.summary { print(line) }
+            }
             if !yes {
-                FileHandle.standardError.write(Data("Launch '\(definition.name)': \(grouped(preview.ready)) message(s) ready today, for \(grouped(preview.recipients)) recipient(s)? Type yes to launch: ".utf8))
+                FileHandle.standardError.write(Data("\(kind.verb.capitalized) '\(definition.name)': \(grouped(preview.ready)) message(s) ready today, for \(grouped(preview.recipients)) recipient(s)? Type yes to \(kind.verb): ".utf8))
                 guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
-                    print("Not launched; the campaign stays a draft.")
+                    print(kind == .launch ? "Not launched; the campaign stays a draft." : "Not \(kind.done); the campaign stays as it was.")
                     throw ExitCode(1)
                 }
             }
-            try await store.setCampaignState(definition.name, to: .launched, at: now)
-            print("Launched '\(definition.name)'. `outreach run` sends it; `outreach status \(definition.name)` follows it.")
+            let version = try await store.storeVersion(campaign: definition.name, kind: kind, sources: sources, at: now)
+            let stored = "version \(version.number)" + (version.generation > 1 ? ", generation \(version.generation)" : "")
+            switch kind {
+            case .update:
+                print("Updated '\(definition.name)' to \(stored). Messages already queued stay as they are; later sends use this version.")
+            case .relaunch:
+                print("Relaunched '\(definition.name)' as \(stored). `outreach run` sends it; `outreach status \(definition.name)` follows it.")
+            default:
+                print("Launched '\(definition.name)' (\(stored)). `outreach run` sends it; `outreach status \(definition.name)` follows it.")
+            }
+        }
+    }
+}
+
+/// `outreach update NAME`: a launched or paused campaign's files as they are now become its next version.
+struct Update: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the files' changes to a launched or paused campaign, after the launch checks, preview and the changes since its version.")
+    @OptionGroup var launch: Launch
+    func run() async throws { try await launch.perform(.update) }
+}
+
+/// `outreach relaunch NAME`: a cancelled or completed campaign sends again, as a new generation.
+struct Relaunch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a cancelled or completed campaign again as a new version, after the launch checks and preview.")
+    @OptionGroup var launch: Launch
+    func run() async throws { try await launch.perform(.relaunch) }
+}
+
+extension CampaignVersion.Kind {
+    /// The command that stores such a version, for messages.
+    var verb: String {
+        switch self {
+        case .launch, .adopted: "launch"
+        case .update: "update"
+        case .relaunch: "relaunch"
+        }
+    }
+
+    var done: String {
+        switch self {
+        case .launch, .adopted: "launched"
+        case .update: "updated"
+        case .relaunch: "relaunched"
         }
     }
 }
@@ -109,11 +200,13 @@ struct CampaignStateOptions: ParsableArguments {
     /// Moves the campaign to `state`; `done` is printed with NAME filled in.
     func change(to state: CampaignState, done: String) async throws {
         try await reportingErrors {
-            let workspace = try options.load()
-            let definition = try workspace.campaignDefinition(campaign)
-            let store = try workspace.openLedger(ledger)
-            try await store.setCampaignState(definition.name, to: state, at: try clock.clock().now())
-            print(done.replacingOccurrences(of: "NAME", with: definition.name))
+            // A launched campaign is changed in the ledger even when its file is gone or broken.
+            let disk = try LaunchWorkspace(options)
+            let store = try disk.workspace.openLedger(ledger)
+            let name = try await store.campaigns().contains { $0.campaign == campaign }
+                ? campaign : try disk.workspace.campaignDefinition(campaign).name
+            try await store.setCampaignState(name, to: state, at: try clock.clock().now())
+            print(done.replacingOccurrences(of: "NAME", with: name))
         }
     }
 }

@@ -28,7 +28,10 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let workspace = try options.load()
+            // A broken or deleted file is a warning: launched campaigns run from their stored versions, drafts'
+            // files are not read. outreach.yaml, the schema and the gateways still stop the start.
+            let disk = try LaunchWorkspace(options)
+            let workspace = disk.workspace
             let project = workspace.project
             let clock = try self.clock.clock()
             var logger = Logger(label: "outreach.run") { StreamLogHandler.standardError(label: $0) }
@@ -48,20 +51,33 @@ struct Run: AsyncParsableCommand {
             let sendLock = try LedgerSendLock(ledgerPath: store.path)
 
             // Campaigns and their gateways: any problem stops the start, before anything is sent.
+            let running = try await LaunchedCampaigns.load(disk, store: store, now: clock.now(), logger: logger)
+            for line in running.warnings { printError(line) }
+            guard running.errors.isEmpty else {
+                for error in running.errors { printError(error.description) }
+                throw OutreachError(.invalidProject, "run refused: launched campaigns have \(running.errors.count) error(s), listed above; nothing was sent",
+                                    hint: "fix them (`outreach validate` checks the project), then `outreach update NAME` and run again")
+            }
             var scheduled: [ScheduledCampaign] = []
-            var gatewayOfCampaign: [String: [Channel: String]] = [:]
+            let campaignRoutes = LaunchedCampaignRoutes(versions: try await store.versionNumbers())
             var configurations: [String: GatewayConfiguration] = [:]
-            for definition in project.campaigns {
-                let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
-                                                 contactFields: workspace.contactFields)
-                scheduled.append(ScheduledCampaign(definition: definition, composer: composer))
+            for launched in running.campaigns {
+                let definition = launched.definition
+                scheduled.append(try launched.scheduled())
                 guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
                 let byChannel = try Send.channelGateways(definition)
                 for name in Set(byChannel.values) where configurations[name] == nil {
                     configurations[name] = try project.gateway(named: name)
                 }
                 try Send.checkGateways(definition, project: project)
-                gatewayOfCampaign[definition.name] = byChannel
+                campaignRoutes.setGateways(byChannel, campaign: definition.name)
+            }
+            // Gateways drafts name too, so a campaign launched while `run` runs has its lane.
+            for definition in project.campaigns where disk.problems(usedBy: definition).isEmpty {
+                guard let byChannel = try? Send.channelGateways(definition) else { continue }
+                for name in Set(byChannel.values) where configurations[name] == nil {
+                    if let configuration = try? project.gateway(named: name) { configurations[name] = configuration }
+                }
             }
             var lanes: [DispatchLane] = []
             var gateways: [any MessageGateway] = []
@@ -82,22 +98,43 @@ struct Run: AsyncParsableCommand {
                 settings.stopAt = stop
             }
             let routes = settings.routes
-            let gatewayFor = gatewayOfCampaign
             let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
-                routes.campaign(of: message.id).flatMap { gatewayFor[$0]?[message.channel] }
+                routes.campaign(of: message.id).flatMap { campaignRoutes.gateway(campaign: $0, channel: message.channel) }
             })
             guard let populationPath = project.populationPath else {
                 throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
             }
             let schema = project.schema
             let scheduler = CampaignScheduler(
-                store: store, campaigns: scheduled, catalog: try workspace.catalog(),
+                store: store, campaigns: scheduled, catalog: try AudienceCatalog([]),
                 population: {
                     let (population, report) = try PopulationFile.load(populationPath, schema: schema)
                     if let refusal = report.lostRecordsRefusal { throw refusal }
                     return population
                 },
                 dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
+            // A launch, update or relaunch while this runs is picked up at the next tick (at most `maxSleep` away).
+            let laned = Set(configurations.keys)
+            await scheduler.refreshCampaigns { [disk, store, logger] in
+                guard campaignRoutes.changed(try await store.versionNumbers()) else { return nil }
+                let running = try await LaunchedCampaigns.load(disk, store: store, now: Date(), logger: logger, adopt: false)
+                var fresh: [ScheduledCampaign] = []
+                for launched in running.campaigns {
+                    let name = launched.definition.name
+                    if let error = launched.errors.first {
+                        printError("warning: campaign '\(name)' version \(launched.version.number) is not run: \(LaunchWorkspace.firstLine(error))")
+                        continue
+                    }
+                    let byChannel = (try? Send.channelGateways(launched.definition)) ?? [:]
+                    if let missing = Set(byChannel.values).subtracting(laned).sorted().first {
+                        printError("warning: campaign '\(name)' is not run: gateway '\(missing)' was not in use when `outreach run` started; restart it")
+                        continue
+                    }
+                    fresh.append(try launched.scheduled())
+                    campaignRoutes.setGateways(byChannel, campaign: name)
+                }
+                return fresh
+            }
 
             let quiet = !verbose
             let service = SchedulerService(scheduler: scheduler, once: once) { report in

@@ -28,14 +28,26 @@ struct Status: AsyncParsableCommand {
         /// Queued entries quiet hours hold now, and when the first of them may leave.
         var heldByQuietHours: Int
         var resumesAt: Date?
+        /// The launched version it runs (nil for a draft, or one launched before versions were kept).
+        var version: Int?
+        /// "missing" or "errors" when its file on disk is gone or does not load.
+        var file: String?
     }
 
     func run() async throws {
         try await reportingErrors {
-            let workspace = try options.load()
+            // Launched campaigns are listed from the ledger, whatever became of their files.
+            let disk = try LaunchWorkspace(options)
+            let workspace = disk.workspace
             let store = try workspace.openLedger(ledger)
             let statuses = Dictionary(uniqueKeysWithValues: try await store.campaigns().map { ($0.campaign, $0) })
-            let names = try campaign.map { [try workspace.campaignDefinition($0).name] } ?? workspace.project.campaigns.map(\.name).sorted()
+            let versions = try await store.latestVersions()
+            let known = Set(workspace.project.campaigns.map(\.name)).union(statuses.keys)
+            let names = try campaign.map { name throws(OutreachError) in
+                if statuses[name] == nil, let problem = disk.campaignProblem(name) { throw problem }
+                return statuses[name] != nil ? [name] : [try workspace.campaignDefinition(name).name]
+            } ?? known.sorted()
+            for line in disk.warningLines() { printError(line) }
             var rows: [Row] = []
             for name in names {
                 let status = statuses[name]
@@ -46,14 +58,18 @@ struct Status: AsyncParsableCommand {
                 rows.append(Row(campaign: name, state: report.state.rawValue, launchedAt: status?.launchedAt, targeted: t.targeted,
                                 queued: t.queued, sending: t.sending, accepted: t.accepted, delivered: t.delivered,
                                 failed: t.failed, uncertain: t.uncertain, skipped: t.skippedTotal,
-                                heldByQuietHours: held.count, resumesAt: held.resumesAt))
+                                heldByQuietHours: held.count, resumesAt: held.resumesAt,
+                                version: versions[name]?.number, file: disk.fileNote(name)))
             }
             let zone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current
             if json { try printJSON(rows, zone: zone); return }
-            print("\(padded("campaign", 22)) \(padded("state", 10)) \(padded("launched", 17)) \(padded("targeted", 9)) \(padded("queued", 8)) \(padded("sending", 8)) \(padded("accepted", 9)) \(padded("delivered", 10)) \(padded("failed", 7)) \(padded("uncertain", 10)) skipped")
+            print("\(padded("campaign", 22)) \(padded("state", 10)) \(padded("launched", 17)) \(padded("targeted", 9)) \(padded("queued", 8)) \(padded("sending", 8)) \(padded("accepted", 9)) \(padded("delivered", 10)) \(padded("failed", 7)) \(padded("uncertain", 10)) \(padded("skipped", 8)) version")
             for r in rows {
                 let launched = r.launchedAt.map { LocalDateTime($0, in: zone).description } ?? "—"
-                print("\(padded(r.campaign, 22)) \(padded(r.state, 10)) \(padded(launched, 17)) \(padded(grouped(r.targeted), 9)) \(padded(grouped(r.queued), 8)) \(padded(grouped(r.sending), 8)) \(padded(grouped(r.accepted), 9)) \(padded(grouped(r.delivered), 10)) \(padded(grouped(r.failed), 7)) \(padded(grouped(r.uncertain), 10)) \(grouped(r.skipped))")
+                print("\(padded(r.campaign, 22)) \(padded(r.state, 10)) \(padded(launched, 17)) \(padded(grouped(r.targeted), 9)) \(padded(grouped(r.queued), 8)) \(padded(grouped(r.sending), 8)) \(padded(grouped(r.accepted), 9)) \(padded(grouped(r.delivered), 10)) \(padded(grouped(r.failed), 7)) \(padded(grouped(r.uncertain), 10)) \(padded(grouped(r.skipped), 8)) \(r.version.map { "v\($0)" } ?? "—")")
+            }
+            for r in rows {
+                if let note = ReportText.fileNote(r.file, version: r.version) { print("\(r.campaign): \(note)") }
             }
             for r in rows where r.heldByQuietHours > 0 {
                 let resumes = r.resumesAt.map { " until \(LocalDateTime($0, in: zone)) \(zone.identifier)" } ?? ""
@@ -80,9 +96,13 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let workspace = try options.load()
-            let definition = try workspace.campaignDefinition(campaign)
+            let disk = try LaunchWorkspace(options)
+            let workspace = disk.workspace
             let store = try workspace.openLedger(ledger)
+            // A launched campaign is reported from its version, whatever became of its file.
+            let version = try await store.latestVersion(campaign: campaign)
+            if version == nil, let problem = disk.campaignProblem(campaign) { throw problem }
+            let definition = try version.flatMap { try? disk.launched($0).campaign } ?? workspace.campaignDefinition(campaign)
             let status = try await store.campaigns().first { $0.campaign == definition.name }
             let report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
                                         counts: try await store.counts(campaign: definition.name),
@@ -92,12 +112,29 @@ struct Report: AsyncParsableCommand {
                 return
             }
             if csv { print(ReportText.csv(report)); return }
-            print(ReportText.text(report, title: definition.title, zone: workspace.project.configuration.timeZone))
+            var text = ReportText.text(report, title: definition.title, zone: workspace.project.configuration.timeZone)
+            if let version {
+                // After the State line: which version runs, and what became of the file.
+                var lines = text.components(separatedBy: "\n")
+                var line = "Version: \(version.number) (\(version.kind.rawValue) \(LocalDateTime(version.storedAt, in: TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current)))"
+                if version.generation > 1 { line += ", generation \(version.generation)" }
+                if let note = ReportText.fileNote(disk.fileNote(definition.name), version: version.number) { line += "; " + note }
+                lines.insert(line, at: min(2, lines.count))
+                text = lines.joined(separator: "\n")
+            }
+            print(text)
         }
     }
 }
 
 enum ReportText {
+    /// What status and report say of a campaign whose file is gone or broken.
+    static func fileNote(_ file: String?, version: Int?) -> String? {
+        guard let file else { return nil }
+        let running = version.map { "; running the launched version \($0)" } ?? ""
+        return (file == "missing" ? "file missing" : "file has errors") + running
+    }
+
     static let columns = ["targeted", "queued", "sending", "accepted", "delivered", "failed", "expired", "uncertain"]
 
     static func values(_ l: CampaignReport.Line) -> [Int] {

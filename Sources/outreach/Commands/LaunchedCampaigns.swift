@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import OutreachCore
+import OutreachProject
+import OutreachScheduler
+import OutreachStore
+
+/// The campaigns `run` sends: every launched or paused campaign, built from
+/// its stored version (a campaign launched before versions were kept is
+/// adopted: its files as they are now become version 1). Drafts' files are
+/// not read; a broken or deleted file is a warning line.
+struct LaunchedCampaigns {
+    struct Campaign {
+        var version: CampaignVersion
+        var definition: CampaignDefinition
+        /// The project as the version has it (its templates and audiences).
+        var workspace: Workspace
+        /// What `validate` finds wrong with it: such a campaign is not run.
+        var errors: [OutreachError] = []
+
+        /// The campaign as the scheduler runs it.
+        func scheduled() throws(OutreachError) -> ScheduledCampaign {
+            let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
+                                             contactFields: workspace.contactFields)
+            return ScheduledCampaign(definition: definition, composer: composer, generation: version.generation,
+                                     catalog: try workspace.catalog())
+        }
+    }
+
+    var campaigns: [Campaign] = []
+    /// One line each, for stderr.
+    var warnings: [String] = []
+    /// Checks `validate` runs that fail on what a launched version sends.
+    var errors: [OutreachError] = []
+
+    /// `adopt`: store a first version for a launched campaign that has none (at the start of `run`).
+    static func load(_ disk: LaunchWorkspace, store: SQLiteLedger, now: Date, logger: Logger, adopt: Bool = true) async throws -> LaunchedCampaigns {
+        var result = LaunchedCampaigns()
+        var versions = try await store.latestVersions()
+        var reported: Set<String> = []
+        var seenErrors: Set<String> = []
+        for status in try await store.campaigns() where status.state == .launched || status.state == .paused {
+            let name = status.campaign
+            let fileProblem = disk.campaignProblem(name)
+            if versions[name] == nil && !adopt { continue }
+            if versions[name] == nil {
+                // Launched before versions were kept: adopt the files as they are, when they load.
+                guard let definition = disk.project.campaign(name), disk.problems(usedBy: definition).isEmpty else {
+                    result.warnings.append("warning: campaign '\(name)' is \(status.state.rawValue) but has no stored version and its files "
+                                           + (fileProblem != nil || disk.campaignFileExists(name) ? "have errors" : "are missing")
+                                           + "; it is not run (fix its files, then `outreach run` stores them as its version 1)")
+                    continue
+                }
+                let adopted = try await store.storeVersion(campaign: name, kind: .adopted,
+                                                           sources: try CampaignSources.collect(definition, project: disk.project), at: now)
+                versions[name] = adopted
+                printError("campaign '\(name)' was launched before versions were kept: its files as they are now are stored as version 1")
+                logger.info("campaign adopted", metadata: ["campaign": "\(name)", "version": "1"])
+            }
+            guard let version = versions[name] else { continue }
+            if let fileProblem {
+                if let path = disk.fileProblems.first(where: { $0.value.description == fileProblem.description })?.key { reported.insert(path) }
+                result.warnings.append("warning: campaign '\(name)': file has errors (\(LaunchWorkspace.firstLine(fileProblem))); "
+                                       + "running the launched version \(version.number)")
+            } else if !disk.campaignFileExists(name) {
+                result.warnings.append("warning: campaign '\(name)': file missing; running the launched version \(version.number)")
+            }
+            let (definition, workspace) = try disk.launched(version)
+            let errors = LaunchWorkspace.checkErrors(workspace)
+            for error in errors where seenErrors.insert(error.description).inserted {
+                result.errors.append(error)
+            }
+            result.campaigns.append(Campaign(version: version, definition: definition, workspace: workspace, errors: errors))
+        }
+        result.warnings += disk.warningLines(except: reported)
+        return result
+    }
+}
+
+/// What `run` keeps while it runs: the launched version numbers it built its campaigns from, and each
+/// campaign's gateway per channel (read by the dispatcher's route), both replaced when a launch, update or
+/// relaunch comes in.
+final class LaunchedCampaignRoutes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var versions: [String: Int]
+    private var gateways: [String: [Channel: String]] = [:]
+
+    init(versions: [String: Int]) {
+        self.versions = versions
+    }
+
+    func gateway(campaign: String, channel: Channel) -> String? {
+        lock.withLock { gateways[campaign]?[channel] }
+    }
+
+    func setGateways(_ byChannel: [Channel: String], campaign: String) {
+        lock.withLock { gateways[campaign] = byChannel }
+    }
+
+    /// True (and remembered) when `numbers` differ from the last seen.
+    func changed(_ numbers: [String: Int]) -> Bool {
+        lock.withLock {
+            guard versions != numbers else { return false }
+            versions = numbers
+            return true
+        }
+    }
+}
