@@ -51,6 +51,18 @@ struct LaunchedVersionTests {
         return out
     }
 
+    @Test("send --now of a launched campaign sends its launched version, not the files edited since")
+    func sendNowSendsTheLaunchedVersion() throws {
+        let dir = try project()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try run(["launch", "notice", "--yes"], in: dir)
+        try template("NOTICE-TWO", in: dir)
+        _ = try run(["send", "notice", "--now"], in: dir)
+        let sent = try outbox(dir)
+        #expect(!sent.isEmpty)
+        #expect(sent.allSatisfy { $0.hasPrefix("NOTICE-ONE ") }, "\(sent)")
+    }
+
     @Test("an edit to a launched campaign's template is not sent; diff shows it (rc 1) and status shows the version")
     func editAfterLaunch() throws {
         let dir = try project()

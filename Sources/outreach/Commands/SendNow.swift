@@ -45,16 +45,28 @@ extension Send {
     static func occurrenceKey(_ given: String?, today: Day) -> String { given ?? "now@\(today.iso)" }
 
     func sendNow(_ workspace: Workspace, clock: any SchedulerClock) async throws -> Bool {
+        var workspace = workspace
+        let store = try workspace.openLedger(ledger)
+        // A launched (or completed) campaign sends its launched version, as `run` does, whatever its files say now;
+        // a draft sends its files.
+        let state = try await store.campaignState(campaign)
+        var generation = 1
+        let definition: CampaignDefinition
+        if state != .draft, let version = try await store.latestVersions()[campaign] {
+            let (launched, overlay) = try CampaignSources.load(version, over: workspace.project)
+            definition = launched
+            workspace = Workspace(project: overlay, today: workspace.today)
+            generation = version.generation
+        } else {
+            definition = try workspace.campaignDefinition(campaign)
+        }
         let project = workspace.project
-        let definition = try workspace.campaignDefinition(campaign)
         let channelGateways = try Self.channelGateways(definition)
         let gatewayNames = Array(Set(channelGateways.values)).sorted()
         // Gateway problems (a missing ${ENV} secret…) stop a real send before any rendering.
         let configurations = try gatewayNames.map { name throws(OutreachError) in try project.gateway(named: name) }
         try Self.checkGateways(definition, project: project)
 
-        let store = try workspace.openLedger(ledger)
-        let state = try await store.campaignState(definition.name)
         switch state {
         case .paused:
             throw OutreachError(.invalidValue, "campaign '\(definition.name)' is paused: send --now does not send it",
@@ -76,7 +88,8 @@ extension Send {
 
         // The occurrence's entries, made as the scheduler makes them, due now.
         let now = clock.now()
-        let occurrence = Self.occurrenceKey(self.occurrence, today: workspace.today)
+        // A relaunch's occurrences are keyed apart from the earlier generation's, as the scheduler keys them.
+        let occurrence = CampaignVersion.occurrenceKey(Self.occurrenceKey(self.occurrence, today: workspace.today), generation: generation)
         let (population, _) = try workspace.population()
         var composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
                                          contactFields: workspace.contactFields)
