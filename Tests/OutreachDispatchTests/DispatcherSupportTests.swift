@@ -9,18 +9,50 @@ import Testing
 // deterministically. The real gateways are tested against real servers in
 // their own suites.
 
-/// Virtual time: sleeping moves the clock to the deadline at once (after
-/// letting other tasks run), so hours of back-off take microseconds.
+/// Virtual time: sleeping moves the clock to the deadline at once, so hours of back-off take microseconds —
+/// but never past an earlier sleeper's deadline. Each sleeper registers its deadline, lets other tasks run, and
+/// only the earliest one moves the clock (after it has stayed the earliest for a few yields, so a lane about
+/// to sleep to an earlier instant registers first). Without that, one lane's long sleep (a breaker's cool-down)
+/// moved the clock past another lane's next send, and times seen by the gateways depended on thread scheduling.
 final class VirtualClock: DispatchClock {
-    private let time = Mutex<Double>(0)
+    private struct State {
+        var time: Double = 0
+        var sleepers: [Int: Double] = [:]
+        var nextID = 0
+    }
+    private let state = Mutex(State())
+    /// Yields a sleeper stays the earliest before it moves the clock.
+    private let settleYields = 8
 
-    var now: Double { time.withLock { $0 } }
+    var now: Double { state.withLock { $0.time } }
 
     func sleep(until deadline: Double) async throws {
         try Task.checkCancellation()
-        await Task.yield()
-        try Task.checkCancellation()
-        time.withLock { $0 = max($0, deadline) }
+        let id = state.withLock { s in
+            s.nextID += 1
+            s.sleepers[s.nextID] = deadline
+            return s.nextID
+        }
+        defer { state.withLock { _ = $0.sleepers.removeValue(forKey: id) } }
+        var earliestFor = 0
+        while true {
+            await Task.yield()
+            try Task.checkCancellation()
+            let woken = state.withLock { s -> Bool in
+                if s.time >= deadline { return true }
+                // The earliest deadline (ties: the first registered) moves the clock once it has settled.
+                let first = s.sleepers.min { a, b in a.value < b.value || (a.value == b.value && a.key < b.key) }
+                guard first?.key == id else {
+                    earliestFor = 0
+                    return false
+                }
+                earliestFor += 1
+                guard earliestFor >= settleYields else { return false }
+                s.time = max(s.time, deadline)
+                return true
+            }
+            if woken { return }
+        }
     }
 }
 
