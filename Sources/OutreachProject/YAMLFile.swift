@@ -15,18 +15,7 @@ struct YAMLFile {
         self.path = path
         self.text = text
         self.root = root
-        var lines: [String] = []
-        var current = ""
-        for character in text {
-            if character == "\n" || character == "\r\n" || character == "\r" {
-                lines.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        lines.append(current)
-        self.lines = lines
+        self.lines = TextLines.split(text, keepingLastEmpty: true)
     }
 
     /// Reads and parses `path`. An empty file is an empty mapping. A key

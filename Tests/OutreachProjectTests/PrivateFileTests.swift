@@ -18,7 +18,7 @@ struct PrivateFileTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var importer = PopulationImporter(schema: PopulationSchema(idField: "id"), format: .csv, fileName: "people.csv")
-        var bytes = Array("id,first_name\n1001,Sara\n".utf8)
+        let bytes = Array("id,first_name\n1001,Sara\n".utf8)
         try bytes.withUnsafeBytes { try importer.consume($0) }
         let population = try importer.finish().0
         let snapshot = folder.appendingPathComponent("people.snap").path

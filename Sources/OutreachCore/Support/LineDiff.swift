@@ -27,18 +27,7 @@ public struct LineDiff: Sendable, Equatable {
     public var removed: Int { lines.count { if case .removed = $0 { true } else { false } } }
 
     static func split(_ text: String) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for character in text {
-            if character == "\n" || character == "\r\n" || character == "\r" {
-                lines.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        TextLines.split(text, keepingLastEmpty: false)
     }
 
     /// Common prefix and suffix first (an edit usually touches a few lines),

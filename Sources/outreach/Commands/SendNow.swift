@@ -41,6 +41,19 @@ extension Send {
         return (workspace, clock)
     }
 
+    /// What a sender does before it writes to the ledger: a logger for the campaign, the ledger's send lock (one
+    /// sender per ledger, held while the returned lock lives), then recovery of what a dead sender left `sending`.
+    static func takeLedger(_ store: SQLiteLedger, campaign: String, project: Project,
+                           clock: any SchedulerClock) async throws -> (Logger, LedgerSendLock) {
+        var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        logger[metadataKey: "campaign"] = "\(campaign)"
+        let sendLock = try LedgerSendLock(ledgerPath: store.path)
+        let policies = Dictionary(project.campaigns.map { ($0.name, $0.onUncertain) }, uniquingKeysWith: { a, _ in a })
+        _ = try await CampaignScheduler.recover(store: store, policies: policies, at: clock.now(), logger: logger)
+        return (logger, sendLock)
+    }
+
     /// The occurrence key: `--occurrence`, else one per evaluation day.
     static func occurrenceKey(_ given: String?, today: Day) -> String { given ?? "now@\(today.iso)" }
 
@@ -77,14 +90,8 @@ extension Send {
         case .draft, .launched, .completed:
             break
         }
-        var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .warning
-        logger[metadataKey: "campaign"] = "\(definition.name)"
-        // One sender per ledger, taken before recovery settles what a dead sender left `sending`.
-        let sendLock = try LedgerSendLock(ledgerPath: store.path)
+        let (logger, sendLock) = try await Self.takeLedger(store, campaign: definition.name, project: project, clock: clock)
         defer { withExtendedLifetime(sendLock) {} }
-        let policies = Dictionary(project.campaigns.map { ($0.name, $0.onUncertain) }, uniquingKeysWith: { a, _ in a })
-        _ = try await CampaignScheduler.recover(store: store, policies: policies, at: clock.now(), logger: logger)
 
         // The occurrence's entries, made as the scheduler makes them, due now.
         let now = clock.now()

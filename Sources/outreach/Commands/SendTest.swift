@@ -88,13 +88,8 @@ extension Send {
         try Self.checkGateways(definition, project: project)
 
         let store = try workspace.openLedger(ledger)
-        var logger = Logger(label: "outreach.send") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = .warning
-        logger[metadataKey: "campaign"] = "\(definition.name)"
-        let sendLock = try LedgerSendLock(ledgerPath: store.path)
+        let (logger, sendLock) = try await Self.takeLedger(store, campaign: definition.name, project: project, clock: clock)
         defer { withExtendedLifetime(sendLock) {} }
-        let policies = Dictionary(project.campaigns.map { ($0.name, $0.onUncertain) }, uniquingKeysWith: { a, _ in a })
-        _ = try await CampaignScheduler.recover(store: store, policies: policies, at: clock.now(), logger: logger)
 
         // Samples: the first members of each segment whose message renders, composed as a send composes
         // (the suppression list does not apply: the message goes to staff).
