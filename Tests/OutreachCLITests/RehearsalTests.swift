@@ -30,9 +30,16 @@ struct RehearsalTests {
             .write(to: campaign, atomically: true, encoding: .utf8)
         setenv("REHEARSAL_PASSWORD", "x", 1)
         #expect(try CLIRunner.run(["launch", "vaccination_round", "--today", "2026-11-29", "--at", at, "--yes"], in: dir).status == 0)
+        // The operator rehearses without the production secret: a rehearsal sends through no gateway, so it needs
+        // none; a live run does.
+        unsetenv("REHEARSAL_PASSWORD")
+        let live = try CLIRunner.run(["run", "--once"], in: dir)
+        #expect(live.status == 1)
+        #expect(live.stderr.contains("environment variable REHEARSAL_PASSWORD is not set"), "\(live.stderr)")
 
         let run = try CLIRunner.run(["run", "--at", at, "--speed", "200000", "--until", "2026-12-20T00:00:00Z"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("REHEARSAL_PASSWORD"), "\(run.stderr)")
         #expect(run.stderr.contains("rehearsal"), "\(run.stderr)")
         #expect(!kannel.hasPendingConnection, "a rehearsal connected to the Kannel gateway")
 

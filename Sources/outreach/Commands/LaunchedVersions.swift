@@ -15,8 +15,13 @@ struct LaunchWorkspace {
 
     var project: Project { workspace.project }
 
-    init(_ options: ProjectOptions) throws(OutreachError) {
+    /// `rehearsal`: gateways' `${ENV}` secrets that are not set get stand-ins (a rehearsal sends through none of them).
+    init(_ options: ProjectOptions, rehearsal: Bool = false) throws(OutreachError) {
         var loader = ProjectLoader(root: options.project, populationOverride: options.population, schemaOverride: options.schema)
+        if rehearsal {
+            let gateways = ((options.project as NSString).standardizingPath as NSString).appendingPathComponent(GatewaysLoader.fileName)
+            loader.environment = GatewaysLoader.rehearsalEnvironment(gateways, environment: loader.environment)
+        }
         let project = loader.loadCollectingProblems()
         if let first = loader.projectProblems.first { throw first }
         workspace = Workspace(project: project, today: try options.evaluationDay(project))

@@ -30,7 +30,8 @@ struct Run: AsyncParsableCommand {
         try await reportingErrors {
             // A broken or deleted file is a warning: launched campaigns run from their stored versions, drafts'
             // files are not read. outreach.yaml, the schema and the gateways still stop the start.
-            let disk = try LaunchWorkspace(options)
+            let rehearsal = (self.clock.at != nil || self.clock.speed != nil) && !live
+            let disk = try LaunchWorkspace(options, rehearsal: rehearsal)
             let workspace = disk.workspace
             let project = workspace.project
             let clock = try self.clock.clock()
@@ -38,7 +39,6 @@ struct Run: AsyncParsableCommand {
             logger.logLevel = verbose ? .info : .warning
             // A run at another time or speed is a rehearsal unless --live: it runs on a copy of the ledger and
             // every gateway is the file outbox, so nothing reaches a real gateway and the ledger is untouched.
-            let rehearsal = (self.clock.at != nil || self.clock.speed != nil) && !live
             var store = try workspace.openLedger(ledger)
             if rehearsal {
                 let copy = Self.rehearsalPath(of: store.path)
