@@ -10,6 +10,7 @@ public enum WebhookServer {
     public static func router(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
                               logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: HooksNotFoundMiddleware())
         let reports = DeliveryReportBatcher(store: store, batchSize: configuration.reportBatchSize, logger: logger)
         let limit = configuration.maxBodySize
 
@@ -51,5 +52,18 @@ struct SecretMiddleware<Context: RequestContext>: RouterMiddleware {
             throw HTTPError(.unauthorized, message: "unknown webhook path")
         }
         return try await next(request, context)
+    }
+}
+
+/// Any other path under /hooks (a missing secret, an unknown hook, a method the hook does not take): 401, as for
+/// a wrong secret, so the answer never tells whether a secret was right.
+struct HooksNotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/hooks/") || request.uri.path == "/hooks" else { return try await next(request, context) }
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+            throw HTTPError(.unauthorized, message: "unknown webhook path")
+        }
     }
 }
