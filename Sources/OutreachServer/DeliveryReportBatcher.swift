@@ -28,6 +28,9 @@ final class DeliveryReportBatcher: Sendable {
         self.logger = logger
     }
 
+    /// Reports waiting for a batch (not counting the one being written).
+    var waiting: Int { state.withLock { $0.queue.count } }
+
     func record(_ report: DeliveryReport) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let start = state.withLock { state in
