@@ -33,12 +33,14 @@ public enum WebhookServer {
         return router
     }
 
-    /// The application to run (as a `Service` in the command's `ServiceGroup`).
+    /// The application to run (as a `Service` in the command's `ServiceGroup`); `onRunning` is called once it
+    /// listens.
     public static func application(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                                   logger: Logger) -> some ApplicationProtocol {
+                                   logger: Logger, onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
         Application(router: router(configuration: configuration, secret: secret, store: store, logger: logger),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                          serverName: "outreach"),
+                    onServerRunning: { _ in await onRunning() },
                     logger: logger)
     }
 }

@@ -28,6 +28,22 @@ struct ServeTests {
         #expect(!weak.stderr.contains("weakpw12"))
     }
 
+    @Test("a port another process listens on is one clear line, exit 1")
+    func portInUse() throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (fd, port) = try Self.listeningSocket()
+        defer { close(fd) }
+        let yaml = try String(contentsOf: dir.appendingPathComponent("outreach.yaml"), encoding: .utf8)
+        try CLIRunner.write(yaml + "\nserver:\n  listen: \"127.0.0.1:\(port)\"\n", to: "outreach.yaml", in: dir)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OUTREACH_WEBHOOK_SECRET"] = Self.secret
+        let output = try Self.run(["serve"], in: dir, environment: environment)
+        #expect(output.status == 1)
+        #expect(output.stderr.hasPrefix("error: cannot listen on 127.0.0.1:\(port): "), "\(output.stderr)")
+        #expect(!output.stderr.contains("listening on"))
+    }
+
     @Test("validate reports a bad server.listen where it is written")
     func validateReportsBadListen() throws {
         let dir = try CLIRunner.copyOfExampleProject()
@@ -155,8 +171,20 @@ struct ServeTests {
 
     /// A loopback port nobody listens on now (the kernel's choice for port 0).
     static func freePort() throws -> Int {
+        let (fd, port) = try boundSocket()
+        close(fd)
+        return port
+    }
+
+    /// A socket listening on a loopback port of the kernel's choice (close it when done).
+    static func listeningSocket() throws -> (Int32, Int) {
+        let (fd, port) = try boundSocket()
+        guard listen(fd, 1) == 0 else { close(fd); throw CocoaError(.featureUnsupported) }
+        return (fd, port)
+    }
+
+    static func boundSocket() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -165,7 +193,7 @@ struct ServeTests {
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw CocoaError(.featureUnsupported) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else { close(fd); throw CocoaError(.featureUnsupported) }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

@@ -7,6 +7,7 @@ import OutreachScheduler
 import OutreachServer
 import OutreachStore
 import ServiceLifecycle
+import Synchronization
 
 /// `outreach serve`: the webhooks gateways call back (delivery reports), on
 /// `server.listen` from outreach.yaml; with `--with-scheduler`, `outreach run`'s
@@ -39,10 +40,19 @@ struct Serve: AsyncParsableCommand {
                 services.append(.init(service: prepared.service, successTerminationBehavior: .gracefullyShutdownGroup))
             }
             // Shut down in reverse order: the scheduler drains first while the server still takes reports.
-            let application = WebhookServer.application(configuration: server, secret: secret, store: store, logger: logger)
+            let listening = Mutex(false)
+            let application = WebhookServer.application(configuration: server, secret: secret, store: store, logger: logger) {
+                listening.withLock { $0 = true }
+                printError(Self.banner(server))
+            }
             services.insert(.init(service: application), at: 0)
-            printError(Self.banner(server))
-            try await Run.runServices(services, scheduler: scheduler, logger: logger)
+            do {
+                try await Run.runServices(services, scheduler: scheduler, logger: logger)
+            } catch let error where !(error is OutreachError) && !(error is ExitCode) && !listening.withLock({ $0 }) {
+                await scheduler?.close()
+                throw OutreachError(.io, "cannot listen on \(server.host):\(server.port): \(error)",
+                                    hint: "is another process using the port? change server.listen in outreach.yaml")
+            }
         }
     }
 
