@@ -30,6 +30,9 @@ public enum WebhookServer {
         hooks.post("kannel/dlr", use: kannel.handle)
         let twilio = TwilioStatusCallback.Route(reports: reports, maxBodySize: limit)
         hooks.post("twilio/status", use: twilio.handle)
+        let jasmin = JasminDeliveryReport.Route(reports: reports, maxBodySize: limit)
+        hooks.get("jasmin/dlr", use: jasmin.handle)
+        hooks.post("jasmin/dlr", use: jasmin.handle)
         return router
     }
 

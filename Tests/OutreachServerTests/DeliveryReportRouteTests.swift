@@ -178,6 +178,28 @@ struct DeliveryReportRouteTests {
         #expect(try await fixture.state(fixture.ids[2]) == .accepted)
     }
 
+    @Test("a Jasmin receipt is matched by the provider's message id and answered ACK/Jasmin; SMSC-level receipts change nothing")
+    func jasmin() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.accept(fixture.ids, provider: true)
+        let (a, b, c) = (fixture.ids[0], fixture.ids[1], fixture.ids[2])
+        let uri = "/hooks/\(testSecret)/jasmin/dlr"
+        try await fixture.test { client in
+            let smsc = try await client.postForm(uri, "id=p-\(a)&message_status=ESME_ROK&level=1")
+            #expect(smsc.status == .ok && smsc.text == "ACK/Jasmin\n")
+            #expect(try await fixture.state(a) == .accepted)
+            let delivered = try await client.postForm(uri, "id=p-\(a)&message_status=DELIVRD&level=2&err=000")
+            #expect(delivered.status == .ok && delivered.text == "ACK/Jasmin\n")
+            let expired = try await client.get("\(uri)?id=p-\(b)&message_status=EXPIRED&level=3")
+            #expect(expired.status == .ok)
+            let malformed = try await client.postForm(uri, "id=p-\(c)&message_status=DELIVRD&level=7")
+            #expect(malformed.status == .badRequest)
+        }
+        #expect(try await fixture.state(a) == .delivered)
+        #expect(try await fixture.state(b) == .expired)
+        #expect(try await fixture.state(c) == .accepted)
+    }
+
     @Test("concurrent reports are all recorded, each answered after its batch is committed")
     func concurrent() async throws {
         let fixture = try await ServerFixture(messages: 40)

@@ -64,7 +64,8 @@ struct Serve: AsyncParsableCommand {
         return """
             outreach serve: listening on \(host):\(server.port)
               kannel dlr_url: \(hooks)/kannel/dlr?id={message_id}&status=%d&answer=%A&smsc_id=%i
-              twilio status callback: \(hooks)/twilio/status
+              twilio status_callback: \(hooks)/twilio/status
+              jasmin dlr_url: \(hooks)/jasmin/dlr
             """
     }
 }
