@@ -28,6 +28,8 @@ public struct ProjectConfiguration: Sendable {
     public var maxParts: Int = ConfigurationLimits.defaultMaxParts
     /// Whom an opt-out stops (`opt_out_scope`): the person on every channel (default) or only the address.
     public var optOutScope: Suppression.Scope = .person
+    /// `server:` — where `outreach serve` listens and its public address.
+    public var server = ServerConfiguration()
 
     public init() {}
 

@@ -52,7 +52,8 @@ struct CrashResumeTests {
 
     /// A project in a temporary folder: 3,000 generated people, an
     /// everyone-with-a-mobile campaign through the given Kannel at 400/s, launched.
-    static func project(kannel: KannelHarness, onUncertain: String) throws -> URL {
+    static func project(kannel: KannelHarness, onUncertain: String, population: Int = 3000, gatewayExtra: String = "",
+                        environment extra: [String: String] = [:]) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for item in ["outreach.yaml", "schema.yaml", "audiences", "templates"] {
@@ -89,9 +90,10 @@ struct CrashResumeTests {
                 concurrency: 8
                 rate: 400/s
                 retry: {attempts: 3, backoff: 1s}
+            \(gatewayExtra)
             """.write(to: dir.appendingPathComponent("gateways.yaml"), atomically: true, encoding: .utf8)
-        let environment = ["KANNEL_PASSWORD": kannel.password]
-        for arguments in [["generate-population", "3000", "--seed", "11", "--out", "pop.csv"],
+        let environment = ["KANNEL_PASSWORD": kannel.password].merging(extra) { _, new in new }
+        for arguments in [["generate-population", "\(population)", "--seed", "11", "--out", "pop.csv"],
                           ["launch", "crash", "--yes", "--at", Self.launchedAt, "--population", "pop.csv"]] {
             let status = try Self.runToEnd(arguments, in: dir, environment: environment)
             guard status == 0 else { throw KannelHarness.Failure(description: "outreach \(arguments[0]) exited \(status)") }
