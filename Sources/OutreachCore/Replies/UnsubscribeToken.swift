@@ -11,14 +11,27 @@ public struct UnsubscribeToken: Sendable, Hashable, CustomStringConvertible {
     /// The token as it goes into a URL.
     public let text: String
 
+    /// The environment variable holding the server secret (never in a file).
+    public static let secretVariable = "OUTREACH_WEBHOOK_SECRET"
+
     /// Separates these codes from any other use of the same secret.
     private static let context = Array("outreach-unsubscribe-v1\n".utf8)
 
     /// Signs `messageID` with `secret`.
     public init(messageID: String, secret: some Collection<UInt8>) {
-        self.messageID = messageID
-        let mac = Self.code(messageID, key: HMACSHA256(key: secret))
-        text = Base64URL.encode(Array(messageID.utf8)) + "." + Base64URL.encode(mac)
+        self = Signer(secret: secret).token(messageID: messageID)
+    }
+
+    /// The secret's key prepared once, for a gateway that signs many messages.
+    public struct Signer: Sendable {
+        let key: HMACSHA256
+
+        public init(secret: some Collection<UInt8>) { key = HMACSHA256(key: secret) }
+
+        public func token(messageID: String) -> UnsubscribeToken {
+            let mac = UnsubscribeToken.code(messageID, key: key)
+            return UnsubscribeToken(messageID: messageID, text: Base64URL.encode(Array(messageID.utf8)) + "." + Base64URL.encode(mac))
+        }
     }
 
     /// The message a token names, or nil when it is malformed, forged or altered.
@@ -36,12 +49,12 @@ public struct UnsubscribeToken: Sendable, Hashable, CustomStringConvertible {
         return UnsubscribeToken(messageID: messageID, text: text)
     }
 
-    private init(messageID: String, text: String) {
+    fileprivate init(messageID: String, text: String) {
         self.messageID = messageID
         self.text = text
     }
 
-    private static func code(_ messageID: String, key: HMACSHA256) -> [UInt8] {
+    fileprivate static func code(_ messageID: String, key: HMACSHA256) -> [UInt8] {
         var mac = key.start()
         mac.update(context)
         mac.update(messageID.utf8)
