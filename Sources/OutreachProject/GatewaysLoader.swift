@@ -175,6 +175,7 @@ public struct GatewaysLoader {
         if case .smtp(let smtp) = settings, configuration.sender == nil { configuration.sender = smtp.from }
         var secrets = reader.secrets
         if case .http(let http) = settings { secrets += http.secrets.filter { !$0.isEmpty && !secrets.contains($0) } }
+        if case .smtp(let smtp) = settings, let secret = smtp.unsubscribeSecret, !secrets.contains(secret) { secrets.append(secret) }
         configuration.secrets = secrets
         if case .http(var http) = settings {
             http.secrets = secrets
