@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // Graceful shutdown of `outreach run` (SIGTERM finishes in-flight sends)
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // `outreach serve`: delivery-report webhooks
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: C at the edge
@@ -92,6 +94,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // `outreach serve`: webhooks (delivery reports) into the ledger, as a
+        // Hummingbird application built from a ServerConfiguration and a store.
+        .target(
+            name: "OutreachServer",
+            dependencies: [
+                "OutreachCore",
+                "OutreachStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Fuzzing
         // Each fuzz target's code path as a plain function of the input's
         // bytes: Fuzz/ wraps them in libFuzzer executables (`make fuzz`) and
@@ -111,6 +126,7 @@ let package = Package(
                 "OutreachDispatch",
                 "OutreachStore",
                 "OutreachScheduler",
+                "OutreachServer",
                 "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +161,13 @@ let package = Package(
         .testTarget(
             name: "OutreachSchedulerTests",
             dependencies: ["OutreachScheduler", "OutreachStore", "OutreachDispatch", "OutreachProject", "OutreachCore",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachServerTests",
+            dependencies: ["OutreachServer", "OutreachStore", "OutreachCore",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),

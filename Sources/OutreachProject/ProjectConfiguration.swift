@@ -30,6 +30,8 @@ public struct ProjectConfiguration: Sendable {
     public var optOutScope: Suppression.Scope = .person
     /// `replies:`: the STOP and START words replies are matched against, and the confirmations to send back.
     public var replies = ReplySettings()
+    /// `server:` — where `outreach serve` listens and its public address.
+    public var server = ServerConfiguration()
 
     public init() {}
 

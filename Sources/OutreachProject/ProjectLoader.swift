@@ -135,7 +135,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts", "opt_out_scope", "replies"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts", "opt_out_scope", "server", "replies"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -180,6 +180,7 @@ public struct ProjectLoader {
             if let f = try contacts.string("sms") { config.contactFields[.sms] = f }
             if let f = try contacts.string("email") { config.contactFields[.email] = f }
         }
+        if let node = map.value("server") { config.server = try readServer(file, node) }
         return config
     }
 
@@ -220,6 +221,29 @@ public struct ProjectLoader {
             if key == "stop_confirmation" { settings.stopConfirmation = text } else { settings.startConfirmation = text }
         }
         return settings
+    }
+
+    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…"}` for `outreach serve`.
+    static func readServer(_ file: YAMLFile, _ node: Node) throws(OutreachError) -> ServerConfiguration {
+        let map = try MappingReader(file, node, what: "server")
+        try map.rejectUnknownKeys(["listen", "public_url"], what: "server")
+        var server = ServerConfiguration()
+        if let text = try map.string("listen") {
+            guard let address = ServerConfiguration.listenAddress(text) else {
+                throw file.error(.invalidValue, "server.listen '\(text)' is not HOST:PORT", at: map.value("listen")!,
+                                 hint: "e.g. \"127.0.0.1:8080\" (\"[::1]:8080\" for IPv6); the port is 1-65535")
+            }
+            server.host = address.host
+            server.port = address.port
+        }
+        if let text = try map.string("public_url") {
+            guard ServerConfiguration.isPublicURL(text) else {
+                throw file.error(.invalidValue, "server.public_url '\(text)' is not an http(s) URL", at: map.value("public_url")!,
+                                 hint: "the address gateways reach the server at, e.g. \"https://outreach.example.org\"")
+            }
+            server.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        return server
     }
 
     // MARK: - schema.yaml

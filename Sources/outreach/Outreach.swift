@@ -29,6 +29,7 @@ struct Outreach: AsyncParsableCommand {
             Resume.self,
             Cancel.self,
             Run.self,
+            Serve.self,
             Status.self,
             Report.self,
             BenchHTTP.self,

@@ -47,127 +47,144 @@ struct Run: AsyncParsableCommand {
                 printError("rehearsal (--at/--speed without --live): nothing is sent and the project ledger is untouched; "
                            + "messages go to \(Self.rehearsalOutbox), state to \(copy) (`outreach report NAME --ledger \(copy)`)")
             }
-            // One sender per ledger, taken before recovery reads what a previous sender left `sending`.
-            let sendLock = try LedgerSendLock(ledgerPath: store.path)
-
-            // Campaigns and their gateways: any problem stops the start, before anything is sent.
-            let running = try await LaunchedCampaigns.load(disk, store: store, now: clock.now(), logger: logger)
-            for line in running.warnings { printError(line) }
-            guard running.errors.isEmpty else {
-                for error in running.errors { printError(error.description) }
-                throw OutreachError(.invalidProject, "run refused: launched campaigns have \(running.errors.count) error(s), listed above; nothing was sent",
-                                    hint: "fix them (`outreach validate` checks the project), then `outreach update NAME` and run again")
-            }
-            var scheduled: [ScheduledCampaign] = []
-            let campaignRoutes = LaunchedCampaignRoutes(versions: try await store.versionNumbers())
-            var configurations: [String: GatewayConfiguration] = [:]
-            for launched in running.campaigns {
-                let definition = launched.definition
-                scheduled.append(try launched.scheduled())
-                guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
-                let byChannel = try Send.channelGateways(definition)
-                for name in Set(byChannel.values) where configurations[name] == nil {
-                    configurations[name] = try project.gateway(named: name)
-                }
-                try Send.checkGateways(definition, project: project)
-                campaignRoutes.setGateways(byChannel, campaign: definition.name)
-            }
-            // Gateways drafts name too, so a campaign launched while `run` runs has its lane.
-            for definition in project.campaigns where disk.problems(usedBy: definition).isEmpty {
-                guard let byChannel = try? Send.channelGateways(definition) else { continue }
-                for name in Set(byChannel.values) where configurations[name] == nil {
-                    if let configuration = try? project.gateway(named: name) { configurations[name] = configuration }
-                }
-            }
-            var lanes: [DispatchLane] = []
-            var gateways: [any MessageGateway] = []
-            for real in configurations.values.sorted(by: { $0.name < $1.name }) {
-                let configuration = rehearsal ? Self.rehearsalGateway(for: real) : real
-                let gateway = try SendGateways.make(configuration, projectRoot: project.root)
-                gateways.append(gateway)
-                lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
-            }
-            var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
-                                                      quietHours: project.configuration.quietHours,
-                                                      frequencyCap: project.configuration.frequencyCap)
-            settings.optOutScope = project.configuration.optOutScope
-            if let until {
-                guard let stop = ClockOptions.instant(until) else {
-                    throw OutreachError(.invalidValue, "--until '\(until)' is not an ISO 8601 instant")
-                }
-                settings.stopAt = stop
-            }
-            let routes = settings.routes
-            let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
-                routes.campaign(of: message.id).flatMap { campaignRoutes.gateway(campaign: $0, channel: message.channel) }
-            })
-            guard let populationPath = project.populationPath else {
-                throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
-            }
-            let schema = project.schema
-            let scheduler = CampaignScheduler(
-                store: store, campaigns: scheduled, catalog: try AudienceCatalog([]),
-                population: {
-                    let (population, report) = try PopulationFile.load(populationPath, schema: schema)
-                    if let refusal = report.lostRecordsRefusal { throw refusal }
-                    return population
-                },
-                dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
-            // A launch, update or relaunch while this runs is picked up at the next tick (at most `maxSleep` away).
-            let laned = Set(configurations.keys)
-            await scheduler.refreshCampaigns { [disk, store, logger] in
-                guard campaignRoutes.changed(try await store.versionNumbers()) else { return nil }
-                let running = try await LaunchedCampaigns.load(disk, store: store, now: Date(), logger: logger, adopt: false)
-                var fresh: [ScheduledCampaign] = []
-                for launched in running.campaigns {
-                    let name = launched.definition.name
-                    if let error = launched.errors.first {
-                        printError("warning: campaign '\(name)' version \(launched.version.number) is not run: \(LaunchWorkspace.firstLine(error))")
-                        continue
-                    }
-                    let byChannel = (try? Send.channelGateways(launched.definition)) ?? [:]
-                    if let missing = Set(byChannel.values).subtracting(laned).sorted().first {
-                        printError("warning: campaign '\(name)' is not run: gateway '\(missing)' was not in use when `outreach run` started; restart it")
-                        continue
-                    }
-                    fresh.append(try launched.scheduled())
-                    campaignRoutes.setGateways(byChannel, campaign: name)
-                }
-                return fresh
-            }
-
-            let quiet = !verbose
-            let service = SchedulerService(scheduler: scheduler, once: once) { report in
-                // Idle ticks only with --verbose: an accelerated rehearsal ticks thousands of times.
-                if quiet && report.materialised == 0 && (report.dispatch?.messages ?? 0) == 0 { return }
-                print(RunText.tick(report, zone: project.configuration.timeZone))
-            }
-            var groupLogger = logger
-            groupLogger.logLevel = .warning
-            var groupConfiguration = ServiceGroupConfiguration(
-                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
-            // Retries waiting out a back-off could hold a shutdown for minutes: after 30 s the
-            // run is cancelled; what is still `sending` is marked uncertain at the next start.
-            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
-            let group = ServiceGroup(configuration: groupConfiguration)
-            // The first Ctrl-C is the service group's graceful shutdown; the second exits at once.
-            let interrupt = InterruptHandler {}
-            do {
-                try await group.run()
-            } catch let cancelled as DispatchCancelled {
-                // Stopped harder than gracefully (a second Ctrl-C, or a stop past its 30 s): one line, not a dump.
-                interrupt.stop()
-                for gateway in gateways { await SendGateways.close(gateway) }
-                let s = cancelled.summary
-                printError("interrupted: \(grouped(s.accepted)) accepted, \(grouped(s.rejected)) rejected, \(grouped(s.failed)) failed, "
-                           + "\(grouped(cancelled.unfinishedMessageIDs.count)) put back in the queue unsent")
-                throw ExitCode(130)
-            }
-            interrupt.stop()
-            for gateway in gateways { await SendGateways.close(gateway) }
-            withExtendedLifetime(sendLock) {}
+            let scheduler = try await Self.prepareScheduler(disk, store: store, clock: clock, rehearsal: rehearsal,
+                                                            once: once, until: until, verbose: verbose, logger: logger)
+            try await Self.runServices([.init(service: scheduler.service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                                       scheduler: scheduler, logger: logger)
         }
+    }
+
+    /// The scheduler `run` starts (and `serve --with-scheduler` beside the server): launched campaigns, their
+    /// gateways' lanes, the dispatcher. Takes the ledger's send lock first; any problem stops the start.
+    static func prepareScheduler(_ disk: LaunchWorkspace, store: SQLiteLedger, clock: any SchedulerClock, rehearsal: Bool,
+                                 once: Bool, until: String?, verbose: Bool, logger: Logger) async throws -> SchedulerRun {
+        let project = disk.project
+        // One sender per ledger, taken before recovery reads what a previous sender left `sending`.
+        let sendLock = try LedgerSendLock(ledgerPath: store.path)
+
+        // Campaigns and their gateways: any problem stops the start, before anything is sent.
+        let running = try await LaunchedCampaigns.load(disk, store: store, now: clock.now(), logger: logger)
+        for line in running.warnings { printError(line) }
+        guard running.errors.isEmpty else {
+            for error in running.errors { printError(error.description) }
+            throw OutreachError(.invalidProject, "run refused: launched campaigns have \(running.errors.count) error(s), listed above; nothing was sent",
+                                hint: "fix them (`outreach validate` checks the project), then `outreach update NAME` and run again")
+        }
+        var scheduled: [ScheduledCampaign] = []
+        let campaignRoutes = LaunchedCampaignRoutes(versions: try await store.versionNumbers())
+        var configurations: [String: GatewayConfiguration] = [:]
+        for launched in running.campaigns {
+            let definition = launched.definition
+            scheduled.append(try launched.scheduled())
+            guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
+            let byChannel = try Send.channelGateways(definition)
+            for name in Set(byChannel.values) where configurations[name] == nil {
+                configurations[name] = try project.gateway(named: name)
+            }
+            try Send.checkGateways(definition, project: project)
+            campaignRoutes.setGateways(byChannel, campaign: definition.name)
+        }
+        // Gateways drafts name too, so a campaign launched while `run` runs has its lane.
+        for definition in project.campaigns where disk.problems(usedBy: definition).isEmpty {
+            guard let byChannel = try? Send.channelGateways(definition) else { continue }
+            for name in Set(byChannel.values) where configurations[name] == nil {
+                if let configuration = try? project.gateway(named: name) { configurations[name] = configuration }
+            }
+        }
+        var lanes: [DispatchLane] = []
+        var gateways: [any MessageGateway] = []
+        for real in configurations.values.sorted(by: { $0.name < $1.name }) {
+            let configuration = rehearsal ? Self.rehearsalGateway(for: real) : real
+            let gateway = try SendGateways.make(configuration, projectRoot: project.root)
+            gateways.append(gateway)
+            lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
+        }
+        var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
+                                                  quietHours: project.configuration.quietHours,
+                                                  frequencyCap: project.configuration.frequencyCap)
+        settings.optOutScope = project.configuration.optOutScope
+        if let until {
+            guard let stop = ClockOptions.instant(until) else {
+                throw OutreachError(.invalidValue, "--until '\(until)' is not an ISO 8601 instant")
+            }
+            settings.stopAt = stop
+        }
+        let routes = settings.routes
+        let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
+            routes.campaign(of: message.id).flatMap { campaignRoutes.gateway(campaign: $0, channel: message.channel) }
+        })
+        guard let populationPath = project.populationPath else {
+            throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
+        }
+        let schema = project.schema
+        let scheduler = CampaignScheduler(
+            store: store, campaigns: scheduled, catalog: try AudienceCatalog([]),
+            population: {
+                let (population, report) = try PopulationFile.load(populationPath, schema: schema)
+                if let refusal = report.lostRecordsRefusal { throw refusal }
+                return population
+            },
+            dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
+        // A launch, update or relaunch while this runs is picked up at the next tick (at most `maxSleep` away).
+        let laned = Set(configurations.keys)
+        await scheduler.refreshCampaigns { [disk, store, logger] in
+            guard campaignRoutes.changed(try await store.versionNumbers()) else { return nil }
+            let running = try await LaunchedCampaigns.load(disk, store: store, now: Date(), logger: logger, adopt: false)
+            var fresh: [ScheduledCampaign] = []
+            for launched in running.campaigns {
+                let name = launched.definition.name
+                if let error = launched.errors.first {
+                    printError("warning: campaign '\(name)' version \(launched.version.number) is not run: \(LaunchWorkspace.firstLine(error))")
+                    continue
+                }
+                let byChannel = (try? Send.channelGateways(launched.definition)) ?? [:]
+                if let missing = Set(byChannel.values).subtracting(laned).sorted().first {
+                    printError("warning: campaign '\(name)' is not run: gateway '\(missing)' was not in use when `outreach run` started; restart it")
+                    continue
+                }
+                fresh.append(try launched.scheduled())
+                campaignRoutes.setGateways(byChannel, campaign: name)
+            }
+            return fresh
+        }
+
+        let quiet = !verbose
+        let service = SchedulerService(scheduler: scheduler, once: once) { report in
+            // Idle ticks only with --verbose: an accelerated rehearsal ticks thousands of times.
+            if quiet && report.materialised == 0 && (report.dispatch?.messages ?? 0) == 0 { return }
+            print(RunText.tick(report, zone: project.configuration.timeZone))
+        }
+        return SchedulerRun(service: service, gateways: gateways, sendLock: sendLock)
+    }
+
+    /// Runs `services` in one ServiceGroup until they finish or SIGTERM / a first Ctrl-C drains them (at most
+    /// 30 s); a second Ctrl-C exits at once. Closes the scheduler's gateways after.
+    static func runServices(_ services: [ServiceGroupConfiguration.ServiceConfiguration], scheduler: SchedulerRun?,
+                            logger: Logger) async throws {
+        var groupLogger = logger
+        groupLogger.logLevel = .warning
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
+        // Retries waiting out a back-off could hold a shutdown for minutes: after 30 s the
+        // run is cancelled; what is still `sending` is marked uncertain at the next start.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        // The first Ctrl-C is the service group's graceful shutdown; the second exits at once.
+        let interrupt = InterruptHandler {}
+        do {
+            try await group.run()
+        } catch let cancelled as DispatchCancelled {
+            // Stopped harder than gracefully (a second Ctrl-C, or a stop past its 30 s): one line, not a dump.
+            interrupt.stop()
+            await scheduler?.close()
+            let s = cancelled.summary
+            printError("interrupted: \(grouped(s.accepted)) accepted, \(grouped(s.rejected)) rejected, \(grouped(s.failed)) failed, "
+                       + "\(grouped(cancelled.unfinishedMessageIDs.count)) put back in the queue unsent")
+            throw ExitCode(130)
+        }
+        interrupt.stop()
+        await scheduler?.close()
     }
 
     /// Where a rehearsal keeps its state: beside the ledger it copies (`ledger.sqlite` → `ledger.rehearsal.sqlite`).
@@ -223,5 +240,18 @@ enum RunText {
             line += "; next due \(LocalDateTime(next, in: tz))"
         }
         return line
+    }
+}
+
+/// A prepared scheduler: its service, and what it holds until it stops.
+struct SchedulerRun {
+    let service: SchedulerService
+    let gateways: [any MessageGateway]
+    /// One sender per ledger: held while the scheduler runs.
+    let sendLock: LedgerSendLock
+
+    func close() async {
+        for gateway in gateways { await SendGateways.close(gateway) }
+        withExtendedLifetime(sendLock) {}
     }
 }

@@ -1,0 +1,43 @@
+import Hummingbird
+
+/// Reading a webhook's fields: the query string and, for a form POST, the
+/// body (at most `maxBodySize` bytes, else 413). Malformed → 400.
+enum WebhookRequest {
+    static func fields(_ request: Request, maxBodySize: Int, body readBody: Bool) async throws -> FormFields {
+        var fields = FormFields()
+        if let query = request.uri.query {
+            guard let parsed = FormFields(encoded: query[...]) else { throw malformed("the query string is not valid URL encoding") }
+            fields = parsed
+        }
+        guard readBody else { return fields }
+        // Past the limit, collect throws NIOTooManyBytesError, which Hummingbird answers 413.
+        let buffer = try await request.body.collect(upTo: maxBodySize)
+        guard buffer.readableBytes > 0 else { return fields }
+        if let type = request.headers[.contentType]?.lowercased(),
+           !type.hasPrefix("application/x-www-form-urlencoded") {
+            throw HTTPError(.unsupportedMediaType, message: "expected application/x-www-form-urlencoded")
+        }
+        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes),
+              let body = FormFields(encoded: text.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })) else {
+            throw malformed("the body is not valid URL-encoded form data")
+        }
+        return fields.merging(body)
+    }
+
+    static func malformed(_ message: String) -> HTTPError {
+        HTTPError(.badRequest, message: message)
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
+    }
+}
+
+extension String {
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
+        return self[..<end]
+    }
+}

@@ -1,0 +1,57 @@
+public import Hummingbird
+public import Logging
+public import OutreachCore
+
+/// `outreach serve`: the webhooks gateways call (delivery reports), as a
+/// Hummingbird application. Every webhook route starts with
+/// `/hooks/<secret>/`; a wrong or missing secret gets 401 and changes nothing.
+public enum WebhookServer {
+    /// The routes, for the application and for route tests.
+    public static func router(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
+                              replies: ReplySettings = ReplySettings(), logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        let reports = DeliveryReportBatcher(store: store, batchSize: configuration.reportBatchSize, logger: logger)
+        let limit = configuration.maxBodySize
+
+        router.get("healthz") { _, _ -> Response in
+            do {
+                try await store.healthCheck()
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            } catch {
+                logger.error("health check: the ledger does not answer", metadata: ["error": "\(error)"])
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "ledger unavailable\n")))
+            }
+        }
+
+        let hooks = router.group("hooks/:secret").add(middleware: SecretMiddleware(secret: secret))
+        let kannel = KannelDeliveryReport.Route(reports: reports, maxBodySize: limit)
+        hooks.get("kannel/dlr", use: kannel.handle)
+        hooks.post("kannel/dlr", use: kannel.handle)
+        let twilio = TwilioStatusCallback.Route(reports: reports, maxBodySize: limit)
+        hooks.post("twilio/status", use: twilio.handle)
+        InboundSMS.register(on: hooks, store: store, settings: replies, maxBodySize: limit, logger: logger)
+        UnsubscribeRoutes.register(on: router, secret: secret, store: store, maxBodySize: limit, logger: logger)
+        return router
+    }
+
+    /// The application to run (as a `Service` in the command's `ServiceGroup`).
+    public static func application(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
+                                   replies: ReplySettings = ReplySettings(), logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(configuration: configuration, secret: secret, store: store, replies: replies, logger: logger),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                         serverName: "outreach"),
+                    logger: logger)
+    }
+}
+
+/// 401 unless the `:secret` path segment is the webhook secret.
+struct SecretMiddleware<Context: RequestContext>: RouterMiddleware {
+    let secret: WebhookSecret
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let given = context.parameters.get("secret"), secret.matches(given) else {
+            throw HTTPError(.unauthorized, message: "unknown webhook path")
+        }
+        return try await next(request, context)
+    }
+}

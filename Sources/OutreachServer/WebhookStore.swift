@@ -1,0 +1,17 @@
+public import OutreachCore
+public import OutreachStore
+
+/// What the webhooks need of the ledger.
+public protocol WebhookStore: ReplyStore {
+    /// `accepted → delivered | failed | expired`, one transaction per call;
+    /// idempotent and out-of-order safe (see `LedgerStore`).
+    func recordDeliveryReports(_ reports: [DeliveryReport]) async throws -> RecordResult
+    /// Throws when the ledger does not answer (`/healthz`).
+    func healthCheck() async throws
+}
+
+extension SQLiteLedger: WebhookStore {
+    public func healthCheck() async throws {
+        _ = try await appliedMigrations()
+    }
+}

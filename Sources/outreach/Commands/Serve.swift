@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OutreachCore
+import OutreachProject
+import OutreachScheduler
+import OutreachServer
+import OutreachStore
+import ServiceLifecycle
+
+/// `outreach serve`: the webhooks gateways call back (delivery reports), on
+/// `server.listen` from outreach.yaml; with `--with-scheduler`, `outreach run`'s
+/// scheduler in the same process. SIGTERM drains both.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive delivery reports from the gateways (webhooks) into the ledger; optionally run the scheduler too.")
+
+    @OptionGroup var options: ProjectOptions
+    @Flag(name: .long, help: "Run the scheduler in the same process, as `outreach run` does.") var withScheduler = false
+    @Option(name: .long, help: "Ledger file, instead of the project's.") var ledger: String?
+    @Flag(name: .long, help: "Log requests and ticks at info level on stderr.") var verbose = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let secret = try WebhookSecret.fromEnvironment(ProcessInfo.processInfo.environment)
+            let disk = try LaunchWorkspace(options)
+            let project = disk.project
+            var logger = Logger(label: "outreach.serve") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = verbose ? .info : .warning
+            let store = try disk.workspace.openLedger(ledger)
+            let server = project.configuration.server
+
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            var scheduler: SchedulerRun?
+            if withScheduler {
+                let prepared = try await Run.prepareScheduler(disk, store: store, clock: WallClock(), rehearsal: false,
+                                                              once: false, until: nil, verbose: verbose, logger: logger)
+                scheduler = prepared
+                services.append(.init(service: prepared.service, successTerminationBehavior: .gracefullyShutdownGroup))
+            }
+            // Shut down in reverse order: the scheduler drains first while the server still takes reports.
+            let application = WebhookServer.application(configuration: server, secret: secret, store: store,
+                                                        replies: project.configuration.replies, logger: logger)
+            services.insert(.init(service: application), at: 0)
+            printError(Self.banner(server))
+            try await Run.runServices(services, scheduler: scheduler, logger: logger)
+        }
+    }
+
+    /// Where it listens and the callback URLs to configure; the secret is shown as the variable, never its value.
+    static func banner(_ server: ServerConfiguration) -> String {
+        let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+        let base = server.publicURL ?? "http://\(host):\(server.port)"
+        let hooks = "\(base)/hooks/${\(WebhookSecret.environmentVariable)}"
+        return """
+            outreach serve: listening on \(host):\(server.port)
+              kannel dlr_url: \(hooks)/kannel/dlr?id={message_id}&status=%d&answer=%A&smsc_id=%i
+              twilio status callback: \(hooks)/twilio/status
+              kannel sms-service get-url: \(hooks)/kannel/mo?from=%p&to=%P&text=%a
+              twilio inbound (A message comes in): \(hooks)/twilio/inbound
+              smtp unsubscribe_url: \(base)/unsubscribe/{unsubscribe_token}
+            """
+    }
+}
