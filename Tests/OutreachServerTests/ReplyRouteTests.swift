@@ -268,3 +268,31 @@ struct UnsubscribeRouteTests {
         #expect(try await fixture.ledger.optOuts().isEmpty)
     }
 }
+
+@Suite("Unsubscribe link from the email the SMTP gateway builds")
+struct UnsubscribeMailTests {
+    @Test("the List-Unsubscribe URL of a built email, POSTed as a mail client would, opts its recipient out")
+    func linkFromTheMail() async throws {
+        let fixture = try await ReplyFixture()
+        defer { fixture.remove() }
+        var settings = SMTPSettings(url: "smtp://127.0.0.1:2525", from: "noreply@moh.example",
+                                    unsubscribeURL: "https://outreach.example.org/unsubscribe/{unsubscribe_token}")
+        settings.unsubscribeSecret = ReplyFixture.secretText
+        let outbound = OutboundMessage(id: fixture.email.messageID, channel: .email, recipientID: "r9", to: "hind@moh.example",
+                                       subject: "s", text: "t", language: "ar")
+        let mail = try MIMEMessage(message: outbound, settings: settings, date: Date()).renderedText()
+        // Unfold the header and take the https target, as a mail client reads it.
+        let unfolded = mail.replacingOccurrences(of: "\r\n ", with: " ")
+        let header = try #require(unfolded.components(separatedBy: "\r\n").first { $0.hasPrefix("List-Unsubscribe: ") })
+        #expect(unfolded.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
+        let url = try #require(header.split(separator: "<").compactMap { $0.split(separator: ">").first }.first { $0.hasPrefix("https://") })
+        let path = try #require(URL(string: String(url))?.path)
+        try await fixture.application().test(.router) { client in
+            try await client.execute(uri: path, method: .post, headers: formType,
+                                     body: ByteBuffer(string: "List-Unsubscribe=One-Click")) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try await fixture.ledger.isOptedOut("hind@moh.example"))
+    }
+}
