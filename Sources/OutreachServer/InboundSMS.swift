@@ -38,11 +38,11 @@ public enum InboundSMS {
     }
 
     /// The confirmation to send back after `outcome`, if one is configured.
-    public static func confirmation(_ outcome: ReplyOutcome, action: StopWords.Action?, settings: ReplySettings) -> String? {
-        switch (outcome, action) {
-        case (.optedOut, _): settings.stopConfirmation
-        case (.optedIn, _): settings.startConfirmation
-        default: nil
+    public static func confirmation(_ outcome: ReplyOutcome, settings: ReplySettings) -> String? {
+        switch outcome {
+        case .optedOut: settings.stopConfirmation
+        case .optedIn: settings.startConfirmation
+        case .stored: nil
         }
     }
 
@@ -70,7 +70,7 @@ public enum InboundSMS {
             let recorded = try await store.recordReply(reply, action: action)
             logger.info("reply recorded", metadata: ["gateway": "\(reply.gateway)", "outcome": "\(recorded.outcome.rawValue)",
                                                      "campaign": "\(recorded.campaign ?? "-")"])
-            let answer = InboundSMS.confirmation(recorded.outcome, action: action, settings: settings)
+            let answer = InboundSMS.confirmation(recorded.outcome, settings: settings)
             switch provider {
             case .kannel:
                 // An empty body sends nothing when the sms-service has `omit-empty = true`.

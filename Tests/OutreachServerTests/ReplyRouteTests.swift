@@ -11,6 +11,7 @@ import Testing
 /// and r9 an email of `newsletter`, and the webhook routes over it.
 private struct ReplyFixture {
     static let secretText = "replies-test-secret-0123456789"
+    static let logger = { var logger = Logger(label: "outreach.tests.replies"); logger.logLevel = .warning; return logger }()
     let folder: URL
     let ledger: SQLiteLedger
     let email: LedgerEntry
@@ -35,7 +36,7 @@ private struct ReplyFixture {
 
     func application(replies: ReplySettings = ReplySettings()) throws -> some ApplicationProtocol {
         let router = WebhookServer.router(configuration: ServerConfiguration(), secret: try WebhookSecret(Self.secretText),
-                                          store: ledger, replies: replies, logger: Logger(label: "test"))
+                                          store: ledger, replies: replies, logger: Self.logger)
         return Application(router: router)
     }
 
