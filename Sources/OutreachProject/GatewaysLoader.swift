@@ -175,6 +175,7 @@ public struct GatewaysLoader {
         if case .smtp(let smtp) = settings, configuration.sender == nil { configuration.sender = smtp.from }
         var secrets = reader.secrets
         if case .http(let http) = settings { secrets += http.secrets.filter { !$0.isEmpty && !secrets.contains($0) } }
+        if case .smtp(let smtp) = settings, let secret = smtp.unsubscribeSecret, !secrets.contains(secret) { secrets.append(secret) }
         configuration.secrets = secrets
         if case .http(var http) = settings {
             http.secrets = secrets
@@ -301,6 +302,16 @@ public struct GatewaysLoader {
             settings.unsubscribeURL = unsubscribe
         }
         settings.unsubscribeMailto = try reader.string("unsubscribe_mailto")
+        // A signed token needs the server's secret, from the environment only (outreach serve verifies it).
+        for (key, value) in [("unsubscribe_url", settings.unsubscribeURL), ("unsubscribe_mailto", settings.unsubscribeMailto)]
+        where value?.contains("{unsubscribe_token}") == true {
+            guard let secret = environment[UnsubscribeToken.secretVariable], !secret.isEmpty else {
+                throw reader.file.error(.invalidValue, "\(what): \(key) uses {unsubscribe_token} but \(UnsubscribeToken.secretVariable) is not set",
+                                        at: reader.map.value(key)!,
+                                        hint: "export \(UnsubscribeToken.secretVariable) (the same secret outreach serve runs with) before sending")
+            }
+            settings.unsubscribeSecret = secret
+        }
         settings.messageIDDomain = try reader.string("message_id_domain")
         return settings
     }

@@ -28,6 +28,8 @@ public struct ProjectConfiguration: Sendable {
     public var maxParts: Int = ConfigurationLimits.defaultMaxParts
     /// Whom an opt-out stops (`opt_out_scope`): the person on every channel (default) or only the address.
     public var optOutScope: Suppression.Scope = .person
+    /// `replies:`: the STOP and START words replies are matched against, and the confirmations to send back.
+    public var replies = ReplySettings()
     /// `server:` — where `outreach serve` listens and its public address.
     public var server = ServerConfiguration()
 

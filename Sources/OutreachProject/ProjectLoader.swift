@@ -135,7 +135,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts", "opt_out_scope", "server"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts", "opt_out_scope", "server", "replies"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -165,6 +165,9 @@ public struct ProjectLoader {
             }
             config.optOutScope = scope
         }
+        if let node = map.value("replies") {
+            config.replies = try readReplies(file, node)
+        }
         if let node = map.value("population") {
             let pop = try MappingReader(file, node, what: "population")
             try pop.rejectUnknownKeys(["file", "schema"], what: "population")
@@ -179,6 +182,45 @@ public struct ProjectLoader {
         }
         if let node = map.value("server") { config.server = try readServer(file, node) }
         return config
+    }
+
+    /// `replies: {stop_words: [...], start_words: [...], stop_confirmation: "...", start_confirmation: "..."}`.
+    /// A list given replaces the default one; `start_words: []` turns START off.
+    static func readReplies(_ file: YAMLFile, _ node: Node) throws(OutreachError) -> ReplySettings {
+        let map = try MappingReader(file, node, what: "replies")
+        try map.rejectUnknownKeys(["stop_words", "start_words", "stop_confirmation", "start_confirmation"], what: "replies")
+        func words(_ key: String, default defaults: [String]) throws(OutreachError) -> [String] {
+            guard let node = map.value(key) else { return defaults }
+            if case .sequence(let seq) = node, seq.isEmpty { return [] }
+            let list = try map.stringList(key) ?? []
+            for (index, word) in list.enumerated() where StopWords.key(word).isEmpty {
+                let items: [Node] = if case .sequence(let seq) = node { Array(seq) } else { [] }
+                let at = index < items.count ? items[index] : node
+                throw file.error(.invalidValue, "replies \(key): '\(word)' has no letters to match", at: at,
+                                 hint: "a word is matched against a whole reply, ignoring case, harakat and punctuation")
+            }
+            return list
+        }
+        let stop = try words("stop_words", default: StopWords.defaultStopWords)
+        if stop.isEmpty {
+            throw file.error(.invalidValue, "replies stop_words must not be empty", at: map.value("stop_words")!,
+                             hint: "people must always be able to stop messages; list at least STOP and إيقاف")
+        }
+        let start = try words("start_words", default: StopWords.defaultStartWords)
+        let stopWords = StopWords(stopWords: stop, startWords: start)
+        if let word = stopWords.ambiguousWords.first {
+            throw file.error(.invalidValue, "replies: '\(word)' is both a stop word and a start word", at: map.value("start_words")!,
+                             hint: "remove it from one of the lists")
+        }
+        var settings = ReplySettings(words: stopWords)
+        for key in ["stop_confirmation", "start_confirmation"] {
+            guard let text = try map.string(key) else { continue }
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw file.error(.invalidValue, "replies \(key) is empty", at: map.value(key)!, hint: "write the text to send, or remove the key")
+            }
+            if key == "stop_confirmation" { settings.stopConfirmation = text } else { settings.startConfirmation = text }
+        }
+        return settings
     }
 
     /// `server: {listen: "127.0.0.1:8080", public_url: "https://…"}` for `outreach serve`.

@@ -17,12 +17,12 @@ final class DeliveryReportBatcher: Sendable {
         var writing = false
     }
 
-    private let store: any WebhookStore
+    private let store: any DeliveryReportStore
     private let batchSize: Int
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(store: any WebhookStore, batchSize: Int, logger: Logger) {
+    init(store: any DeliveryReportStore, batchSize: Int, logger: Logger) {
         self.store = store
         self.batchSize = max(1, batchSize)
         self.logger = logger

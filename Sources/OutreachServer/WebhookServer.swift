@@ -8,7 +8,7 @@ public import OutreachCore
 public enum WebhookServer {
     /// The routes, for the application and for route tests.
     public static func router(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                              logger: Logger) -> Router<BasicRequestContext> {
+                              replies: ReplySettings = ReplySettings(), logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: HooksNotFoundMiddleware())
         let reports = DeliveryReportBatcher(store: store, batchSize: configuration.reportBatchSize, logger: logger)
@@ -33,14 +33,17 @@ public enum WebhookServer {
         let jasmin = JasminDeliveryReport.Route(reports: reports, maxBodySize: limit)
         hooks.get("jasmin/dlr", use: jasmin.handle)
         hooks.post("jasmin/dlr", use: jasmin.handle)
+        InboundSMS.register(on: hooks, store: store, settings: replies, maxBodySize: limit, logger: logger)
+        UnsubscribeRoutes.register(on: router, secret: secret, store: store, maxBodySize: limit, logger: logger)
         return router
     }
 
     /// The application to run (as a `Service` in the command's `ServiceGroup`); `onRunning` is called once it
     /// listens.
     public static func application(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                                   logger: Logger, onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
-        Application(router: router(configuration: configuration, secret: secret, store: store, logger: logger),
+                                   replies: ReplySettings = ReplySettings(), logger: Logger,
+                                   onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+        Application(router: router(configuration: configuration, secret: secret, store: store, replies: replies, logger: logger),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                          serverName: "outreach"),
                     onServerRunning: { _ in await onRunning() },

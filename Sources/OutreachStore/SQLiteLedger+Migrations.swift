@@ -322,6 +322,28 @@ extension SQLiteLedger {
                 """)
         }
 
+        // Replies people send back (SMS MO), each against the last message sent to that address, and what it did
+        // (a STOP word opted the address out, a START word back in). The partial index finds that last message.
+        migrator.registerMigration("v13-replies") { db in
+            try db.execute(sql: """
+                CREATE TABLE reply (
+                    id          INTEGER PRIMARY KEY,
+                    received_at INTEGER NOT NULL,
+                    address     TEXT    NOT NULL,   -- normalised like ledger.address
+                    channel     TEXT    NOT NULL,
+                    text        TEXT    NOT NULL,
+                    gateway     TEXT    NOT NULL,
+                    campaign    TEXT,               -- what it answers: the last message sent to the address
+                    occurrence  TEXT,
+                    message_id  TEXT,
+                    segment     TEXT,
+                    outcome     TEXT    NOT NULL    -- opted_out, opted_in, stored
+                );
+                CREATE INDEX reply_campaign ON reply (campaign, outcome);
+                CREATE INDEX ledger_address_sent ON ledger (address, sent_at) WHERE sent_at IS NOT NULL;
+                """)
+        }
+
         return migrator
     }
 }

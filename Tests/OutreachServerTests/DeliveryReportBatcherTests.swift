@@ -7,7 +7,7 @@ import Testing
 
 /// A store whose first write waits until the test opens the gate, and that
 /// remembers each batch's size.
-private final class GatedStore: WebhookStore {
+private final class GatedStore: DeliveryReportStore {
     private let state = Mutex<(batches: [Int], gate: CheckedContinuation<Void, Never>?, open: Bool, started: Bool)>(([], nil, false, false))
 
     var batches: [Int] { state.withLock { $0.batches } }
@@ -36,7 +36,6 @@ private final class GatedStore: WebhookStore {
         return RecordResult(applied: reports.count)
     }
 
-    func healthCheck() async throws {}
 }
 
 @Suite("Delivery reports: one transaction per batch")
@@ -68,14 +67,13 @@ struct DeliveryReportBatcherTests {
     @Test("a failed write fails every request of its batch, and the next batch is still written")
     func failure() async throws {
         struct Broken: Error {}
-        final class FailingOnce: WebhookStore {
+        final class FailingOnce: DeliveryReportStore {
             let calls = Mutex(0)
             func recordDeliveryReports(_ reports: [DeliveryReport]) async throws -> RecordResult {
                 let call = calls.withLock { $0 += 1; return $0 }
                 if call == 1 { throw Broken() }
                 return RecordResult(applied: reports.count)
             }
-            func healthCheck() async throws {}
         }
         let batcher = DeliveryReportBatcher(store: FailingOnce(), batchSize: 10, logger: Logger(label: "test"))
         await #expect(throws: Broken.self) { try await batcher.record(Self.report(0)) }

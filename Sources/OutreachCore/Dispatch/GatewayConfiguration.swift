@@ -227,6 +227,9 @@ public struct SMTPSettings: Sendable, Equatable {
     public var unsubscribeMailto: String?
     /// The domain used in generated `Message-ID`s.
     public var messageIDDomain: String?
+    /// The server secret (`OUTREACH_WEBHOOK_SECRET`) that signs `{unsubscribe_token}` in the unsubscribe
+    /// targets; read from the environment by the loader, never from a file, never logged.
+    public var unsubscribeSecret: String?
 
     public init(url: String, startTLS: StartTLS = .optional, username: String? = nil, password: String? = nil,
                 from: String, unsubscribeURL: String? = nil, unsubscribeMailto: String? = nil, messageIDDomain: String? = nil) {

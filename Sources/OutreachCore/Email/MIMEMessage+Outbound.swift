@@ -8,7 +8,9 @@ extension MIMEMessage {
     /// gateway's address — else the gateway's `from`. The Message-ID is
     /// derived from the message id, so a retry resends the same Message-ID
     /// and receivers can drop duplicates. `{message_id}` in the unsubscribe
-    /// targets is replaced, percent-encoded.
+    /// targets is replaced, percent-encoded; `{unsubscribe_token}` by an
+    /// `UnsubscribeToken` for the message, signed with the gateway's
+    /// `unsubscribeSecret` (what `outreach serve`'s `/unsubscribe/<token>` verifies).
     public init(message: OutboundMessage, settings: SMTPSettings, date: Date) throws(EmailError) {
         try self.init(message: message, defaults: OutboundDefaults(settings), date: date)
     }
@@ -41,10 +43,10 @@ extension MIMEMessage {
 
         var targets: [String] = []
         if let mailto = defaults.unsubscribeMailto {
-            targets.append(Self.substitute(mailto, messageID: message.id))
+            targets.append(Self.substitute(mailto, messageID: message.id, signer: defaults.unsubscribeSigner))
         }
         if let url = defaults.unsubscribeURL {
-            targets.append(Self.substitute(url, messageID: message.id))
+            targets.append(Self.substitute(url, messageID: message.id, signer: defaults.unsubscribeSigner))
         }
 
         self.init(from: from, to: [recipient], subject: message.subject ?? "", date: date, messageID: messageID,
@@ -64,6 +66,7 @@ extension MIMEMessage {
         let unsubscribeMailto: String?
         let unsubscribeURL: String?
         let oneClickUnsubscribe: Bool
+        let unsubscribeSigner: UnsubscribeToken.Signer?
 
         public init(_ settings: SMTPSettings) {
             do throws(EmailError) {
@@ -78,6 +81,7 @@ extension MIMEMessage {
             }
             unsubscribeURL = settings.unsubscribeURL
             oneClickUnsubscribe = settings.unsubscribeURL?.lowercased().hasPrefix("https://") ?? false
+            unsubscribeSigner = settings.unsubscribeSecret.map { UnsubscribeToken.Signer(secret: Array($0.utf8)) }
         }
     }
 
@@ -97,9 +101,16 @@ extension MIMEMessage {
         return out.isEmpty ? "message" : out
     }
 
-    static func substitute(_ template: String, messageID: String) -> String {
-        guard template.contains("{message_id}") else { return template }
-        return template.replacingOccurrences(of: "{message_id}", with: PercentEncoding.encode(messageID))
+    static func substitute(_ template: String, messageID: String, signer: UnsubscribeToken.Signer? = nil) -> String {
+        var out = template
+        if out.contains("{message_id}") {
+            out = out.replacingOccurrences(of: "{message_id}", with: PercentEncoding.encode(messageID))
+        }
+        // Without a secret the placeholder stays as written (the loader refuses that configuration).
+        if let signer, out.contains("{unsubscribe_token}") {
+            out = out.replacingOccurrences(of: "{unsubscribe_token}", with: signer.token(messageID: messageID).text)
+        }
+        return out
     }
 
 }

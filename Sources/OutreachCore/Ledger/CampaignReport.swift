@@ -90,6 +90,8 @@ public struct CampaignReport: Sendable, Codable {
     public var activity: CampaignActivity
     /// Test messages sent to staff (`send --test`): in no other figure.
     public var testSends: Int
+    /// Replies to the campaign's messages and what they did, with email unsubscribe-link opt-outs.
+    public var replies = ReplyCounts()
 
     public init(campaign: String, state: CampaignState, launchedAt: Date?, counts: LedgerCounts, activity: CampaignActivity) {
         self.campaign = campaign

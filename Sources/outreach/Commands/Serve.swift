@@ -41,7 +41,8 @@ struct Serve: AsyncParsableCommand {
             }
             // Shut down in reverse order: the scheduler drains first while the server still takes reports.
             let listening = Mutex(false)
-            let application = WebhookServer.application(configuration: server, secret: secret, store: store, logger: logger) {
+            let application = WebhookServer.application(configuration: server, secret: secret, store: store,
+                                                        replies: project.configuration.replies, logger: logger) {
                 listening.withLock { $0 = true }
                 printError(Self.banner(server))
             }
@@ -66,6 +67,9 @@ struct Serve: AsyncParsableCommand {
               kannel dlr_url: \(hooks)/kannel/dlr?id={message_id}&status=%d&answer=%A&smsc_id=%i
               twilio status_callback: \(hooks)/twilio/status
               jasmin dlr_url: \(hooks)/jasmin/dlr
+              kannel sms-service get-url: \(hooks)/kannel/mo?from=%p&to=%P&text=%a
+              twilio inbound (A message comes in): \(hooks)/twilio/inbound
+              smtp unsubscribe_url: \(base)/unsubscribe/{unsubscribe_token}
             """
     }
 }

@@ -104,9 +104,10 @@ struct Report: AsyncParsableCommand {
             if version == nil, let problem = disk.campaignProblem(campaign) { throw problem }
             let definition = try version.flatMap { try? disk.launched($0).campaign } ?? workspace.campaignDefinition(campaign)
             let status = try await store.campaigns().first { $0.campaign == definition.name }
-            let report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
+            var report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
                                         counts: try await store.counts(campaign: definition.name),
                                         activity: try await store.activity(campaign: definition.name, launchedAt: status?.launchedAt))
+            report.replies = try await store.replyCounts(campaign: definition.name)
             if json {
                 try printJSON(report, zone: TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current)
                 return
@@ -201,6 +202,13 @@ enum ReportText {
         if smsUsed { cost.append("SMS parts used: \(grouped(report.total.parts))") }
         if emailUsed { cost.append("emails sent: \(grouped(report.total.emails))") }
         out.append((cost + ["opt-outs since launch: \(grouped(a.optOutsSinceLaunch))"]).joined(separator: "; "))
+        let r = report.replies
+        if r.replies > 0 || r.unsubscribes > 0 {
+            var line = "Replies: \(grouped(r.replies)), opt-outs by reply: \(grouped(r.optOuts))"
+            if r.optIns > 0 { line += ", opted back in by reply: \(grouped(r.optIns))" }
+            if r.unsubscribes > 0 { line += "; unsubscribed by email link: \(grouped(r.unsubscribes))" }
+            out.append(line)
+        }
         if report.testSends > 0 { out.append("Test sends: \(grouped(report.testSends)) (send --test, to staff; in no figure above)") }
         return out.joined(separator: "\n")
     }
