@@ -35,6 +35,13 @@ struct GatewayValueReader {
         let raw = scalar.string
         let source = file.sourceText(of: node) ?? SourceText(raw, file: file.path)
         let (value, fromEnvironment) = try Self.substitute(raw, source: source, environment: environment)
+        // Each value read from the environment is a secret on its own too: a gateway may send a URL that holds
+        // it (a dlr_url with the webhook secret) in a form other than the whole value.
+        if fromEnvironment {
+            for name in GatewaysLoader.referencedVariables(raw) {
+                if let part = environment[name], part.count >= 4, !secrets.contains(part) { secrets.append(part) }
+            }
+        }
         if secret, !raw.isEmpty, !fromEnvironment {
             // Located, but without the offending line: it holds the secret.
             throw OutreachError(.invalidValue, "'\(key)' is a secret and must not be written in gateways.yaml", at: file.location(of: node),

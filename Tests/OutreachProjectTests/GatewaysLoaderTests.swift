@@ -69,6 +69,21 @@ struct GatewaysLoaderTests {
         #expect(g.location?.line == 2)
     }
 
+    @Test("a value read from the environment inside a longer value is a secret on its own (so it is masked wherever it goes)")
+    func environmentPartsAreSecrets() throws {
+        let g = try gateway("""
+            gateways:
+              kannel:
+                type: kannel
+                url: http://127.0.0.1:13013/cgi-bin/sendsms
+                username: outreach
+                password: ${KANNEL_PASSWORD}
+                dlr_url: http://127.0.0.1:8080/hooks/${OUTREACH_WEBHOOK_SECRET}/kannel/dlr?id={message_id}&status=%d
+            """, environment: ["KANNEL_PASSWORD": "s3cret-pass", "OUTREACH_WEBHOOK_SECRET": "hook-secret-0123456789"])
+        #expect(g.secrets.contains("s3cret-pass"))
+        #expect(g.secrets.contains("hook-secret-0123456789"))
+    }
+
     @Test("defaults when only the type-specific keys are given")
     func defaults() throws {
         let g = try gateway("gateways:\n  outbox: {type: file}\n")
