@@ -51,7 +51,7 @@ struct LaunchedVersionTests {
         return out
     }
 
-    @Test("send --now of a launched campaign sends its launched version, not the files edited since")
+    @Test("send --now and send --test of a launched campaign send its launched version, not the files edited since")
     func sendNowSendsTheLaunchedVersion() throws {
         let dir = try project()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -61,6 +61,11 @@ struct LaunchedVersionTests {
         let sent = try outbox(dir)
         #expect(!sent.isEmpty)
         #expect(sent.allSatisfy { $0.hasPrefix("NOTICE-ONE ") }, "\(sent)")
+        // A test send shows staff what the audience gets: the launched version too.
+        _ = try run(["send", "notice", "--test", "--to", "0550000000"], in: dir)
+        let tests = try outbox(dir).dropFirst(sent.count)
+        #expect(!tests.isEmpty)
+        #expect(tests.allSatisfy { $0.hasPrefix("NOTICE-ONE ") }, "\(tests)")
     }
 
     @Test("an edit to a launched campaign's template is not sent; diff shows it (rc 1) and status shows the version")

@@ -114,10 +114,13 @@ public struct CampaignReport: Sendable, Codable {
         self.total = total
     }
 
-    /// `-7d@2027-03-01` → `-7d`; fixed occurrences (`#2`) stay as they are.
+    /// `-7d@2027-03-01` → `-7d` (relative sends grouped by offset); fixed occurrences (`#2`) and the sends made by
+    /// hand (`now@2026-12-07`, one line a day) stay as they are.
     public static func occurrenceGroup(_ key: String) -> String {
         guard let at = key.firstIndex(of: "@") else { return key }
-        return String(key[..<at])
+        let head = key[..<at]
+        if head == "now" || head.hasSuffix(":now") { return key }
+        return String(head)
     }
 
     /// Skip reasons present anywhere, in a stable order (for CSV columns).

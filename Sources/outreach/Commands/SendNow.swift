@@ -41,6 +41,18 @@ extension Send {
         return (workspace, clock)
     }
 
+    /// The campaign as it is sent: a launched (paused, completed, cancelled) campaign's launched version, as `run`
+    /// sends it, whatever its files say now, with that version's templates and audiences and its generation; a
+    /// draft's files.
+    static func campaignAsSent(_ name: String, state: CampaignState, workspace: Workspace,
+                               store: SQLiteLedger) async throws -> (CampaignDefinition, Workspace, generation: Int) {
+        if state != .draft, let version = try await store.latestVersions()[name] {
+            let (launched, overlay) = try CampaignSources.load(version, over: workspace.project)
+            return (launched, Workspace(project: overlay, today: workspace.today), version.generation)
+        }
+        return (try workspace.campaignDefinition(name), workspace, 1)
+    }
+
     /// What a sender does before it writes to the ledger: a logger for the campaign, the ledger's send lock (one
     /// sender per ledger, held while the returned lock lives), then recovery of what a dead sender left `sending`.
     static func takeLedger(_ store: SQLiteLedger, campaign: String, project: Project,
@@ -58,21 +70,9 @@ extension Send {
     static func occurrenceKey(_ given: String?, today: Day) -> String { given ?? "now@\(today.iso)" }
 
     func sendNow(_ workspace: Workspace, clock: any SchedulerClock) async throws -> Bool {
-        var workspace = workspace
         let store = try workspace.openLedger(ledger)
-        // A launched (or completed) campaign sends its launched version, as `run` does, whatever its files say now;
-        // a draft sends its files.
         let state = try await store.campaignState(campaign)
-        var generation = 1
-        let definition: CampaignDefinition
-        if state != .draft, let version = try await store.latestVersions()[campaign] {
-            let (launched, overlay) = try CampaignSources.load(version, over: workspace.project)
-            definition = launched
-            workspace = Workspace(project: overlay, today: workspace.today)
-            generation = version.generation
-        } else {
-            definition = try workspace.campaignDefinition(campaign)
-        }
+        let (definition, workspace, generation) = try await Self.campaignAsSent(campaign, state: state, workspace: workspace, store: store)
         let project = workspace.project
         let channelGateways = try Self.channelGateways(definition)
         let gatewayNames = Array(Set(channelGateways.values)).sorted()

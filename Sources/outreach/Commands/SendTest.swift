@@ -79,15 +79,17 @@ extension Send {
     }
 
     func sendTest(_ workspace: Workspace, clock: any SchedulerClock) async throws -> Bool {
+        // What staff receive is what the audience would: a launched campaign's launched version.
+        let store = try workspace.openLedger(ledger)
+        let (definition, workspace, _) = try await Self.campaignAsSent(campaign, state: try await store.campaignState(campaign),
+                                                                       workspace: workspace, store: store)
         let project = workspace.project
-        let definition = try workspace.campaignDefinition(campaign)
         let staff = try Self.staffAddresses(to, campaign: definition)
         let channelGateways = try Self.channelGateways(definition)
         let gatewayNames = Array(Set(channelGateways.values)).sorted()
         let configurations = try gatewayNames.map { name throws(OutreachError) in try project.gateway(named: name) }
         try Self.checkGateways(definition, project: project)
 
-        let store = try workspace.openLedger(ledger)
         let (logger, sendLock) = try await Self.takeLedger(store, campaign: definition.name, project: project, clock: clock)
         defer { withExtendedLifetime(sendLock) {} }
 
