@@ -12,7 +12,7 @@ SAMPLE_TODAY ?= 2026-11-29
 DEMO_RECORDS ?= 1000000
 OUT          ?= out
 
-.PHONY: all deps test-deps build demo test clean bench bench-deps bench-smoke fuzz
+.PHONY: all deps test-deps build demo test docs clean bench bench-deps bench-smoke fuzz
 
 all: build
 
@@ -75,6 +75,12 @@ demo: build
 # tests running beside them could starve timing-sensitive transport tests.
 test: deps test-deps
 	$(SWIFT) test --no-parallel
+
+# docs/commands.md from the program's own help. `make test` fails (DocumentationTests) when it is not
+# current, and when a ```console block in README.md or docs/ no longer prints what it shows.
+docs:
+	$(SWIFT) build --product outreach
+	.build/debug/outreach command-reference > docs/commands.md
 
 clean:
 	rm -rf .build .build-fuzz $(OUT)

@@ -3,7 +3,7 @@ import Testing
 
 /// `outreach bench-http` is hidden and only measures; these check it runs
 /// and reports failures honestly (against a port nobody listens on, so the
-/// test needs no server; the real figures are in the README).
+/// test needs no server; the real figures are in bench/README.md).
 @Suite("bench-http")
 struct BenchHTTPTests {
     @Test("every request to a closed port is counted retryable, and the exit status says not all were accepted")

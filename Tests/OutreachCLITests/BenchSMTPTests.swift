@@ -4,7 +4,7 @@ import Testing
 /// `outreach bench-smtp` is hidden and only measures; these check it runs
 /// and reports failures honestly (against a port nobody listens on, so the
 /// test needs no server; bench/run.py runs it against postfix's smtp-sink and
-/// the figures are in the README).
+/// the figures are in bench/README.md).
 @Suite("bench-smtp")
 struct BenchSMTPTests {
     @Test("every message to a closed port is counted retryable, and the exit status says not all were accepted")
