@@ -517,6 +517,8 @@ public struct TickReport: Sendable {
     public var materialised: Int { campaigns.reduce(0) { $0 + $1.inserted } }
 }
 
+/// What one tick did for one campaign: entries materialised into the ledger (new, already there, opted out)
+/// and when the campaign's next send is due.
 public struct CampaignTickReport: Sendable {
     public var campaign: String
     public var inserted = 0

@@ -10,6 +10,7 @@ public protocol SchedulerClock: Sendable {
     func sleep(until instant: Date) async throws
 }
 
+/// The real clock, for `outreach run` without `--at`/`--speed`.
 public struct WallClock: SchedulerClock {
     public init() {}
     public func now() -> Date { Date() }

@@ -2,6 +2,7 @@
 /// people and members of earlier segments (a person gets one message, from
 /// the first segment that contains them).
 public struct CampaignSegmentation: Sendable {
+    /// One segment and the people it keeps (after exclusions and earlier segments).
     public struct Part: Sendable {
         public var segment: CampaignDefinition.Segment
         /// Size of the segment's audience before exclusions and earlier segments.

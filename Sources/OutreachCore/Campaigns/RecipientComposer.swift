@@ -3,6 +3,7 @@
 /// usable address on, rendered; or why there is none. Pure and per row, so
 /// the scheduler renders only the people whose send has come.
 public struct RecipientComposer: Sendable {
+    /// What one person gets in one occurrence: a message, or the one reason they get none.
     public enum Composition: Sendable, Equatable {
         case message(channel: Channel, address: String, rendered: RenderedMessage, parts: Int)
         case unreachable(String)

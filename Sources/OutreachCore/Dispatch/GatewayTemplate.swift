@@ -4,6 +4,7 @@
 /// Unknown `{names}` and `${…}` stay literal (the loader has already
 /// rejected unknown names in the project's own templates).
 public struct GatewayTemplate: Sendable, Equatable {
+    /// A piece of the template: text as written, or a placeholder filled and escaped per message.
     public enum Segment: Sendable, Equatable {
         case literal(String)
         /// `inString`: for JSON templates, whether it sits inside a JSON string.

@@ -23,6 +23,7 @@ public struct CampaignVersion: Sendable, Hashable {
 
     /// One stored file.
     public struct Source: Sendable, Hashable, Codable {
+        /// What the file is to the campaign; files are listed campaign first, then templates, then audiences.
         public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
             case campaign, template, audience
 

@@ -29,6 +29,7 @@ public final class PopulationRowReader: Sendable {
     /// The record of `row`.
     public func record(_ row: Int) -> Record { Record(reader: self, row: row) }
 
+    /// One row as a template reads it: the resolved fields first, any other field by name.
     public struct Record: RecordData {
         let reader: PopulationRowReader
         public let row: Int

@@ -2,6 +2,7 @@
 /// form as `diff -u` prints it: `@@ -a,b +c,d @@` hunks with three lines of
 /// context, `-` for lines only in the old text, `+` for lines only in the new.
 public struct LineDiff: Sendable, Equatable {
+    /// One line of the diff: in both texts, only in the old, or only in the new.
     public enum Line: Sendable, Equatable {
         case same(String)
         case removed(String)

@@ -17,6 +17,7 @@ public struct TemplateSpec: Sendable {
     /// language is the locale's language.
     public var variants: [VariantSpec]
 
+    /// One language's text (and for email, subject and HTML) as written, with source locations for errors.
     public struct VariantSpec: Sendable {
         /// `ar`, `en`, …
         public var language: String

@@ -36,6 +36,8 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
+/// One request header, in the order written (names may repeat). Values holding a line break are refused
+/// when the request is built, so a header cannot be injected.
 public struct HTTPHeader: Sendable, Hashable {
     public var name: String
     public var value: String

@@ -37,7 +37,7 @@ struct CommandReference: ParsableCommand {
     }
 
     /// Every displayed command below `command` (itself first), depth first, with its path of names.
-    static func commands(under command: ParsableCommand.Type, path: [String]) -> [([String], ParsableCommand.Type)] {
+    static func commands(under command: any ParsableCommand.Type, path: [String]) -> [([String], any ParsableCommand.Type)] {
         var found = [(path, command)]
         for sub in command.configuration.subcommands where sub.configuration.shouldDisplay {
             found += commands(under: sub, path: path + [sub._commandName])
