@@ -33,7 +33,8 @@ struct GatewaysProjectTests {
         let path = dir.appendingPathComponent("gateways.yaml").path
         try uncommented.write(toFile: path, atomically: true, encoding: .utf8)
         let environment = ["KANNEL_PASSWORD": "k-pass", "TWILIO_ACCOUNT_SID": "AC42", "TWILIO_AUTH_TOKEN": "tw-token",
-                           "UNIFONIC_APP_SID": "uni-sid", "SMTP_PASSWORD": "smtp-pass"]
+                           "UNIFONIC_APP_SID": "uni-sid", "SMTP_PASSWORD": "smtp-pass",
+                           "OUTREACH_WEBHOOK_SECRET": "example-webhook-secret-0123"]
         let result = GatewaysLoader(environment: environment).load(path)
         #expect(result.problems.isEmpty, "\(result.problems.map(\.description))")
         #expect(result.gateways.map(\.name) == ["outbox", "kannel", "twilio", "unifonic", "mail"])
