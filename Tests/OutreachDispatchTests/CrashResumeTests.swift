@@ -145,14 +145,23 @@ struct CrashResumeTests {
         }
     }
 
-    /// `outreach run --once` killed with SIGKILL at seeded random moments, up to ten times; a run that
-    /// finishes on its own ends the loop. Returns how many kills there were.
+    /// `outreach run --once` killed with SIGKILL, up to ten times, each time mid-send: once the ledger shows
+    /// this run has recorded answers (so its start-up time, slow on a loaded machine, does not decide where
+    /// the kill lands), then after a seeded random delay. A run that finishes on its own ends the loop.
+    /// Returns how many kills there were.
     static func killRepeatedly(dir: URL, environment: [String: String]) async throws -> Int {
         var random = SeededRandom(seed: 20261129)
         var kills = 0
+        let ledger = try SQLiteLedger(path: dir.appendingPathComponent(".outreach/ledger.sqlite").path)
         for _ in 0..<10 {
+            let before = try await ledger.counts(campaign: "crash").count(.accepted)
             let run = try Self.start(["run", "--live", "--once", "--at", Self.launchedAt, "--population", "pop.csv"], in: dir, environment: environment)
-            try await Task.sleep(for: .milliseconds(Int64.random(in: 250...1_200, using: &random)))
+            let deadline = ContinuousClock.now + .seconds(120)
+            while run.isRunning, ContinuousClock.now < deadline,
+                  try await ledger.counts(campaign: "crash").count(.accepted) <= before {
+                try await Task.sleep(for: .milliseconds(10))   // polling the ledger: the readiness signal is its rows
+            }
+            try await Task.sleep(for: .milliseconds(Int64.random(in: 0...400, using: &random)))
             guard run.isRunning else { break }
             kill(run.processIdentifier, SIGKILL)
             run.waitUntilExit()
