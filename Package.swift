@@ -107,6 +107,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Composition
+        // Builds the application from a project folder: the workspace, the
+        // store outreach.yaml chooses, the gateways, the dispatcher, the
+        // scheduler and the server, and the ServiceGroup of `run` and `serve`.
+        // The commands are thin callers of it.
+        .target(
+            name: "OutreachApp",
+            dependencies: [
+                "OutreachCore",
+                "OutreachProject",
+                "OutreachDispatch",
+                "OutreachStore",
+                "OutreachScheduler",
+                "OutreachServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Fuzzing
         // Each fuzz target's code path as a plain function of the input's
         // bytes: Fuzz/ wraps them in libFuzzer executables (`make fuzz`) and
@@ -121,6 +142,7 @@ let package = Package(
         .executableTarget(
             name: "outreach",
             dependencies: [
+                "OutreachApp",
                 "OutreachCore",
                 "OutreachProject",
                 "OutreachDispatch",
@@ -169,6 +191,15 @@ let package = Package(
             dependencies: ["OutreachServer", "OutreachStore", "OutreachCore",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutreachAppTests",
+            // Builds the application from the bundled example project, as the commands do.
+            dependencies: ["OutreachApp", "OutreachServer", "OutreachScheduler", "OutreachStore", "OutreachDispatch",
+                           "OutreachProject", "OutreachCore",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,6 +23,11 @@ public struct ProjectConfiguration: Sendable {
     public var frequencyCap: FrequencyCap?
     /// The send ledger (SQLite), relative to the project folder.
     public var ledgerPath: String = ".outreach/ledger.sqlite"
+    /// `store:` as written: where the ledger lives (a SQLite file path, `sqlite:PATH`, later `postgres://…`);
+    /// nil: `ledgerPath`. OutreachApp's `StoreLocation` reads it.
+    public var store: String?
+    /// Where outreach.yaml writes `store:`, for its errors.
+    public var storeSource: SourceLocation?
     /// The most SMS parts one message may cost, for campaigns that set none
     /// (`max_parts`): a longer message is a render failure, never sent.
     public var maxParts: Int = ConfigurationLimits.defaultMaxParts

@@ -135,7 +135,7 @@ public struct ProjectLoader {
     static func readConfiguration(_ path: String) throws(OutreachError) -> ProjectConfiguration {
         let file = try YAMLFile.load(path)
         let map = try MappingReader(file, file.root, what: "outreach.yaml")
-        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "max_parts", "opt_out_scope", "server", "replies"], what: "outreach.yaml")
+        try map.rejectUnknownKeys(["name", "timezone", "locale", "population", "contacts", "quiet_hours", "frequency_cap", "ledger", "store", "max_parts", "opt_out_scope", "server", "replies"], what: "outreach.yaml")
         var config = ProjectConfiguration()
         if let name = try map.string("name") { config.name = name }
         if let tz = try map.string("timezone") {
@@ -157,6 +157,10 @@ public struct ProjectLoader {
             config.frequencyCap = try readFrequencyCap(file, node)
         }
         if let ledger = try map.string("ledger") { config.ledgerPath = ledger }
+        if let store = try map.string("store") {
+            config.store = store
+            config.storeSource = map.value("store").map { file.location(of: $0) }
+        }
         if let parts = try readMaxParts(file, map) { config.maxParts = parts }
         if let text = try map.string("opt_out_scope") {
             guard let scope = Suppression.Scope(rawValue: text.lowercased()) else {

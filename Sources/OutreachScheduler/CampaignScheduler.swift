@@ -197,7 +197,12 @@ public actor CampaignScheduler {
             let sleeper = Task { try await clock.sleep(until: wake) }
             sleepTask = sleeper
             do {
-                try await sleeper.value
+                // The sleep is its own task: cancelling this one (the service group cancelled) must end it too.
+                try await withTaskCancellationHandler {
+                    try await sleeper.value
+                } onCancel: {
+                    sleeper.cancel()
+                }
             } catch {
                 if stopping { break }   // woken by a graceful shutdown
                 throw error

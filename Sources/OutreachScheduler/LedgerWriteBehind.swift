@@ -1,5 +1,6 @@
 import Foundation
 import OutreachCore
+import Synchronization
 
 /// The ledger's side of the dispatcher's sink calls, kept off the
 /// dispatcher's path so that its loop never waits for a ledger transaction
@@ -21,7 +22,7 @@ import OutreachCore
 ///   writer commits them, the messages are `sending` and attempted (in doubt
 ///   after a crash, as they were while the dispatcher buffered them).
 ///   `drain()` waits for everything to be written.
-final class LedgerWriteBehind: @unchecked Sendable {
+final class LedgerWriteBehind: Sendable {
     /// Seconds of traffic recorded as attempted ahead of the dispatcher.
     static let markAhead = 0.025
     /// The rate (attempts a second) from which attempts are marked ahead.
@@ -33,26 +34,62 @@ final class LedgerWriteBehind: @unchecked Sendable {
 
     private let store: any LedgerStore
     private let clock: any SchedulerClock
-    private let lock = NSLock()
 
-    // Claimed messages not yet marked as attempted, in claim order (the
-    // order the dispatcher starts them in); `queue` may hold ids already
-    // marked or finished, which `unmarked` no longer does.
-    private var queue: [String] = []
-    private var head = 0
-    private var unmarked: Set<String> = []
-    // Marked ahead, not yet announced by the dispatcher.
-    private var marked: Set<String> = []
-    private var refill: Task<Void, Never>?
+    /// Everything that changes, behind one lock.
+    private struct State {
+        // Claimed messages not yet marked as attempted, in claim order (the
+        // order the dispatcher starts them in); `queue` may hold ids already
+        // marked or finished, which `unmarked` no longer does.
+        var queue: [String] = []
+        var head = 0
+        var unmarked: Set<String> = []
+        // Marked ahead, not yet announced by the dispatcher.
+        var marked: Set<String> = []
+        var refill: Task<Void, Never>?
 
-    // Attempts announced per second, measured over windows of ≥ 50 ms.
-    private var perSecond = 0.0
-    private var windowStart = ContinuousClock.now
-    private var windowCount = 0
+        // Attempts announced per second, measured over windows of ≥ 50 ms.
+        var perSecond = 0.0
+        var windowStart = ContinuousClock.now
+        var windowCount = 0
 
-    private var outcomes: [DeliveryOutcome] = []
-    private var writer: Task<Void, Never>?
-    private var failure: (any Error)?
+        var outcomes: [DeliveryOutcome] = []
+        var writer: Task<Void, Never>?
+        var failure: (any Error)?
+
+        mutating func countAttempts(_ n: Int) {
+            windowCount += n
+            let elapsed = ContinuousClock.now - windowStart
+            if elapsed >= .milliseconds(50) {
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                perSecond = Double(windowCount) / seconds
+                windowCount = 0
+                windowStart = ContinuousClock.now
+            }
+        }
+
+        /// Below `aheadFrom` attempts a second the dispatcher's own announcements
+        /// (one transaction per round of its concurrency) cost little: nothing
+        /// more is put in doubt.
+        func aheadCount() -> Int {
+            LedgerWriteBehind.aheadCount(rate: perSecond)
+        }
+
+        /// The next `count` claimed messages not yet marked, taken off the queue.
+        mutating func takeAhead(_ count: Int) -> [String] {
+            var ids: [String] = []
+            while ids.count < count, head < queue.count {
+                let id = queue[head]
+                head += 1
+                if unmarked.remove(id) != nil { ids.append(id) }
+            }
+            if head > 4_096, head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            return ids
+        }
+    }
+    private let state = Mutex(State())
 
     init(store: any LedgerStore, clock: any SchedulerClock) {
         self.store = store
@@ -61,12 +98,12 @@ final class LedgerWriteBehind: @unchecked Sendable {
 
     /// Messages handed to the dispatcher, in order; `attempted`: the claim recorded them as attempted.
     func claimed(_ messageIDs: [String], attempted: Bool = false) {
-        lock.withLock {
+        state.withLock { state in
             if attempted {
-                marked.formUnion(messageIDs)
+                state.marked.formUnion(messageIDs)
             } else {
-                queue.append(contentsOf: messageIDs)
-                unmarked.formUnion(messageIDs)
+                state.queue.append(contentsOf: messageIDs)
+                state.unmarked.formUnion(messageIDs)
             }
         }
     }
@@ -74,7 +111,7 @@ final class LedgerWriteBehind: @unchecked Sendable {
     /// Whether a claim of `batch` messages may record them as attempted: at the current rate the
     /// dispatcher starts them (and the batch before, which it holds meanwhile) within `markAhead`.
     func marksAtClaim(batch: Int) -> Bool {
-        lock.withLock { Self.marksAtClaim(batch: batch, rate: perSecond) }
+        state.withLock { Self.marksAtClaim(batch: batch, rate: $0.perSecond) }
     }
 
     static func marksAtClaim(batch: Int, rate: Double) -> Bool {
@@ -83,10 +120,10 @@ final class LedgerWriteBehind: @unchecked Sendable {
 
     /// Claimed messages that will not be attempted (released).
     func forget(_ messageIDs: [String]) {
-        lock.withLock {
+        state.withLock { state in
             for id in messageIDs {
-                unmarked.remove(id)
-                marked.remove(id)
+                state.unmarked.remove(id)
+                state.marked.remove(id)
             }
         }
     }
@@ -94,22 +131,24 @@ final class LedgerWriteBehind: @unchecked Sendable {
     /// Returns once every message named is recorded as attempted.
     func willAttempt(_ messageIDs: [String]) async throws {
         try throwIfFailed()
-        var (missing, pending) = lock.withLock { () -> ([String], Task<Void, Never>?) in
-            countAttempts(messageIDs.count)
-            return (messageIDs.filter { marked.remove($0) == nil }, refill)
+        var (missing, pending) = state.withLock { state -> ([String], Task<Void, Never>?) in
+            state.countAttempts(messageIDs.count)
+            return (messageIDs.filter { state.marked.remove($0) == nil }, state.refill)
         }
         if !missing.isEmpty, let pending {
             // Some may be in the top-up being written.
             await pending.value
-            missing = lock.withLock { missing.filter { marked.remove($0) == nil } }
+            let before = missing
+            missing = state.withLock { state in before.filter { state.marked.remove($0) == nil } }
         }
         if !missing.isEmpty {
-            let ahead = lock.withLock { () -> [String] in
-                for id in missing { unmarked.remove(id) }
-                return takeAhead(aheadCount())
+            let unannounced = missing
+            let ahead = state.withLock { state -> [String] in
+                for id in unannounced { state.unmarked.remove(id) }
+                return state.takeAhead(state.aheadCount())
             }
             try await store.markAttempted(missing + ahead, at: clock.now())
-            lock.withLock { marked.formUnion(ahead) }
+            state.withLock { $0.marked.formUnion(ahead) }
         }
         topUp()
     }
@@ -117,16 +156,16 @@ final class LedgerWriteBehind: @unchecked Sendable {
     /// Queues outcomes for the writer; waits only when it is far behind.
     func didFinish(_ finished: [DeliveryOutcome]) async throws {
         try throwIfFailed()
-        let backlog = lock.withLock { () -> Task<Void, Never>? in
+        let backlog = state.withLock { state -> Task<Void, Never>? in
             for outcome in finished {
-                unmarked.remove(outcome.messageID)
-                marked.remove(outcome.messageID)
+                state.unmarked.remove(outcome.messageID)
+                state.marked.remove(outcome.messageID)
             }
-            outcomes.append(contentsOf: finished)
-            startWriter()
+            state.outcomes.append(contentsOf: finished)
+            startWriter(&state)
             // Below `aheadFrom` waiting costs no throughput: keep the window
             // of unrecorded answers (in doubt after a crash) as short as it can be.
-            return outcomes.count > Self.maxPendingOutcomes || perSecond < Self.aheadFrom ? writer : nil
+            return state.outcomes.count > Self.maxPendingOutcomes || state.perSecond < Self.aheadFrom ? state.writer : nil
         }
         if let backlog { await backlog.value }
         try throwIfFailed()
@@ -135,101 +174,69 @@ final class LedgerWriteBehind: @unchecked Sendable {
     /// Waits until every outcome handed over is written and no top-up is
     /// under way; throws the first write failure.
     func drain() async throws {
-        while let task = lock.withLock({ writer ?? refill }) {
+        while let task = state.withLock({ $0.writer ?? $0.refill }) {
             await task.value
         }
         try throwIfFailed()
     }
 
-    // MARK: Internals (under the lock unless said otherwise)
+    // MARK: Internals
 
     private func throwIfFailed() throws {
-        if let failure = lock.withLock({ failure }) { throw failure }
-    }
-
-    private func countAttempts(_ n: Int) {
-        windowCount += n
-        let elapsed = ContinuousClock.now - windowStart
-        if elapsed >= .milliseconds(50) {
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            perSecond = Double(windowCount) / seconds
-            windowCount = 0
-            windowStart = ContinuousClock.now
-        }
-    }
-
-    /// Below `aheadFrom` attempts a second the dispatcher's own announcements
-    /// (one transaction per round of its concurrency) cost little: nothing
-    /// more is put in doubt.
-    private func aheadCount() -> Int {
-        Self.aheadCount(rate: perSecond)
+        if let failure = state.withLock({ $0.failure }) { throw failure }
     }
 
     static func aheadCount(rate: Double) -> Int {
         rate < aheadFrom ? 0 : min(maxAhead, Int(rate * markAhead))
     }
 
-    /// The next `count` claimed messages not yet marked, taken off the queue.
-    private func takeAhead(_ count: Int) -> [String] {
-        var ids: [String] = []
-        while ids.count < count, head < queue.count {
-            let id = queue[head]
-            head += 1
-            if unmarked.remove(id) != nil { ids.append(id) }
-        }
-        if head > 4_096, head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
-        }
-        return ids
-    }
-
     /// Starts marking the next stock in the background when what is marked
     /// ahead has fallen below half of it.
     private func topUp() {
-        lock.withLock {
-            let count = aheadCount()
-            guard refill == nil, failure == nil, count > 0, marked.count < count / 2 else { return }
-            let ids = takeAhead(count)
+        state.withLock { state in
+            let count = state.aheadCount()
+            guard state.refill == nil, state.failure == nil, count > 0, state.marked.count < count / 2 else { return }
+            let ids = state.takeAhead(count)
             guard !ids.isEmpty else { return }
             let (store, clock) = (self.store, self.clock)
-            refill = Task {
+            state.refill = Task {
                 do {
                     try await store.markAttempted(ids, at: clock.now())
-                    self.lock.withLock {
-                        self.marked.formUnion(ids)
-                        self.refill = nil
+                    self.state.withLock { state in
+                        state.marked.formUnion(ids)
+                        state.refill = nil
                     }
                 } catch {
-                    self.lock.withLock {
+                    self.state.withLock { state in
                         // Not marked: the dispatcher's announcement writes them (or fails the same way).
-                        self.unmarked.formUnion(ids)
-                        self.failure = self.failure ?? error
-                        self.refill = nil
+                        state.unmarked.formUnion(ids)
+                        state.failure = state.failure ?? error
+                        state.refill = nil
                     }
                 }
             }
         }
     }
 
-    private func startWriter() {
-        guard writer == nil, !outcomes.isEmpty else { return }
+    /// Under the lock: starts the writer unless it runs or has nothing to write.
+    private func startWriter(_ state: inout State) {
+        guard state.writer == nil, !state.outcomes.isEmpty else { return }
         let (store, clock) = (self.store, self.clock)
-        writer = Task {
+        state.writer = Task {
             while true {
-                let batch = self.lock.withLock { () -> [DeliveryOutcome] in
-                    let batch = self.outcomes
-                    self.outcomes.removeAll(keepingCapacity: true)
-                    if batch.isEmpty { self.writer = nil }
+                let batch = self.state.withLock { state -> [DeliveryOutcome] in
+                    let batch = state.outcomes
+                    state.outcomes.removeAll(keepingCapacity: true)
+                    if batch.isEmpty { state.writer = nil }
                     return batch
                 }
                 if batch.isEmpty { return }
                 do {
                     _ = try await store.record(batch, at: clock.now())
                 } catch {
-                    self.lock.withLock {
-                        self.failure = self.failure ?? error
-                        self.writer = nil
+                    self.state.withLock { state in
+                        state.failure = state.failure ?? error
+                        state.writer = nil
                     }
                     return
                 }

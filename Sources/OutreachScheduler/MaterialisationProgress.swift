@@ -1,36 +1,39 @@
 import Foundation
+import Synchronization
 
 /// Lets the ledger source send while a tick is still materialising: each
 /// committed batch of new entries is announced, and a source that finds
 /// nothing to claim waits for the next one instead of reporting the end —
 /// until materialising is over.
-final class MaterialisationProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var generation = 0
-    private var finished = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+final class MaterialisationProgress: Sendable {
+    private struct State {
+        var generation = 0
+        var finished = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
 
     /// The current state: a generation number to wait past, or nil once finished.
     var current: Int? {
-        lock.withLock { finished ? nil : generation }
+        state.withLock { $0.finished ? nil : $0.generation }
     }
 
     /// New entries were committed.
     func committed() {
-        let woken = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            generation += 1
-            defer { waiters.removeAll() }
-            return waiters
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.generation += 1
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
         for waiter in woken { waiter.resume() }
     }
 
     /// Nothing more will be materialised in this tick (or nobody should wait any more).
     func finish() {
-        let woken = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            finished = true
-            defer { waiters.removeAll() }
-            return waiters
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.finished = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
         for waiter in woken { waiter.resume() }
     }
@@ -38,9 +41,9 @@ final class MaterialisationProgress: @unchecked Sendable {
     /// Returns once a batch after `seen` is committed or materialising is over.
     func wait(after seen: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = lock.withLock { () -> Bool in
-                if finished || generation != seen { return true }
-                waiters.append(continuation)
+            let ready = state.withLock { state -> Bool in
+                if state.finished || state.generation != seen { return true }
+                state.waiters.append(continuation)
                 return false
             }
             if ready { continuation.resume() }

@@ -1,5 +1,6 @@
 public import Foundation
 import OutreachCore
+import Synchronization
 
 /// The scheduler's idea of now. Production uses the wall clock; tests and
 /// `outreach run --clock` run a schedule in accelerated time, so a week of
@@ -24,20 +25,18 @@ public struct WallClock: SchedulerClock {
 /// waiting is compressed `speed` times — an hour's sleep takes a second —
 /// while work runs at real speed, so materialising a million sends never
 /// makes the scheduler "late" for the next one.
-public final class AcceleratedClock: SchedulerClock, @unchecked Sendable {
+public final class AcceleratedClock: SchedulerClock, Sendable {
     public let speed: Double
-    private let lock = NSLock()
-    private var base: Date
-    private var realBase: ContinuousClock.Instant
+    /// The virtual instant `base` was at the real instant `realBase`.
+    private let anchor: Mutex<(base: Date, realBase: ContinuousClock.Instant)>
 
     public init(start: Date, speed: Double) {
-        self.base = start
         self.speed = max(speed, 0.000_001)
-        self.realBase = ContinuousClock.now
+        anchor = Mutex((start, ContinuousClock.now))
     }
 
     public func now() -> Date {
-        lock.withLock { base.addingTimeInterval(Self.seconds(ContinuousClock.now - realBase)) }
+        anchor.withLock { $0.base.addingTimeInterval(Self.seconds(ContinuousClock.now - $0.realBase)) }
     }
 
     public func sleep(until instant: Date) async throws {
@@ -45,10 +44,7 @@ public final class AcceleratedClock: SchedulerClock, @unchecked Sendable {
         guard virtual > 0 else { return }
         // Saturating: a far-off wake (a year ahead at speed 1e-6) must not trap converting to milliseconds.
         try await Task.sleep(for: SaturatingTime.duration(seconds: virtual / speed) + .milliseconds(1))
-        lock.withLock {
-            base = instant
-            realBase = ContinuousClock.now
-        }
+        anchor.withLock { $0 = (instant, ContinuousClock.now) }
     }
 
     private static func seconds(_ d: Duration) -> Double {

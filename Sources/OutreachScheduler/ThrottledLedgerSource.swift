@@ -1,5 +1,6 @@
 import Foundation
 public import OutreachCore
+import Synchronization
 
 /// The ledger as the dispatcher's source, one campaign at a time in turn,
 /// each held to its `throttle` (a smooth token bucket on the scheduler's
@@ -10,19 +11,24 @@ public import OutreachCore
 /// claimed while the current one is sent (unthrottled campaigns), first
 /// attempts are recorded ahead and outcomes written behind (see
 /// `LedgerWriteBehind`). Call `finish()` after the dispatcher's run.
-public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked Sendable {
+public final class ThrottledLedgerSource: MessageSource, OutcomeSink, Sendable {
     private let store: any LedgerStore
     private let base: ClaimRequest
     private let clock: any SchedulerClock
     private let throttles: [String: RateLimit]
     private let campaigns: [String]
-    private let lock = NSLock()
-    private var stopped = false
-    private var tokens: [String: Double] = [:]
-    private var refilled: [String: Date] = [:]
-    private var turn = 0
-    /// The next batch, claimed while the current one is sent.
-    private var prefetched: Task<Claimed, any Error>?
+    /// Everything that changes, behind one lock.
+    private struct State {
+        var stopped = false
+        var tokens: [String: Double] = [:]
+        var refilled: [String: Date] = [:]
+        var turn = 0
+        /// The next batch, claimed while the current one is sent.
+        var prefetched: Task<Claimed, any Error>?
+        /// Messages still to hand out when a total limit is set.
+        var remaining: Int?
+    }
+    private let state = Mutex(State())
     private let writeBehind: LedgerWriteBehind
     private let progress: MaterialisationProgress?
 
@@ -33,11 +39,8 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     public convenience init(store: any LedgerStore, request: ClaimRequest, clock: any SchedulerClock, throttles: [String: RateLimit],
                             routes: ClaimRoutes = ClaimRoutes(), limit: Int? = nil) {
         self.init(store: store, request: request, clock: clock, throttles: throttles, routes: routes, progress: nil)
-        remaining = limit
+        state.withLock { $0.remaining = limit }
     }
-
-    /// Messages still to hand out when a total limit is set.
-    private var remaining: Int?
 
     /// With `progress`, finding nothing to claim while a tick is still
     /// materialising means waiting for its next batch, not the end.
@@ -54,18 +57,18 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     }
 
     public func stop() {
-        lock.withLock { stopped = true }
+        state.withLock { $0.stopped = true }
         progress?.finish()
     }
 
-    public var isStopped: Bool { lock.withLock { stopped } }
+    public var isStopped: Bool { state.withLock { $0.stopped } }
 
     public func next(max wanted: Int) async throws -> [OutboundMessage] {
-        let max = lock.withLock { remaining.map { Swift.min($0, wanted) } ?? wanted }
+        let max = state.withLock { $0.remaining.map { Swift.min($0, wanted) } ?? wanted }
         guard max > 0 else { return [] }
-        if let ahead = lock.withLock({ () -> Task<Claimed, any Error>? in
-            defer { prefetched = nil }
-            return prefetched
+        if let ahead = state.withLock({ state -> Task<Claimed, any Error>? in
+            defer { state.prefetched = nil }
+            return state.prefetched
         }) {
             let claimed = try await ahead.value
             if isStopped {
@@ -81,9 +84,9 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
     /// claimed ahead and never handed out, and waits until every outcome
     /// handed over is in the ledger.
     public func finish() async throws {
-        if let ahead = lock.withLock({ () -> Task<Claimed, any Error>? in
-            defer { prefetched = nil }
-            return prefetched
+        if let ahead = state.withLock({ state -> Task<Claimed, any Error>? in
+            defer { state.prefetched = nil }
+            return state.prefetched
         }), let claimed = try? await ahead.value {
             try await release(claimed.messages)
         }
@@ -96,10 +99,11 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
         let messages = claimed.messages
         guard !messages.isEmpty else { return messages }
         writeBehind.claimed(messages.map(\.id), attempted: claimed.attempted)
-        lock.withLock {
-            if let left = remaining { remaining = left - messages.count }
+        let throttled = !throttles.isEmpty
+        state.withLock { state in
+            if let left = state.remaining { state.remaining = left - messages.count }
             // Claimed ahead only when nothing meters the claims (a throttle, or a total limit).
-            if throttles.isEmpty && remaining == nil && !stopped { prefetched = Task { try await self.claimRound(max: max) } }
+            if !throttled && state.remaining == nil && !state.stopped { state.prefetched = Task { try await self.claimRound(max: max) } }
         }
         return messages
     }
@@ -127,7 +131,7 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
             let seen = progress?.current
             var throttledWaiting: Date?
             for k in 0..<campaigns.count {
-                let campaign = lock.withLock { campaigns[(turn + k) % campaigns.count] }
+                let campaign = campaigns[(state.withLock { $0.turn } + k) % campaigns.count]
                 let allowance = allowance(campaign, max: max)
                 if allowance.count == 0 {
                     if let at = allowance.nextToken { throttledWaiting = min(throttledWaiting ?? at, at) }
@@ -141,7 +145,8 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
                 if !messages.isEmpty {
                     routes.claimed(messages.map(\.id), campaign: campaign)
                     spend(campaign, messages.count)
-                    lock.withLock { turn = (turn + k + 1) % campaigns.count }
+                    let count = campaigns.count
+                    state.withLock { $0.turn = ($0.turn + k + 1) % count }
                     return Claimed(messages: messages, attempted: request.markAttempted)
                 }
             }
@@ -174,14 +179,15 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
 
     private func allowance(_ campaign: String, max: Int) -> (count: Int, nextToken: Date?) {
         guard let rate = throttles[campaign] else { return (max, nil) }
-        return lock.withLock {
+        let clock = self.clock
+        return state.withLock { state in
             let now = clock.now()
             let capacity = Double(Swift.max(rate.burst, 1))
-            let last = refilled[campaign] ?? now
-            var available = tokens[campaign] ?? capacity
+            let last = state.refilled[campaign] ?? now
+            var available = state.tokens[campaign] ?? capacity
             available = Swift.min(capacity, available + now.timeIntervalSince(last) * rate.perSecond)
-            tokens[campaign] = available
-            refilled[campaign] = now
+            state.tokens[campaign] = available
+            state.refilled[campaign] = now
             let whole = Int(available)
             if whole >= 1 { return (Swift.min(whole, max), nil) }
             return (0, now.addingTimeInterval((1 - available) / rate.perSecond))
@@ -190,6 +196,6 @@ public final class ThrottledLedgerSource: MessageSource, OutcomeSink, @unchecked
 
     private func spend(_ campaign: String, _ count: Int) {
         guard throttles[campaign] != nil else { return }
-        lock.withLock { tokens[campaign, default: 0] -= Double(count) }
+        state.withLock { $0.tokens[campaign, default: 0] -= Double(count) }
     }
 }

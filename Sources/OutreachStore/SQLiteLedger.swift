@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import OutreachCore
+import Synchronization
 
 /// The durable send ledger in one SQLite file (WAL, through a GRDB
 /// `DatabasePool`): readers never wait for the writer, and every batch —
@@ -211,20 +212,19 @@ func shortened(_ text: String?, to limit: Int = 500) -> String? {
 /// claim order) instead of through the message-id index (random pages).
 /// Each such write also checks the message id, so a stale row id never
 /// touches another entry.
-final class ClaimedRows: @unchecked Sendable {
-    private let lock = NSLock()
-    private var rows: [String: Int64] = [:]
+final class ClaimedRows: Sendable {
+    private let rows = Mutex<[String: Int64]>([:])
 
     func add(_ pairs: [(String, Int64)]) {
-        lock.withLock { for (messageID, id) in pairs { rows[messageID] = id } }
+        rows.withLock { rows in for (messageID, id) in pairs { rows[messageID] = id } }
     }
 
     func lookup(_ messageIDs: [String]) -> [Int64?] {
-        lock.withLock { messageIDs.map { rows[$0] } }
+        rows.withLock { rows in messageIDs.map { rows[$0] } }
     }
 
     func remove(_ messageIDs: [String]) {
-        lock.withLock { for id in messageIDs { rows[id] = nil } }
+        rows.withLock { rows in for id in messageIDs { rows[id] = nil } }
     }
 }
 

@@ -59,8 +59,10 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
     private let multi: CurlMultiHandle
     private let limits: Limits
     private let logger: Logger
-    /// Signalled when the thread has left its loop (our `join`).
+    /// Signalled when the thread has left its loop (the synchronous `shutdown`'s join).
     private let finished = DispatchSemaphore(value: 0)
+    /// Whether the thread has left its loop, and the tasks `stop()` resumes when it does.
+    private let exit = Mutex<(started: Bool, done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, false, []))
     private let joined = Mutex(false)
     /// The engine thread, so `shutdown` called from it does not wait for itself.
     private let engineThread = Mutex<pthread_t?>(nil)
@@ -89,11 +91,18 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
     }
 
     func start(name: String = "outreach-curl") {
+        exit.withLock { $0.started = true }
         let thread = Thread { [self] in
             Thread.current.name = name // also names the OS thread (top, perf)
             engineThread.withLock { $0 = pthread_self() }
             threadID.store(UInt(pthread_self()), ordering: .releasing)
             run()
+            let waiters = exit.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.done = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
             finished.signal()
         }
         thread.stackSize = 1 << 20
@@ -150,20 +159,44 @@ final class CurlEngine: CurlWorker, @unchecked Sendable {
     }
 
     /// Fails whatever is queued or in flight, stops the thread and waits for
-    /// it. Idempotent.
+    /// it, blocking the calling thread (synchronous callers only). Idempotent.
     func shutdown() {
         let first = joined.withLock { done -> Bool in
             defer { done = true }
             return !done
         }
         guard first else { return }
+        requestStop()
+        if onOwnThread { return }
+        finished.wait()
+    }
+
+    /// Asks the thread to fail what is queued or in flight and leave its loop, without waiting: what `deinit`
+    /// calls (the thread holds the engine until it has left). Idempotent.
+    func requestStop() {
         inbox.withLock { $0.stopping = true }
         multi.wakeup()
-        if let engine = engineThread.withLock({ $0 }), pthread_equal(engine, pthread_self()) != 0 {
-            // Released on our own thread: the loop ends by itself on return.
-            return
+    }
+
+    /// `shutdown()` for tasks: returns once the thread has left its loop, without blocking a thread.
+    func stop() async {
+        requestStop()
+        // Called from the engine thread itself: the loop ends by itself once this returns.
+        if onOwnThread { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = exit.withLock { state -> Bool in
+                if state.done || !state.started { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
         }
-        finished.wait()
+    }
+
+    /// Released on our own thread: the loop ends by itself on return.
+    private var onOwnThread: Bool {
+        if let engine = engineThread.withLock({ $0 }), pthread_equal(engine, pthread_self()) != 0 { return true }
+        return false
     }
 
     static let shutDownError = TransportError(kind: .other, detail: "the HTTP transport was shut down")

@@ -22,8 +22,9 @@ public import Logging
 /// connections (8 connections over 2 engines: 4 each, never more in all;
 /// see `CurlWorkers`).
 ///
-/// Call `shutdown()` when done (the deinitialiser does it too): it fails
-/// whatever is queued or in flight and joins the thread.
+/// Call `stop()` (from a task) or `shutdown()` (from synchronous code) when
+/// done: it fails whatever is queued or in flight and waits for the threads
+/// to end. The deinitialiser only asks them to end, never blocking a thread.
 public final class CurlHTTPTransport: HTTPTransport {
     public struct Configuration: Sendable {
         /// Connections per host (`CURLMOPT_MAX_HOST_CONNECTIONS`), which is
@@ -99,7 +100,8 @@ public final class CurlHTTPTransport: HTTPTransport {
     }
 
     deinit {
-        for engine in engines.all { engine.shutdown() }
+        // Never blocks: each engine thread holds its engine until it has failed what was left and ended.
+        for engine in engines.all { engine.requestStop() }
     }
 
     /// Whether the caller runs on one of the engine threads.
@@ -136,6 +138,11 @@ public final class CurlHTTPTransport: HTTPTransport {
     /// at once. Safe to call more than once.
     public func shutdown() {
         for engine in engines.all { engine.shutdown() }
+    }
+
+    /// `shutdown()` for tasks: returns once the engine threads have ended, without blocking a thread.
+    public func stop() async {
+        for engine in engines.all { await engine.stop() }
     }
 
     /// libcurl's version, e.g. `7.88.1`.

@@ -24,6 +24,9 @@ public final class ExchangeRecorder: HTTPTransport {
         self.extraSecrets = secrets
     }
 
+    /// Stops the transport it records.
+    public func stop() async { await transport.stop() }
+
     public func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let clock = ContinuousClock()
         let started = clock.now

@@ -14,6 +14,9 @@ protocol ClassifyingHTTPGateway: MessageGateway {
 extension ClassifyingHTTPGateway {
     public var preferredExecutor: (any TaskExecutor)? { transport.preferredExecutor }
 
+    /// Stops the gateway's transport.
+    public func shutdown() async { await transport.stop() }
+
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         let request: HTTPRequest
         do { request = try self.request(for: message) } catch {

@@ -146,6 +146,9 @@ public actor FileOutboxGateway: MessageGateway {
     }
 
     /// Flushes and closes the file (it reopens on the next send).
+    /// Writes out and closes the outbox file (`close()`).
+    public func shutdown() async { close() }
+
     public func close() {
         try? handle?.synchronize()
         try? handle?.close()

@@ -1,12 +1,12 @@
 public import OutreachCore
-import Logging
+public import Logging
 
 /// Builds the project's gateways from their configuration.
 ///
 /// HTTP gateways (Twilio, the generic one and its profiles, Kannel) get
 /// their transport from `transport`, called once per gateway so each may
 /// have its own connection limits; the file outbox writes under
-/// `projectRoot`.
+/// `projectRoot`. Gateways that log (SMTP) log to `logger`, the application's.
 public enum GatewayFactory {
     public static func make(_ configurations: [GatewayConfiguration], projectRoot: String,
                             transport: (GatewayConfiguration) -> any HTTPTransport) throws(GatewayFactoryError) -> [String: any MessageGateway] {
@@ -24,6 +24,7 @@ public enum GatewayFactory {
     }
 
     public static func make(_ configuration: GatewayConfiguration, projectRoot: String,
+                            logger: Logger = Logger(label: "outreach.smtp"),
                             transport: (GatewayConfiguration) -> any HTTPTransport) throws(GatewayFactoryError) -> any MessageGateway {
         switch configuration.settings {
         case .twilio(let settings):
@@ -46,7 +47,7 @@ public enum GatewayFactory {
             }
         case .smtp:
             do {
-                return try SMTPGateway(configuration: configuration, logger: Logger(label: "outreach.smtp"))
+                return try SMTPGateway(configuration: configuration, logger: logger)
             } catch {
                 throw GatewayFactoryError(gateway: configuration.name, type: "smtp", message: error.message)
             }

@@ -98,6 +98,9 @@ public struct KannelGateway: MessageGateway {
 
     public var preferredExecutor: (any TaskExecutor)? { transport.preferredExecutor }
 
+    /// Stops the gateway's transport.
+    public func shutdown() async { await transport.stop() }
+
     public func send(_ message: OutboundMessage, attempt: Int) async -> DeliveryOutcome {
         let request = request(for: message)
         let result: Result<HTTPResponse, TransportError>

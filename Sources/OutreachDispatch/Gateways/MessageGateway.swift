@@ -16,8 +16,13 @@ public protocol MessageGateway: Sendable {
     /// building the request and reading the answer happen where the
     /// transfer runs. Nil: anywhere.
     var preferredExecutor: (any TaskExecutor)? { get }
+
+    /// Lets the gateway finish and close what it holds open (an outbox file, SMTP sessions, an HTTP transport's
+    /// threads). Call once, after its last `send`; returns without blocking a thread. Default: nothing to close.
+    func shutdown() async
 }
 
 extension MessageGateway {
     public var preferredExecutor: (any TaskExecutor)? { nil }
+    public func shutdown() async {}
 }

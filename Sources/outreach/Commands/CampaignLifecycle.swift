@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachApp
 import OutreachCore
 import OutreachProject
 import OutreachStore
@@ -232,21 +233,5 @@ struct Cancel: AsyncParsableCommand {
     @OptionGroup var state: CampaignStateOptions
     func run() async throws {
         try await state.change(to: .cancelled, done: "Cancelled 'NAME'. Nothing more will be sent.")
-    }
-}
-
-extension Workspace {
-    func campaignDefinition(_ name: String) throws(OutreachError) -> CampaignDefinition {
-        guard let definition = project.campaign(name) else {
-            var hint = "campaigns are: \(project.campaigns.map(\.name).sorted().joined(separator: ", "))"
-            if let close = NameSuggestion.closest(to: name, in: project.campaigns.map(\.name)) { hint = "did you mean '\(close)'? " + hint }
-            throw OutreachError(.unknownName, "no campaign '\(name)'", hint: hint)
-        }
-        return definition
-    }
-
-    /// The project's ledger (outreach.yaml `ledger:`, default .outreach/ledger.sqlite) or `path`.
-    func openLedger(_ path: String?) throws(OutreachError) -> SQLiteLedger {
-        try SQLiteLedger(path: path ?? project.configuration.ledgerFile(root: project.root))
     }
 }

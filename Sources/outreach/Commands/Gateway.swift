@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import OutreachApp
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
@@ -90,7 +92,7 @@ struct GatewayTest: AsyncParsableCommand {
                 text: text ?? "اختبار من Outreach — test message (\(stamp))")
 
             let recorders = Mutex<[ExchangeRecorder]>([])
-            let gateway = try SendGateways.make(configuration, projectRoot: project.root) { c, transport in
+            let gateway = try SendGateways.make(configuration, projectRoot: project.root, logger: Logger(label: "outreach.smtp")) { c, transport in
                 let recorder = ExchangeRecorder(transport, secrets: c.secretValues)
                 recorders.withLock { $0.append(recorder) }
                 return recorder

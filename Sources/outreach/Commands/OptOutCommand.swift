@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachApp
 import OutreachCore
 import OutreachProject
 import OutreachStore
@@ -106,7 +107,7 @@ struct LedgerOptions: ParsableArguments {
             throw OutreachError(.missingFile, "no outreach.yaml in \(project)",
                                 hint: "run this in a project folder, or pass --project DIR or --ledger FILE")
         }
-        return try SQLiteLedger(path: try ProjectLoader.configuration(root: project).ledgerFile(root: project))
+        return try StoreLocation(configuration: try ProjectLoader.configuration(root: project), root: project).openSQLite()
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachApp
 import OutreachCore
 import OutreachProject
 
@@ -75,9 +76,9 @@ extension Workspace {
     /// When `campaign` was launched, from the ledger (`path`, or the project's) — nil for a draft, or when the
     /// project has no ledger yet (nothing is created to read it).
     func launchedAt(_ campaign: String, ledger path: String?) async throws -> Date? {
-        let file = path ?? project.configuration.ledgerFile(root: project.root)
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        guard let status = try await openLedger(file).campaigns().first(where: { $0.campaign == campaign }),
+        let location = try storeLocation(path)
+        if let file = location.sqlitePath, !FileManager.default.fileExists(atPath: file) { return nil }
+        guard let status = try await location.openSQLite().campaigns().first(where: { $0.campaign == campaign }),
               status.state != .draft else { return nil }
         return status.launchedAt
     }

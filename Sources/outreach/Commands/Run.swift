@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OutreachApp
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
@@ -33,7 +34,6 @@ struct Run: AsyncParsableCommand {
             let rehearsal = (self.clock.at != nil || self.clock.speed != nil) && !live
             let disk = try LaunchWorkspace(options, rehearsal: rehearsal)
             let workspace = disk.workspace
-            let project = workspace.project
             let clock = try self.clock.clock()
             var logger = Logger(label: "outreach.run") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .warning
@@ -54,122 +54,32 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    /// The scheduler `run` starts (and `serve --with-scheduler` beside the server): launched campaigns, their
-    /// gateways' lanes, the dispatcher. Takes the ledger's send lock first; any problem stops the start.
+    /// The scheduler `run` starts (and `serve --with-scheduler` beside the server), built by OutreachApp; its
+    /// warnings go to stderr, its ticks to stdout (idle ones only with --verbose).
     static func prepareScheduler(_ disk: LaunchWorkspace, store: SQLiteLedger, clock: any SchedulerClock, rehearsal: Bool,
                                  once: Bool, until: String?, verbose: Bool, logger: Logger) async throws -> SchedulerRun {
-        let project = disk.project
-        // One sender per ledger, taken before recovery reads what a previous sender left `sending`.
-        let sendLock = try LedgerSendLock(ledgerPath: store.path)
-
-        // Campaigns and their gateways: any problem stops the start, before anything is sent.
-        let running = try await LaunchedCampaigns.load(disk, store: store, now: clock.now(), logger: logger)
-        for line in running.warnings { printError(line) }
-        guard running.errors.isEmpty else {
-            for error in running.errors { printError(error.description) }
-            throw OutreachError(.invalidProject, "run refused: launched campaigns have \(running.errors.count) error(s), listed above; nothing was sent",
-                                hint: "fix them (`outreach validate` checks the project), then `outreach update NAME` and run again")
-        }
-        var scheduled: [ScheduledCampaign] = []
-        let campaignRoutes = LaunchedCampaignRoutes(versions: try await store.versionNumbers())
-        var configurations: [String: GatewayConfiguration] = [:]
-        for launched in running.campaigns {
-            let definition = launched.definition
-            scheduled.append(try launched.scheduled())
-            guard definition.channels.contains(where: { definition.gateway(for: $0) != nil }) else { continue }
-            let byChannel = try Send.channelGateways(definition)
-            for name in Set(byChannel.values) where configurations[name] == nil {
-                configurations[name] = try project.gateway(named: name)
-            }
-            try Send.checkGateways(definition, project: project)
-            campaignRoutes.setGateways(byChannel, campaign: definition.name)
-        }
-        // Gateways drafts name too, so a campaign launched while `run` runs has its lane.
-        for definition in project.campaigns where disk.problems(usedBy: definition).isEmpty {
-            guard let byChannel = try? Send.channelGateways(definition) else { continue }
-            for name in Set(byChannel.values) where configurations[name] == nil {
-                if let configuration = try? project.gateway(named: name) { configurations[name] = configuration }
-            }
-        }
-        var lanes: [DispatchLane] = []
-        var gateways: [any MessageGateway] = []
-        for real in configurations.values.sorted(by: { $0.name < $1.name }) {
-            let configuration = rehearsal ? Self.rehearsalGateway(for: real) : real
-            let gateway = try SendGateways.make(configuration, projectRoot: project.root)
-            gateways.append(gateway)
-            lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
-        }
-        var settings = CampaignScheduler.Settings(projectTimeZone: project.configuration.timeZone,
-                                                  quietHours: project.configuration.quietHours,
-                                                  frequencyCap: project.configuration.frequencyCap)
-        settings.optOutScope = project.configuration.optOutScope
+        var stopAt: Date?
         if let until {
             guard let stop = ClockOptions.instant(until) else {
                 throw OutreachError(.invalidValue, "--until '\(until)' is not an ISO 8601 instant")
             }
-            settings.stopAt = stop
+            stopAt = stop
         }
-        let routes = settings.routes
-        let dispatcher = Dispatcher(lanes: lanes, configuration: Self.dispatchConfiguration(lanes), logger: logger, route: { message in
-            routes.campaign(of: message.id).flatMap { campaignRoutes.gateway(campaign: $0, channel: message.channel) }
-        })
-        guard let populationPath = project.populationPath else {
-            throw OutreachError(.invalidProject, "no population file", hint: "set population.file in outreach.yaml or pass --population FILE")
-        }
-        let schema = project.schema
-        let scheduler = CampaignScheduler(
-            store: store, campaigns: scheduled, catalog: try AudienceCatalog([]),
-            population: {
-                let (population, report) = try PopulationFile.load(populationPath, schema: schema)
-                if let refusal = report.lostRecordsRefusal { throw refusal }
-                return population
-            },
-            dispatcher: dispatcher, clock: clock, settings: settings, logger: logger)
-        // A launch, update or relaunch while this runs is picked up at the next tick (at most `maxSleep` away).
-        let laned = Set(configurations.keys)
-        await scheduler.refreshCampaigns { [disk, store, logger] in
-            guard campaignRoutes.changed(try await store.versionNumbers()) else { return nil }
-            let running = try await LaunchedCampaigns.load(disk, store: store, now: Date(), logger: logger, adopt: false)
-            var fresh: [ScheduledCampaign] = []
-            for launched in running.campaigns {
-                let name = launched.definition.name
-                if let error = launched.errors.first {
-                    printError("warning: campaign '\(name)' version \(launched.version.number) is not run: \(LaunchWorkspace.firstLine(error))")
-                    continue
-                }
-                let byChannel = (try? Send.channelGateways(launched.definition)) ?? [:]
-                if let missing = Set(byChannel.values).subtracting(laned).sorted().first {
-                    printError("warning: campaign '\(name)' is not run: gateway '\(missing)' was not in use when `outreach run` started; restart it")
-                    continue
-                }
-                fresh.append(try launched.scheduled())
-                campaignRoutes.setGateways(byChannel, campaign: name)
-            }
-            return fresh
-        }
-
         let quiet = !verbose
-        let service = SchedulerService(scheduler: scheduler, once: once) { report in
+        let zone = disk.project.configuration.timeZone
+        return try await SchedulerRun.prepare(disk, store: store, clock: clock, rehearsal: rehearsal, once: once, stopAt: stopAt,
+                                              logger: logger, notify: { printError($0) }) { report in
             // Idle ticks only with --verbose: an accelerated rehearsal ticks thousands of times.
             if quiet && report.materialised == 0 && (report.dispatch?.messages ?? 0) == 0 { return }
-            print(RunText.tick(report, zone: project.configuration.timeZone))
+            print(RunText.tick(report, zone: zone))
         }
-        return SchedulerRun(service: service, gateways: gateways, sendLock: sendLock)
     }
 
     /// Runs `services` in one ServiceGroup until they finish or SIGTERM / a first Ctrl-C drains them (at most
     /// 30 s); a second Ctrl-C exits at once. Closes the scheduler's gateways after.
     static func runServices(_ services: [ServiceGroupConfiguration.ServiceConfiguration], scheduler: SchedulerRun?,
                             logger: Logger) async throws {
-        var groupLogger = logger
-        groupLogger.logLevel = .warning
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
-        // Retries waiting out a back-off could hold a shutdown for minutes: after 30 s the
-        // run is cancelled; what is still `sending` is marked uncertain at the next start.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
-        let group = ServiceGroup(configuration: groupConfiguration)
+        let group = OutreachServices(services: services, scheduler: scheduler).group(logger: logger)
         // The first Ctrl-C is the service group's graceful shutdown; the second exits at once.
         let interrupt = InterruptHandler {}
         do {
@@ -188,35 +98,13 @@ struct Run: AsyncParsableCommand {
     }
 
     /// Where a rehearsal keeps its state: beside the ledger it copies (`ledger.sqlite` → `ledger.rehearsal.sqlite`).
-    static func rehearsalPath(of ledger: String) -> String {
-        let url = URL(fileURLWithPath: ledger)
-        let base = url.deletingPathExtension().lastPathComponent
-        return url.deletingLastPathComponent().appendingPathComponent(base + ".rehearsal." + (url.pathExtension.isEmpty ? "sqlite" : url.pathExtension)).path
-    }
+    static func rehearsalPath(of ledger: String) -> String { SchedulerRun.rehearsalPath(of: ledger) }
 
     /// Every message of a rehearsal, whatever its gateway.
-    static let rehearsalOutbox = "out/rehearsal-outbox.jsonl"
+    static let rehearsalOutbox = SchedulerRun.rehearsalOutbox
 
-    /// A gateway's stand-in in a rehearsal: the file outbox under the same name, with its sender.
-    static func rehearsalGateway(for real: GatewayConfiguration) -> GatewayConfiguration {
-        let settings = FileOutboxSettings(path: rehearsalOutbox, channel: real.channel)
-        return GatewayConfiguration(name: real.name, settings: .file(settings), smartEncoding: real.smartEncoding, sender: real.sender)
-    }
-
-    /// A crash leaves in doubt only attempts under way and answers not yet
-    /// recorded (claimed messages whose first attempt never started are
-    /// queued again): record outcomes within 0.1 s, and claim about a tenth
-    /// of a second of traffic at a time (at least two rounds of the
-    /// gateways' concurrency) so a pause or cancel takes effect quickly.
     static func dispatchConfiguration(_ lanes: [DispatchLane]) -> Dispatcher.Configuration {
-        var configuration = Dispatcher.Configuration()
-        let concurrency = lanes.map(\.concurrency).max() ?? 8
-        let rate = lanes.compactMap { $0.rate?.perSecond }.max()
-        let perTenth = rate.map { Int(($0 / 10).rounded(.up)) } ?? 256
-        configuration.batchSize = min(1_024, max(2 * concurrency, perTenth))
-        configuration.outcomeBatchSize = max(16, configuration.batchSize / 2)
-        configuration.outcomeMaxAge = 0.1
-        return configuration
+        SchedulerRun.dispatchConfiguration(lanes)
     }
 }
 
@@ -240,18 +128,5 @@ enum RunText {
             line += "; next due \(LocalDateTime(next, in: tz))"
         }
         return line
-    }
-}
-
-/// A prepared scheduler: its service, and what it holds until it stops.
-struct SchedulerRun {
-    let service: SchedulerService
-    let gateways: [any MessageGateway]
-    /// One sender per ledger: held while the scheduler runs.
-    let sendLock: LedgerSendLock
-
-    func close() async {
-        for gateway in gateways { await SendGateways.close(gateway) }
-        withExtendedLifetime(sendLock) {}
     }
 }

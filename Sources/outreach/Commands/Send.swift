@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OutreachApp
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
@@ -84,7 +85,6 @@ struct Send: AsyncParsableCommand {
             let (workspace, clock) = try sendNowWorkspace()
             if test { return try await sendTest(workspace, clock: clock) }
             if !dryRun { return try await sendNow(workspace, clock: clock) }
-            let project = workspace.project
             let definition = try workspace.campaignDefinition(campaign)
             let channelGateways = try Self.channelGateways(definition)
             let gatewayNames = Array(Set(channelGateways.values)).sorted()
@@ -94,8 +94,7 @@ struct Send: AsyncParsableCommand {
                                            contactFields: workspace.contactFields, today: workspace.today,
                                            occurrence: Self.occurrenceKey(occurrence, today: workspace.today))
             // Readable ids (nothing leaves); the suppression list holds, decided where preview decides it.
-            let ledgerPath = ledger ?? project.configuration.ledgerFile(root: project.root)
-            builder.suppression = try await workspace.suppression(store: nil, path: ledgerPath)
+            builder.suppression = try await workspace.suppression(store: nil, path: ledger)
             let set = try builder.build(definition, population: population)
             var messages = set.messages
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
@@ -121,23 +120,13 @@ struct Send: AsyncParsableCommand {
     /// The gateway name for each of the campaign's channels (`gateway: NAME`
     /// or `gateway: {sms: NAME, email: NAME}`); every channel needs one.
     static func channelGateways(_ campaign: CampaignDefinition) throws(OutreachError) -> [Channel: String] {
-        var result: [Channel: String] = [:]
-        for channel in campaign.channels {
-            guard let name = campaign.gateway(for: channel) else {
-                throw OutreachError(.invalidProject, "campaign '\(campaign.name)' has no gateway for \(channel.rawValue)",
-                                    at: campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) },
-                                    hint: "add gateway: NAME (one of gateways.yaml), or gateway: {sms: NAME, email: NAME}")
-            }
-            result[channel] = name
-        }
-        return result
+        try CampaignGateways.byChannel(campaign)
     }
 
     /// Each channel's gateway must exist and carry that channel (a file outbox
     /// takes any): the first problem `validate` would report.
     static func checkGateways(_ campaign: CampaignDefinition, project: Project) throws(OutreachError) {
-        let at = campaign.file.map { SourceLocation(file: $0, line: 1, column: 1) }
-        if let problem = ProjectCheck.gatewayErrors(campaign, project: project, at: at).first { throw problem }
+        try CampaignGateways.check(campaign, project: project)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OutreachApp
 import OutreachCore
 import OutreachDispatch
 import OutreachProject
@@ -132,7 +133,7 @@ extension Send {
         var lanes: [DispatchLane] = []
         var gateways: [any MessageGateway] = []
         for configuration in configurations {
-            let gateway = try SendGateways.make(configuration, projectRoot: project.root)
+            let gateway = try SendGateways.make(configuration, projectRoot: project.root, logger: logger)
             gateways.append(gateway)
             lanes.append(DispatchLane(gateway: gateway, configuration: configuration))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OutreachApp
 import OutreachCore
 import OutreachProject
 import OutreachScheduler
@@ -31,24 +32,19 @@ struct Serve: AsyncParsableCommand {
             let store = try disk.workspace.openLedger(ledger)
             let server = project.configuration.server
 
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             var scheduler: SchedulerRun?
             if withScheduler {
-                let prepared = try await Run.prepareScheduler(disk, store: store, clock: WallClock(), rehearsal: false,
-                                                              once: false, until: nil, verbose: verbose, logger: logger)
-                scheduler = prepared
-                services.append(.init(service: prepared.service, successTerminationBehavior: .gracefullyShutdownGroup))
+                scheduler = try await Run.prepareScheduler(disk, store: store, clock: WallClock(), rehearsal: false,
+                                                           once: false, until: nil, verbose: verbose, logger: logger)
             }
-            // Shut down in reverse order: the scheduler drains first while the server still takes reports.
             let listening = Mutex(false)
-            let application = WebhookServer.application(configuration: server, secret: secret, store: store,
-                                                        replies: project.configuration.replies, logger: logger) {
+            let services = OutreachServices.serve(configuration: server, secret: secret, store: store,
+                                                  replies: project.configuration.replies, scheduler: scheduler, logger: logger) {
                 listening.withLock { $0 = true }
                 printError(Self.banner(server))
             }
-            services.insert(.init(service: application), at: 0)
             do {
-                try await Run.runServices(services, scheduler: scheduler, logger: logger)
+                try await Run.runServices(services.services, scheduler: scheduler, logger: logger)
             } catch let error where !(error is OutreachError) && !(error is ExitCode) && !listening.withLock({ $0 }) {
                 await scheduler?.close()
                 throw OutreachError(.io, "cannot listen on \(server.host):\(server.port): \(error)",

@@ -1,19 +1,18 @@
-import ArgumentParser
 import Foundation
-import Logging
-import OutreachCore
-import OutreachDispatch
+public import Logging
+public import OutreachCore
+public import OutreachDispatch
 import OutreachProject
 import OutreachStore
-import Synchronization
 
 /// The HTTP transport gateways send through: libcurl's multi interface on
 /// its engine threads, one transport per gateway so each keeps its own
 /// connection cap (the gateway's `connections`, else its `concurrency`).
-enum SendTransport {
-    static func make(for configuration: GatewayConfiguration) -> any HTTPTransport {
+public enum SendTransport {
+    public static func make(for configuration: GatewayConfiguration, logger: Logger) -> any HTTPTransport {
         do {
-            return try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, configuration.connections ?? configuration.concurrency)))
+            return try CurlHTTPTransport(configuration: .init(maxConnectionsPerHost: max(1, configuration.connections ?? configuration.concurrency)),
+                                         logger: logger)
         } catch {
             return UnavailableTransport(reason: error.detail)
         }
@@ -22,9 +21,9 @@ enum SendTransport {
 
 /// Used only when libcurl cannot start: every request fails with the
 /// reason, so nothing is silently dropped.
-struct UnavailableTransport: HTTPTransport {
-    var reason: String
-    func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+public struct UnavailableTransport: HTTPTransport {
+    public var reason: String
+    public func perform(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         throw TransportError(kind: .invalidRequest, detail: "libcurl is not available: \(reason)")
     }
 }
@@ -32,20 +31,21 @@ struct UnavailableTransport: HTTPTransport {
 /// Builds the gateway `send` and `gateway test` use (through the project's
 /// `GatewayFactory`), with `wrap` around each HTTP transport (the exchange
 /// recorder), and closes what it holds open afterwards.
-enum SendGateways {
-    static func make(_ configuration: GatewayConfiguration, projectRoot: String,
-                     wrap: (GatewayConfiguration, any HTTPTransport) -> any HTTPTransport = { $1 }) throws(OutreachError) -> any MessageGateway {
+public enum SendGateways {
+    public static func make(_ configuration: GatewayConfiguration, projectRoot: String, logger: Logger,
+                            wrap: (GatewayConfiguration, any HTTPTransport) -> any HTTPTransport = { $1 }) throws(OutreachError) -> any MessageGateway {
         do {
-            return try GatewayFactory.make(configuration, projectRoot: projectRoot) { c in wrap(c, SendTransport.make(for: c)) }
+            return try GatewayFactory.make(configuration, projectRoot: projectRoot, logger: logger) { c in
+                wrap(c, SendTransport.make(for: c, logger: logger))
+            }
         } catch {
             throw OutreachError(.invalidProject, error.description, at: configuration.location)
         }
     }
 
-    /// Lets a gateway finish and close what it holds open (outbox file, SMTP sessions).
-    static func close(_ gateway: any MessageGateway) async {
-        if let outbox = gateway as? FileOutboxGateway { await outbox.close() }
-        if let smtp = gateway as? SMTPGateway { await smtp.shutdown() }
+    /// Lets a gateway finish and close what it holds open (outbox file, SMTP sessions, HTTP transport threads).
+    public static func close(_ gateway: any MessageGateway) async {
+        await gateway.shutdown()
     }
 }
 
@@ -57,8 +57,8 @@ extension Workspace {
     /// `reminder_email`) if the project has one.
     /// A previewer that decides as sending does: every channel's template per segment, and the suppression
     /// list of the ledger (`path`, or the project's) when there is one.
-    func previewer(for campaign: CampaignDefinition, templates: [String: CompiledTemplate], ledger path: String?,
-                   store: SQLiteLedger? = nil) async throws -> CampaignPreviewer {
+    public func previewer(for campaign: CampaignDefinition, templates: [String: CompiledTemplate], ledger path: String?,
+                          store: (any LedgerStore)? = nil) async throws -> CampaignPreviewer {
         var previewer = CampaignPreviewer(catalog: try catalog(), templates: templates, contactFields: contactFields, today: today)
         previewer.channelTemplates = try channelTemplates(for: campaign)
         previewer.suppression = try await suppression(store: store, path: path)
@@ -67,15 +67,15 @@ extension Workspace {
 
     /// The project's suppression list with its scope, from `store` when it is open, else from the ledger at
     /// `path` (nobody when the project has no ledger yet: nothing is created to read it).
-    func suppression(store: SQLiteLedger? = nil, path: String? = nil) async throws -> Suppression {
+    public func suppression(store: (any LedgerStore)? = nil, path: String? = nil) async throws -> Suppression {
         let scope = project.configuration.optOutScope
         if let store { return Suppression(addresses: try await store.optOuts().map(\.address), scope: scope) }
-        let file = path ?? project.configuration.ledgerFile(root: project.root)
-        guard FileManager.default.fileExists(atPath: file) else { return Suppression(addresses: [], scope: scope) }
-        return Suppression(addresses: try await openLedger(file).optOuts().map(\.address), scope: scope)
+        let location = try storeLocation(path)
+        if let file = location.sqlitePath, !FileManager.default.fileExists(atPath: file) { return Suppression(addresses: [], scope: scope) }
+        return Suppression(addresses: try await location.openSQLite().optOuts().map(\.address), scope: scope)
     }
 
-    func channelTemplates(for campaign: CampaignDefinition) throws(OutreachError) -> [String: [Channel: CompiledTemplate]] {
+    public func channelTemplates(for campaign: CampaignDefinition) throws(OutreachError) -> [String: [Channel: CompiledTemplate]] {
         var compiled: [String: CompiledTemplate] = [:]
         func load(_ name: String) throws(OutreachError) -> CompiledTemplate {
             if let t = compiled[name] { return t }
@@ -109,7 +109,7 @@ extension Workspace {
 
 extension GatewayConfiguration {
     /// Every secret value of the gateway, for masking.
-    var secretValues: [String] {
+    public var secretValues: [String] {
         switch settings {
         case .kannel(let s): return [s.password]
         case .twilio(let s): return [s.authToken]
@@ -117,42 +117,5 @@ extension GatewayConfiguration {
         case .smtp(let s): return [s.password].compactMap { $0 }
         case .file: return []
         }
-    }
-}
-
-/// `1:02:03`, `4:05`, or `—` when unknown.
-func clockText(_ seconds: Double?) -> String {
-    guard let seconds, seconds.isFinite, seconds >= 0 else { return "—" }
-    let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
-}
-
-/// The first Ctrl-C runs `action` (a graceful stop); a second one quits at once.
-final class InterruptHandler: @unchecked Sendable {
-    // A DispatchSource is thread-safe; it is only resumed and cancelled here.
-    private let source: any DispatchSourceSignal
-
-    init(_ action: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        let count = Mutex(0)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            let n = count.withLock { c -> Int in
-                c += 1
-                return c
-            }
-            if n == 1 {
-                printError("\ninterrupted: finishing the attempts in flight, sending nothing new (Ctrl-C again to quit at once)")
-                action()
-            } else {
-                exit(130)
-            }
-        }
-        source.resume()
-    }
-
-    func stop() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
-import OutreachCore
-import OutreachProject
+public import OutreachCore
+public import OutreachProject
 
 /// The cross-file checks of `validate`: rules against the schema and the
 /// population's columns, templates compiled, campaigns' references.
-struct ProjectCheck {
-    private(set) var errors: [OutreachError] = []
-    private(set) var warnings: [String] = []
+public struct ProjectCheck: Sendable {
+    public private(set) var errors: [OutreachError] = []
+    public private(set) var warnings: [String] = []
 
-    init(project: Project, schemaLoaded: Bool = true) {
+    public init(project: Project, schemaLoaded: Bool = true) {
         var headerProblem: OutreachError?
         let fieldTypes = Self.fieldTypes(project, problem: &headerProblem)
         if schemaLoaded, let headerProblem { errors.append(headerProblem) }
@@ -97,7 +97,7 @@ struct ProjectCheck {
     /// A campaign's gateway must be declared in gateways.yaml and carry its
     /// channel (a file outbox takes any channel). A gateway that is declared
     /// but has a problem is reported once, by the gateways check.
-    static func gatewayErrors(_ campaign: CampaignDefinition, project: Project, at: SourceLocation?) -> [OutreachError] {
+    public static func gatewayErrors(_ campaign: CampaignDefinition, project: Project, at: SourceLocation?) -> [OutreachError] {
         let at = campaign.gatewayLocation ?? at
         var errors: [OutreachError] = []
         var reported: Set<String> = []

@@ -1,52 +1,54 @@
 import Foundation
-import OutreachCore
-import OutreachProject
-import OutreachStore
+public import OutreachCore
+public import OutreachProject
 
 /// A project loaded for commands that work on launched campaigns (`run`,
 /// `status`, `report`, `diff`, `launch`, `update`, `relaunch`): a broken
 /// audience, template or campaign file is a warning, since a launched
 /// campaign runs from its stored version; a problem with outreach.yaml or
 /// the schema still stops the command.
-struct LaunchWorkspace {
-    let workspace: Workspace
+public struct LaunchWorkspace: Sendable {
+    public let workspace: Workspace
     /// Problems of single files, by absolute path.
-    let fileProblems: [String: OutreachError]
+    public let fileProblems: [String: OutreachError]
 
-    var project: Project { workspace.project }
+    public var project: Project { workspace.project }
 
-    /// `rehearsal`: gateways' `${ENV}` secrets that are not set get stand-ins (a rehearsal sends through none of them).
-    init(_ options: ProjectOptions, rehearsal: Bool = false) throws(OutreachError) {
-        var loader = ProjectLoader(root: options.project, populationOverride: options.population, schemaOverride: options.schema)
+    /// The project at `root` (population and schema files as given instead of outreach.yaml's), evaluated on
+    /// `today` (YYYY-MM-DD, default today in its time zone). `rehearsal`: gateways' `${ENV}` secrets that are not
+    /// set get stand-ins (a rehearsal sends through none of them).
+    public init(root: String, population: String? = nil, schema: String? = nil, today: String? = nil,
+                rehearsal: Bool = false) throws(OutreachError) {
+        var loader = ProjectLoader(root: root, populationOverride: population, schemaOverride: schema)
         if rehearsal {
-            let gateways = ((options.project as NSString).standardizingPath as NSString).appendingPathComponent(GatewaysLoader.fileName)
+            let gateways = ((root as NSString).standardizingPath as NSString).appendingPathComponent(GatewaysLoader.fileName)
             loader.environment = GatewaysLoader.rehearsalEnvironment(gateways, environment: loader.environment)
         }
         let project = loader.loadCollectingProblems()
         if let first = loader.projectProblems.first { throw first }
-        workspace = Workspace(project: project, today: try options.evaluationDay(project))
+        workspace = Workspace(project: project, today: try Workspace.evaluationDay(today, project: project))
         fileProblems = loader.fileProblems
     }
 
     /// The problem of campaign `name`'s file, when it has one.
-    func campaignProblem(_ name: String) -> OutreachError? {
+    public func campaignProblem(_ name: String) -> OutreachError? {
         fileProblems.first { (($0.key as NSString).lastPathComponent as NSString).deletingPathExtension == name
             && ($0.key as NSString).deletingLastPathComponent.hasSuffix("/campaigns") }?.value
     }
 
     /// Whether campaign `name` has a file on disk (loaded or not).
-    func campaignFileExists(_ name: String) -> Bool {
+    public func campaignFileExists(_ name: String) -> Bool {
         ProjectLoader.sourceFile(root: project.root, folder: "campaigns", name: name) != nil
     }
 
     /// "missing" or "errors" when campaign `name`'s file is gone or does not load, else nil.
-    func fileNote(_ name: String) -> String? {
+    public func fileNote(_ name: String) -> String? {
         if campaignProblem(name) != nil { return "errors" }
         return campaignFileExists(name) ? nil : "missing"
     }
 
     /// Problems of the template and audience files a campaign on disk names.
-    func problems(usedBy campaign: CampaignDefinition) -> [OutreachError] {
+    public func problems(usedBy campaign: CampaignDefinition) -> [OutreachError] {
         let templates = Set(campaign.segments.map(\.template))
         // Audiences named, directly or through rules that load, including ones whose file does not.
         var audiences = Set<String>()
@@ -66,7 +68,7 @@ struct LaunchWorkspace {
     }
 
     /// One line per broken file, for stderr (a file of a launched campaign is said to be running its stored version elsewhere).
-    func warningLines(except skipped: Set<String> = []) -> [String] {
+    public func warningLines(except skipped: Set<String> = []) -> [String] {
         fileProblems.sorted { $0.key < $1.key }.filter { !skipped.contains($0.key) }.map { path, error in
             "warning: \(CampaignSources.relativePath(path, to: project.root)) not loaded (nothing launched depends on it): "
                 + Self.firstLine(error)
@@ -74,25 +76,25 @@ struct LaunchWorkspace {
     }
 
     /// An error in one line: where in its file, and what.
-    static func firstLine(_ error: OutreachError) -> String {
+    public static func firstLine(_ error: OutreachError) -> String {
         (error.location.map { "line \($0.line), column \($0.column): " } ?? "") + error.message
     }
 
     /// A launched version read back, with a workspace whose templates and audiences are the version's.
-    func launched(_ version: CampaignVersion) throws(OutreachError) -> (campaign: CampaignDefinition, workspace: Workspace) {
+    public func launched(_ version: CampaignVersion) throws(OutreachError) -> (campaign: CampaignDefinition, workspace: Workspace) {
         let (campaign, overlay) = try CampaignSources.load(version, over: project)
         return (campaign, Workspace(project: overlay, today: workspace.today))
     }
 
     /// Every check `validate` runs, on what a version sends.
-    static func checkErrors(_ workspace: Workspace) -> [OutreachError] {
+    public static func checkErrors(_ workspace: Workspace) -> [OutreachError] {
         ProjectCheck(project: workspace.project).errors
     }
 }
 
 /// What changed on disk since a launched version, file by file.
-struct VersionDiff {
-    enum Change {
+public struct VersionDiff {
+    public enum Change {
         case changed(LineDiff)
         case deleted
         /// A file the campaign on disk now uses that the version does not hold.
@@ -101,15 +103,15 @@ struct VersionDiff {
         case unused
     }
 
-    struct File {
-        var path: String
-        var change: Change
+    public struct File {
+        public var path: String
+        public var change: Change
     }
 
-    let version: CampaignVersion
-    private(set) var files: [File] = []
+    public let version: CampaignVersion
+    public private(set) var files: [File] = []
 
-    init(_ version: CampaignVersion, workspace: LaunchWorkspace) {
+    public init(_ version: CampaignVersion, workspace: LaunchWorkspace) {
         self.version = version
         let root = workspace.project.root
         var current: [CampaignVersion.Source]?
@@ -135,10 +137,10 @@ struct VersionDiff {
         }
     }
 
-    var hasChanges: Bool { !files.isEmpty }
+    public var hasChanges: Bool { !files.isEmpty }
 
     /// One line per file: what `update` and `relaunch` show before asking.
-    var summary: [String] {
+    public var summary: [String] {
         files.map { file in
             switch file.change {
             case .changed(let diff): "  \(file.path): changed (+\(diff.added) -\(diff.removed) lines)"
@@ -150,7 +152,7 @@ struct VersionDiff {
     }
 
     /// The unified diff, as `diff -u` prints it, with a header per file.
-    var unified: [String] {
+    public var unified: [String] {
         var out: [String] = []
         let label = "launched version \(version.number)"
         for file in files {

@@ -1,25 +1,26 @@
-import Foundation
-import Logging
-import OutreachCore
+public import Foundation
+public import Logging
+public import OutreachCore
 import OutreachProject
-import OutreachScheduler
-import OutreachStore
+public import OutreachScheduler
+public import OutreachStore
+import Synchronization
 
 /// The campaigns `run` sends: every launched or paused campaign, built from
 /// its stored version (a campaign launched before versions were kept is
 /// adopted: its files as they are now become version 1). Drafts' files are
 /// not read; a broken or deleted file is a warning line.
-struct LaunchedCampaigns {
-    struct Campaign {
-        var version: CampaignVersion
-        var definition: CampaignDefinition
+public struct LaunchedCampaigns: Sendable {
+    public struct Campaign: Sendable {
+        public var version: CampaignVersion
+        public var definition: CampaignDefinition
         /// The project as the version has it (its templates and audiences).
-        var workspace: Workspace
+        public var workspace: Workspace
         /// What `validate` finds wrong with it: such a campaign is not run.
-        var errors: [OutreachError] = []
+        public var errors: [OutreachError] = []
 
         /// The campaign as the scheduler runs it.
-        func scheduled() throws(OutreachError) -> ScheduledCampaign {
+        public func scheduled() throws(OutreachError) -> ScheduledCampaign {
             let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
                                              contactFields: workspace.contactFields)
             return ScheduledCampaign(definition: definition, composer: composer, generation: version.generation,
@@ -27,14 +28,16 @@ struct LaunchedCampaigns {
         }
     }
 
-    var campaigns: [Campaign] = []
+    public var campaigns: [Campaign] = []
+    /// Campaigns adopted by this load (a first version stored): one line each, for stderr before the warnings.
+    public var adoptions: [String] = []
     /// One line each, for stderr.
-    var warnings: [String] = []
+    public var warnings: [String] = []
     /// Checks `validate` runs that fail on what a launched version sends.
-    var errors: [OutreachError] = []
+    public var errors: [OutreachError] = []
 
     /// `adopt`: store a first version for a launched campaign that has none (at the start of `run`).
-    static func load(_ disk: LaunchWorkspace, store: SQLiteLedger, now: Date, logger: Logger, adopt: Bool = true) async throws -> LaunchedCampaigns {
+    public static func load(_ disk: LaunchWorkspace, store: SQLiteLedger, now: Date, logger: Logger, adopt: Bool = true) async throws -> LaunchedCampaigns {
         var result = LaunchedCampaigns()
         var versions = try await store.latestVersions()
         var reported: Set<String> = []
@@ -54,7 +57,7 @@ struct LaunchedCampaigns {
                 let adopted = try await store.storeVersion(campaign: name, kind: .adopted,
                                                            sources: try CampaignSources.collect(definition, project: disk.project), at: now)
                 versions[name] = adopted
-                printError("campaign '\(name)' was launched before versions were kept: its files as they are now are stored as version 1")
+                result.adoptions.append("campaign '\(name)' was launched before versions were kept: its files as they are now are stored as version 1")
                 logger.info("campaign adopted", metadata: ["campaign": "\(name)", "version": "1"])
             }
             guard let version = versions[name] else { continue }
@@ -80,28 +83,30 @@ struct LaunchedCampaigns {
 /// What `run` keeps while it runs: the launched version numbers it built its campaigns from, and each
 /// campaign's gateway per channel (read by the dispatcher's route), both replaced when a launch, update or
 /// relaunch comes in.
-final class LaunchedCampaignRoutes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var versions: [String: Int]
-    private var gateways: [String: [Channel: String]] = [:]
+public final class LaunchedCampaignRoutes: Sendable {
+    private struct State {
+        var versions: [String: Int]
+        var gateways: [String: [Channel: String]] = [:]
+    }
+    private let state: Mutex<State>
 
-    init(versions: [String: Int]) {
-        self.versions = versions
+    public init(versions: [String: Int]) {
+        state = Mutex(State(versions: versions))
     }
 
-    func gateway(campaign: String, channel: Channel) -> String? {
-        lock.withLock { gateways[campaign]?[channel] }
+    public func gateway(campaign: String, channel: Channel) -> String? {
+        state.withLock { $0.gateways[campaign]?[channel] }
     }
 
-    func setGateways(_ byChannel: [Channel: String], campaign: String) {
-        lock.withLock { gateways[campaign] = byChannel }
+    public func setGateways(_ byChannel: [Channel: String], campaign: String) {
+        state.withLock { $0.gateways[campaign] = byChannel }
     }
 
     /// True (and remembered) when `numbers` differ from the last seen.
-    func changed(_ numbers: [String: Int]) -> Bool {
-        lock.withLock {
-            guard versions != numbers else { return false }
-            versions = numbers
+    public func changed(_ numbers: [String: Int]) -> Bool {
+        state.withLock { state in
+            guard state.versions != numbers else { return false }
+            state.versions = numbers
             return true
         }
     }
