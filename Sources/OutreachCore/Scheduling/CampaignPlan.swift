@@ -52,6 +52,8 @@ public struct CampaignPlan: Sendable, Codable {
     public var passedSentLate: Int
     /// … and these are never sent.
     public var passedNotSent: Int
+    /// People in the held-out control group (`holdout:`) who would otherwise be messaged: not messaged.
+    public var heldOut: Int = 0
 }
 
 /// Builds a `CampaignPlan` from a campaign's schedule, its current recipients and the composition sending
@@ -71,6 +73,7 @@ public enum CampaignPlanner {
             // Sent once, at the launch: everyone as one occurrence.
             forEachComposition(segmentation, population: population, composing: &composing) { _, composition in
                 plan.count(composition.skipReason)
+                if composition.skipReason == .holdout { plan.heldOut += 1 }
             }
             return plan
         }
@@ -91,6 +94,7 @@ public enum CampaignPlanner {
             var byZone: [String: (zone: TimeZone, tally: Tally)] = [:]
             forEachComposition(segmentation, population: population, composing: &composing) { row, composition in
                 let (name, zone) = zones.zone(row: row)
+                if composition.skipReason == .holdout { plan.heldOut += 1 }
                 var entry = byZone[name] ?? (zone, Tally())
                 if let reason = composition.skipReason { entry.tally.leftOut[reason.rawValue, default: 0] += 1 } else { entry.tally.messages += 1 }
                 byZone[name] = entry
@@ -146,6 +150,7 @@ public enum CampaignPlanner {
                     }
                     // Rendered once per person, admitted per occurrence.
                     let made = composed ?? composing.composer.compose(population.record(row), segment: segment)
+                    if composed == nil, made.skipReason == .holdout { plan.heldOut += 1 }
                     composed = made
                     let composition = composing.admit(made, occurrence: send.occurrence)
                     let key = Key(zone: send.timeZone, local: send.local,

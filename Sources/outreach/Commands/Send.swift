@@ -95,6 +95,8 @@ struct Send: AsyncParsableCommand {
                                            occurrence: Self.occurrenceKey(occurrence, today: workspace.today))
             // Readable ids (nothing leaves); the suppression list holds, decided where preview decides it.
             builder.suppression = try await workspace.suppression(store: nil, path: ledger)
+            builder.variantTemplates = try workspace.variantTemplates(for: definition)
+            if definition.hasExperiment { builder.assignmentKey = try workspace.assignmentKey(path: ledger) }
             let set = try builder.build(definition, population: population)
             var messages = set.messages
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }
