@@ -86,7 +86,10 @@ struct ServeAPITests {
     }
 
     static func object(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CocoaError(.propertyListReadCorrupt)
+        }
+        return object
     }
 
     /// `name{labels sorted}` → value.
@@ -97,7 +100,7 @@ struct ServeAPITests {
             var key = String(line[..<space])
             if let open = key.firstIndex(of: "{"), key.hasSuffix("}") {
                 let labels = key[key.index(after: open)..<key.index(before: key.endIndex)].split(separator: ",").sorted()
-                key = key[..<open] + "{" + labels.joined(separator: ",") + "}"
+                key = String(key[..<open]) + "{" + labels.joined(separator: ",") + "}"
             }
             samples[key] = value
         }

@@ -16,7 +16,7 @@ func exposition(_ text: String) -> [String: Double] {
         var key = String(line[..<space])
         if let open = key.firstIndex(of: "{"), key.hasSuffix("}") {
             let labels = key[key.index(after: open)..<key.index(before: key.endIndex)].split(separator: ",").sorted()
-            key = key[..<open] + "{" + labels.joined(separator: ",") + "}"
+            key = String(key[..<open]) + "{" + labels.joined(separator: ",") + "}"
         }
         samples[key] = value
     }
@@ -79,7 +79,8 @@ struct MetricsRouteTests {
         let fixture = try await APIFixture()
         defer { try? FileManager.default.removeItem(at: fixture.base.folder) }
         try await Application(router: try fixture.router(metrics: nil)).test(.router) { client in
-            #expect(try await client.get("/metrics").status == .notFound)
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status == .notFound)
             #expect(try await client.get("/healthz").status == .ok)
         }
     }

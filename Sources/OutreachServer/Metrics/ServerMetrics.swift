@@ -41,7 +41,7 @@ public final class ServerMetrics: Sendable {
     private let reading = AsyncSerialGate()
 
     public init(registry: PrometheusCollectorRegistry, ledger: (any MetricsLedgerReader)?, schedulerLag: Bool = false,
-                ledgerInterval: Duration = .seconds(10), logger: Logger) {
+                ledgerInterval: Duration = .seconds(30), logger: Logger) {
         self.registry = registry
         self.ledger = ledger
         self.schedulerLag = schedulerLag
