@@ -31,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // `outreach serve`: delivery-report webhooks
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // `outreach serve`'s /metrics: the swift-metrics API in the libraries, the
+        // Prometheus exporter bootstrapped by the executable
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // MARK: C at the edge
@@ -66,6 +70,8 @@ let package = Package(
                 "OutreachCore",
                 "CCurl",
                 .product(name: "Logging", package: "swift-log"),
+                // Gateway send latency (a Timer per gateway and outcome).
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -103,6 +109,8 @@ let package = Package(
                 "OutreachStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -153,6 +161,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -190,6 +200,9 @@ let package = Package(
             name: "OutreachServerTests",
             dependencies: ["OutreachServer", "OutreachStore", "OutreachCore",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           // Reads docs/openapi.yaml to hold the API to it.
+                           .product(name: "Yams", package: "Yams"),
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),

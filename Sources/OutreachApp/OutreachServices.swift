@@ -26,7 +26,8 @@ public struct OutreachServices: Sendable {
     /// `outreach serve`: the webhook server on `configuration.listen`, over `store`; with a `scheduler`
     /// (`--with-scheduler`), that too. `onListening` is called once the server listens.
     public static func serve(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                             replies: ReplySettings, scheduler: SchedulerRun?, logger: Logger,
+                             replies: ReplySettings, api: APIReaders? = nil, apiToken: APIToken? = nil,
+                             metrics: ServerMetrics? = nil, scheduler: SchedulerRun?, logger: Logger,
                              onListening: @escaping @Sendable () async -> Void = {}) -> OutreachServices {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let scheduler {
@@ -34,7 +35,8 @@ public struct OutreachServices: Sendable {
         }
         // Shut down in reverse order: the scheduler drains first while the server still takes reports.
         let application = WebhookServer.application(configuration: configuration, secret: secret, store: store,
-                                                    replies: replies, logger: logger, onRunning: onListening)
+                                                    replies: replies, api: api, apiToken: apiToken, metrics: metrics,
+                                                    logger: logger, onRunning: onListening)
         services.insert(.init(service: application), at: 0)
         return OutreachServices(services: services, scheduler: scheduler)
     }

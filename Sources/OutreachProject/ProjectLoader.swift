@@ -227,10 +227,10 @@ public struct ProjectLoader {
         return settings
     }
 
-    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…"}` for `outreach serve`.
+    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…", metrics: true}` for `outreach serve`.
     static func readServer(_ file: YAMLFile, _ node: Node) throws(OutreachError) -> ServerConfiguration {
         let map = try MappingReader(file, node, what: "server")
-        try map.rejectUnknownKeys(["listen", "public_url"], what: "server")
+        try map.rejectUnknownKeys(["listen", "public_url", "metrics"], what: "server")
         var server = ServerConfiguration()
         if let text = try map.string("listen") {
             guard let address = ServerConfiguration.listenAddress(text) else {
@@ -247,6 +247,7 @@ public struct ProjectLoader {
             }
             server.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
+        if let metrics = try map.bool("metrics") { server.metrics = metrics }
         return server
     }
 

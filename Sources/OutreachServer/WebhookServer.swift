@@ -5,11 +5,21 @@ public import OutreachCore
 /// `outreach serve`: the webhooks gateways call (delivery reports), as a
 /// Hummingbird application. Every webhook route starts with
 /// `/hooks/<secret>/`; a wrong or missing secret gets 401 and changes nothing.
+/// Beside them: `/healthz`, the read-only JSON API under `/api/v1/` (`JSONAPI`) and `/metrics`
+/// (`ServerMetrics`).
 public enum WebhookServer {
-    /// The routes, for the application and for route tests.
+    /// The routes, for the application and for route tests. `api`: what the JSON API reads (nil: every
+    /// `/api/v1/` path answers 503); `apiToken`: the bearer token it asks for (nil: the API is off, 503);
+    /// `metrics`: serve `/metrics` and count webhook requests (nil: no `/metrics`).
     public static func router(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                              replies: ReplySettings = ReplySettings(), logger: Logger) -> Router<BasicRequestContext> {
+                              replies: ReplySettings = ReplySettings(), api: APIReaders? = nil, apiToken: APIToken? = nil,
+                              metrics: ServerMetrics? = nil, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
+        if let metrics {
+            router.add(middleware: WebhookMetricsMiddleware(metrics: metrics))
+            metrics.register(on: router)
+        }
+        router.add(middleware: APIErrorMiddleware())
         router.add(middleware: HooksNotFoundMiddleware())
         let reports = DeliveryReportBatcher(store: store, batchSize: configuration.reportBatchSize, logger: logger)
         let limit = configuration.maxBodySize
@@ -35,15 +45,22 @@ public enum WebhookServer {
         hooks.post("jasmin/dlr", use: jasmin.handle)
         InboundSMS.register(on: hooks, store: store, settings: replies, maxBodySize: limit, logger: logger)
         UnsubscribeRoutes.register(on: router, secret: secret, store: store, maxBodySize: limit, logger: logger)
+        if let api {
+            JSONAPI.register(on: router, token: apiToken, readers: api, logger: logger)
+        } else {
+            JSONAPI.registerOff(on: router)
+        }
         return router
     }
 
     /// The application to run (as a `Service` in the command's `ServiceGroup`); `onRunning` is called once it
     /// listens.
     public static func application(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                                   replies: ReplySettings = ReplySettings(), logger: Logger,
+                                   replies: ReplySettings = ReplySettings(), api: APIReaders? = nil, apiToken: APIToken? = nil,
+                                   metrics: ServerMetrics? = nil, logger: Logger,
                                    onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
-        Application(router: router(configuration: configuration, secret: secret, store: store, replies: replies, logger: logger),
+        Application(router: router(configuration: configuration, secret: secret, store: store, replies: replies, api: api,
+                                   apiToken: apiToken, metrics: metrics, logger: logger),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                          serverName: "outreach"),
                     onServerRunning: { _ in await onRunning() },

@@ -14,6 +14,8 @@ public protocol WebhookStore: DeliveryReportStore, ReplyStore {
     func healthCheck() async throws
 }
 
+extension SQLiteLedger: MetricsLedgerReader {}
+
 extension SQLiteLedger: WebhookStore {
     public func healthCheck() async throws {
         _ = try await appliedMigrations()

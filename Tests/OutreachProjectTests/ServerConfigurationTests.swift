@@ -10,6 +10,13 @@ struct ServerConfigurationTests {
         let path = try writeTemporary("name: x\n", name: "outreach.yaml")
         let server = try ProjectLoader.readConfiguration(path).server
         #expect(server.host == "127.0.0.1" && server.port == 8080 && server.publicURL == nil)
+        #expect(server.metrics)
+    }
+
+    @Test("metrics: false turns /metrics off")
+    func metricsOff() throws {
+        let path = try writeTemporary("server:\n  metrics: false\n", name: "outreach.yaml")
+        #expect(try ProjectLoader.readConfiguration(path).server.metrics == false)
     }
 
     @Test("listen and public_url are read", arguments: [
@@ -30,6 +37,7 @@ struct ServerConfigurationTests {
         ("public_url: ftp://x", "server.public_url 'ftp://x' is not an http(s) URL", "ftp://x"),
         ("public_url: \"https://\"", "server.public_url 'https://' is not an http(s) URL", "\"https://\""),
         ("port: 80", "unknown key 'port' in server", "port"),
+        ("metrics: sometimes", "'metrics' must be true or false", "sometimes"),
     ])
     func bad(setting: String, message: String, value: String) throws {
         let line = "  \(setting)"

@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var maxBodySize: Int = 64 * 1024
     /// At most this many delivery reports are written in one transaction.
     public var reportBatchSize: Int = 500
+    /// Serve `/metrics` (Prometheus text format, unauthenticated like `/healthz`); `server: {metrics: false}`
+    /// turns it off.
+    public var metrics: Bool = true
 
     public init() {}
 

@@ -108,6 +108,7 @@ struct DispatchRun {
     struct Lane {
         let spec: DispatchLane
         let schedule: RetrySchedule
+        let latency: GatewayLatency
         var bucket: TokenBucket?
         var breaker: CircuitBreaker
         var fresh: [PendingMessage] = []
@@ -178,7 +179,7 @@ struct DispatchRun {
         let now = dispatcher.clock.now
         start = now
         lanes = dispatcher.lanes.map { spec in
-            Lane(spec: spec, schedule: RetrySchedule(spec.retry), bucket: spec.rate.map { TokenBucket($0, now: now) },
+            Lane(spec: spec, schedule: RetrySchedule(spec.retry), latency: GatewayLatency(gateway: spec.gateway.name), bucket: spec.rate.map { TokenBucket($0, now: now) },
                  breaker: CircuitBreaker(spec.breaker))
         }
         for (i, lane) in lanes.enumerated() where laneByName[lane.name] == nil { laneByName[lane.name] = i }
@@ -388,10 +389,13 @@ struct DispatchRun {
         for id in first { announced.remove(id) }
         for launch in launches {
             let (gateway, attempt, trial) = (launch.gateway, launch.item, launch.trial)
+            let latency = lanes[attempt.lane].latency
             // On the gateway's own executor when it has one (an HTTP
             // gateway's libcurl engine thread): no thread hop per attempt.
             group.addTask(executorPreference: gateway.preferredExecutor) {
+                let started = ContinuousClock.now
                 let outcome = await gateway.send(attempt.message, attempt: attempt.attempts)
+                latency.record(outcome.kind, ContinuousClock.now - started)
                 return .answered(attempt, outcome, trial: trial)
             }
         }

@@ -20,19 +20,13 @@ struct AudienceCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try options.load()
-                let catalog = try workspace.catalog()
-                let (population, _) = try workspace.population(fields: catalog.referencedFields)
-                let names = catalog.names.sorted()
-                let sets = try catalog.evaluate(names, over: population, today: workspace.today)
-                let rows = names.map { name in
-                    let d = catalog.definition(name)!
-                    return Row(name: name, title: d.title, description: d.description, count: sets[name]!.count)
-                }
+                let counted = try workspace.audienceCounts(nil)
+                let rows = counted.audiences
                 if json { try printJSON(rows); return }
-                let width = max(8, names.map(\.count).max() ?? 0) + 2
+                let width = max(8, rows.map(\.name.count).max() ?? 0) + 2
                 print("\(padded("AUDIENCE", width))\(padded("COUNT", 12))TITLE")
                 for r in rows { print("\(padded(r.name, width))\(padded(grouped(r.count), 12))\(r.title)") }
-                print("population: \(grouped(population.count)) records, evaluated on \(workspace.today.iso)")
+                print("population: \(grouped(counted.population)) records, evaluated on \(workspace.today.iso)")
             }
         }
     }
@@ -48,11 +42,8 @@ struct AudienceCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try options.load()
-                let name = try workspace.audienceName(self.name)
-                let catalog = try workspace.catalog()
-                let (population, _) = try workspace.population(fields: catalog.referencedFields)
-                let members = try catalog.evaluate(name, over: population, today: workspace.today)
-                if json { try printJSON(Result(audience: name, count: members.count)) } else { print(members.count) }
+                let count = try workspace.audienceCounts([name]).audiences[0]
+                if json { try printJSON(Result(audience: count.name, count: count.count)) } else { print(count.count) }
             }
         }
     }
@@ -96,6 +87,33 @@ struct AudienceCommand: ParsableCommand {
                 out.flush()
             }
         }
+    }
+}
+
+extension Workspace {
+    struct AudienceTally {
+        var audiences: [AudienceCommand.List.Row]
+        /// Records in the population.
+        var population: Int
+    }
+
+    /// How many people are in each audience (`names` nil: every audience, by name): what `audience list`,
+    /// `audience count` and `outreach serve`'s API answer. An unknown name is an `unknownName` error.
+    func audienceCounts(_ names: [String]?) throws(OutreachError) -> AudienceTally {
+        var checked: [String]?
+        if let names {
+            checked = []
+            for name in names { checked?.append(try audienceName(name)) }
+        }
+        let catalog = try catalog()
+        let (population, _) = try population(fields: catalog.referencedFields)
+        let names = checked ?? catalog.names.sorted()
+        let sets = try catalog.evaluate(names, over: population, today: today)
+        let rows = names.map { name in
+            let d = catalog.definition(name)!
+            return AudienceCommand.List.Row(name: name, title: d.title, description: d.description, count: sets[name]!.count)
+        }
+        return AudienceTally(audiences: rows, population: population.count)
     }
 }
 

@@ -25,12 +25,16 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let secret = try WebhookSecret.fromEnvironment(ProcessInfo.processInfo.environment)
+            let apiToken = try APIToken.fromEnvironment(ProcessInfo.processInfo.environment)
             let disk = try LaunchWorkspace(options)
             let project = disk.project
             var logger = Logger(label: "outreach.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .warning
             let store = try disk.workspace.openLedger(ledger)
             let server = project.configuration.server
+            let metrics = server.metrics ? ServerMetrics(registry: ServeMetrics.bootstrap(), ledger: store,
+                                                         schedulerLag: withScheduler, logger: logger) : nil
+            let api = APIReaders(campaigns: store, audiences: ProjectAudienceCounter(options: options), messages: store)
 
             var scheduler: SchedulerRun?
             if withScheduler {
@@ -39,9 +43,10 @@ struct Serve: AsyncParsableCommand {
             }
             let listening = Mutex(false)
             let services = OutreachServices.serve(configuration: server, secret: secret, store: store,
-                                                  replies: project.configuration.replies, scheduler: scheduler, logger: logger) {
+                                                  replies: project.configuration.replies, api: api, apiToken: apiToken,
+                                                  metrics: metrics, scheduler: scheduler, logger: logger) {
                 listening.withLock { $0 = true }
-                printError(Self.banner(server))
+                printError(Self.banner(server, api: apiToken != nil))
             }
             do {
                 try await Run.runServices(services.services, scheduler: scheduler, logger: logger)
@@ -54,7 +59,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Where it listens and the callback URLs to configure; the secret is shown as the variable, never its value.
-    static func banner(_ server: ServerConfiguration) -> String {
+    static func banner(_ server: ServerConfiguration, api: Bool = false) -> String {
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         let base = server.publicURL ?? "http://\(host):\(server.port)"
         let hooks = "\(base)/hooks/${\(WebhookSecret.environmentVariable)}"
@@ -66,6 +71,8 @@ struct Serve: AsyncParsableCommand {
               kannel sms-service get-url: \(hooks)/kannel/mo?from=%p&to=%P&text=%a
               twilio inbound (A message comes in): \(hooks)/twilio/inbound
               smtp unsubscribe_url: \(base)/unsubscribe/{unsubscribe_token}
+              json api: \(api ? "\(base)/api/v1/ (Authorization: Bearer ${\(APIToken.environmentVariable)})" : "off (set \(APIToken.environmentVariable) to turn it on)")
+              metrics: \(server.metrics ? "\(base)/metrics" : "off (server.metrics: false)")
             """
     }
 }

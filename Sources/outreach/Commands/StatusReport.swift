@@ -104,11 +104,8 @@ struct Report: AsyncParsableCommand {
             let version = try await store.latestVersion(campaign: campaign)
             if version == nil, let problem = disk.campaignProblem(campaign) { throw problem }
             let definition = try version.flatMap { try? disk.launched($0).campaign } ?? workspace.campaignDefinition(campaign)
-            let status = try await store.campaigns().first { $0.campaign == definition.name }
-            var report = CampaignReport(campaign: definition.name, state: status?.state ?? .draft, launchedAt: status?.launchedAt,
-                                        counts: try await store.counts(campaign: definition.name),
-                                        activity: try await store.activity(campaign: definition.name, launchedAt: status?.launchedAt))
-            report.replies = try await store.replyCounts(campaign: definition.name)
+            // The same figures the JSON API serves (`SQLiteLedger.report`).
+            let report = try await store.report(campaign: definition.name)
             if json {
                 try printJSON(report, zone: TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current)
                 return
