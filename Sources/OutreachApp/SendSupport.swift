@@ -70,7 +70,7 @@ extension Workspace {
     /// The key variants and holdouts are drawn with: the ledger's (`store`, else the one at `path`, else the
     /// project's). A preview of a campaign with variants or a holdout opens (and so makes) the project's ledger,
     /// so it shows who gets what exactly as sending will.
-    public func assignmentKey(store: SQLiteLedger? = nil, path: String? = nil) throws(OutreachError) -> MessageIDKey {
+    public func assignmentKey(store: (any LedgerStore)? = nil, path: String? = nil) throws(OutreachError) -> MessageIDKey {
         if let store { return store.messageIDKey }
         return try openLedger(path).messageIDKey
     }
