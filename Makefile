@@ -26,8 +26,10 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# statsmodels (PyPI): the independent computation the uplift statistics are tested against.
 test-deps:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
+	@python3 -c "import statsmodels" 2>/dev/null || python3 -m pip install -q statsmodels
 
 build: deps
 	$(SWIFT) build -c release --product outreach

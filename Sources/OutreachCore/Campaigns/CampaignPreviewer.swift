@@ -85,6 +85,7 @@ public struct CampaignPreviewer: Sendable {
         var byChannel: [String: Int] = [:]
         var encodings: [String: Int] = [:]
         var histogram: [Int: Int] = [:]
+        var cost = SMSCostTally()
         var samples: [CampaignPreview.Sample] = []
         var sampledKinds: Set<String> = []
         var extra: [CampaignPreview.Sample] = []
@@ -109,6 +110,7 @@ public struct CampaignPreviewer: Sendable {
                     totalParts += i.parts
                     encodings[i.encoding.rawValue, default: 0] += 1
                     histogram[i.parts, default: 0] += 1
+                    cost.add(message.text, info: i)
                 }
                 ready += 1
                 byChannel[channel.rawValue, default: 0] += 1
@@ -138,6 +140,7 @@ public struct CampaignPreviewer: Sendable {
         result.optedOut = optedOut
         result.duplicateAddresses = duplicates
         result.byChannel = byChannel
+        result.cost = cost.cost
         return result
     }
 }

@@ -22,6 +22,12 @@ public struct RecipientComposer: Sendable {
             case .duplicateAddress: .duplicateAddress
             }
         }
+
+        /// SMS parts this composition costs: a message's by SMS, else 0.
+        public var smsParts: Int {
+            if case .message(.sms, _, _, let parts) = self { return parts }
+            return 0
+        }
     }
 
     public var campaign: CampaignDefinition

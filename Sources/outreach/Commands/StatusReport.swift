@@ -89,6 +89,9 @@ struct Report: AsyncParsableCommand {
     @Option(name: .long, help: "Ledger file.") var ledger: String?
     @Flag(name: .long, help: "Print as JSON.") var json = false
     @Flag(name: .long, help: "Print as CSV (one line per occurrence and segment, then the total).") var csv = false
+    @Flag(name: .long, help: "Report what the campaign changed: outcome rates of the messaged and the holdout, uplift with 95% CIs, per segment and variant (after `outreach outcome import`).")
+    var outcomes = false
+    @Option(name: .long, help: "With --outcomes: the outcome field (default: the one imported for the campaign).") var field: String?
 
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
@@ -108,6 +111,14 @@ struct Report: AsyncParsableCommand {
                                         counts: try await store.counts(campaign: definition.name),
                                         activity: try await store.activity(campaign: definition.name, launchedAt: status?.launchedAt))
             report.replies = try await store.replyCounts(campaign: definition.name)
+            if outcomes {
+                let zone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current
+                let result = try await OutcomeReportText.build(definition, store: store, field: field, zone: zone)
+                if json { try printJSON(result, zone: zone); return }
+                if csv { print(OutcomeReportText.csv(result)); return }
+                print(OutcomeReportText.text(result, title: definition.title))
+                return
+            }
             if json {
                 try printJSON(report, zone: TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current)
                 return
