@@ -25,14 +25,15 @@ public enum CampaignSources {
         return CampaignVersion.canonicalOrder(sources)
     }
 
-    /// Segments' templates and the per-channel ones `RecipientComposer` may pick for them.
+    /// Segments' templates (every variant's) and the per-channel ones `RecipientComposer` may pick for them.
     static func templateNames(_ campaign: CampaignDefinition, project: Project) -> [String] {
         var names: [String] = []
-        for segment in campaign.segments {
-            var candidates = [segment.template]
-            var stems = [segment.template]
-            for channel in [Channel.sms, .email] where segment.template.hasSuffix("_\(channel.rawValue)") {
-                stems.append(String(segment.template.dropLast(channel.rawValue.count + 1)))
+        // Every variant's template too: a launched version sends what each variant says.
+        for template in campaign.templateNames {
+            var candidates = [template]
+            var stems = [template]
+            for channel in [Channel.sms, .email] where template.hasSuffix("_\(channel.rawValue)") {
+                stems.append(String(template.dropLast(channel.rawValue.count + 1)))
             }
             for stem in stems { for channel in [Channel.sms, .email] { candidates.append("\(stem)_\(channel.rawValue)") } }
             for name in candidates where !names.contains(name) && project.template(name) != nil { names.append(name) }

@@ -384,7 +384,52 @@ public struct ProjectLoader {
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
                                "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding",
-                               "max_parts", "duplicate_addresses", "attribution"]
+                               "max_parts", "duplicate_addresses", "holdout", "attribution"]
+
+    /// `holdout: 5%` (a campaign's or a segment's): 0–50%.
+    static func readHoldout(_ file: YAMLFile, _ map: MappingReader) throws(OutreachError) -> HoldoutShare? {
+        guard let text = try map.string("holdout") else { return nil }
+        guard let share = HoldoutShare(text) else {
+            throw file.error(.invalidValue, "holdout '\(text)' must be a percentage from 0% to \(Int(HoldoutShare.maximumPercent))%",
+                             at: map.value("holdout")!,
+                             hint: "the share of the audience deliberately not messaged, e.g. holdout: 5%")
+        }
+        return share
+    }
+
+    /// A segment's `variants: [{template: a, weight: 50}, {template: b, weight: 50}]`: two or more
+    /// different templates, each with a positive weight (1 when not given).
+    static func readVariants(_ file: YAMLFile, _ node: Node, note: (String, Node?) -> Void) throws(OutreachError) -> [CampaignDefinition.Variant] {
+        guard case .sequence(let items) = node else {
+            throw file.error(.invalidValue, "'variants' must be a list of {template: NAME, weight: N}", at: node,
+                             hint: "e.g. variants: [{template: vax_short, weight: 50}, {template: vax_warm, weight: 50}]")
+        }
+        var variants: [CampaignDefinition.Variant] = []
+        for item in items {
+            let map = try MappingReader(file, item, what: "a variant")
+            try map.rejectUnknownKeys(["template", "weight"], what: "a variant")
+            let template = try map.requiredString("template", what: "a variant")
+            var weight = 1.0
+            if let text = try map.string("weight") {
+                guard let w = Double(text.trimmingCharacters(in: .whitespaces)), w.isFinite, w > 0 else {
+                    throw file.error(.invalidValue, "variant '\(template)': weight '\(text)' must be a positive number",
+                                     at: map.value("weight")!, hint: "a variant's share is its weight over the segment's total, e.g. 50 and 50")
+                }
+                weight = w
+            }
+            guard !variants.contains(where: { $0.template == template }) else {
+                throw file.error(.invalidValue, "template '\(template)' is listed twice in 'variants'", at: map.value("template")!,
+                                 hint: "give it one entry with the sum of the weights")
+            }
+            note(template, map.value("template"))
+            variants.append(.init(template: template, weight: weight))
+        }
+        guard variants.count >= 2 else {
+            throw file.error(.invalidValue, "'variants' needs two or more templates", at: node,
+                             hint: "for one template write template: NAME")
+        }
+        return variants
+    }
 
     /// `{messages: 2, per: 7d}`, or `none` (only meaningful in a campaign).
     static func readFrequencyCap(_ file: YAMLFile, _ node: Yams.Node) throws(OutreachError) -> FrequencyCap? {
@@ -460,6 +505,8 @@ public struct ProjectLoader {
                              hint: "name one audience (audience: mothers) or list segments")
         }
         var segments: [CampaignDefinition.Segment] = []
+        // Each holdout written, for the urgency check below.
+        var holdoutSites: [(HoldoutShare, Node)] = []
         switch audienceNode {
         case .scalar(let s):
             guard let template = defaultTemplate else {
@@ -478,12 +525,23 @@ public struct ProjectLoader {
                     continue
                 }
                 let seg = try MappingReader(file, item, what: "a segment")
-                try seg.rejectUnknownKeys(["name", "audience", "template"], what: "a segment")
+                try seg.rejectUnknownKeys(["name", "audience", "template", "variants", "holdout"], what: "a segment")
                 let audience = try seg.requiredString("audience", what: "a segment")
-                guard let template = try seg.string("template") ?? defaultTemplate else {
+                var variants: [CampaignDefinition.Variant] = []
+                if let node = seg.value("variants") {
+                    if seg.value("template") != nil {
+                        throw file.error(.invalidValue, "segment '\(audience)' has both 'template' and 'variants'", at: seg.keyNode("variants")!,
+                                         hint: "variants list the segment's templates: remove 'template'")
+                    }
+                    variants = try readVariants(file, node) { name, node in note(&sources.templates, name, node) }
+                }
+                let written = try seg.string("template")
+                guard let template = variants.first?.template ?? written ?? defaultTemplate else {
                     throw file.error(.invalidValue, "segment '\(audience)' has no template and the campaign has no 'template'", at: item)
                 }
-                segments.append(.init(name: try seg.string("name") ?? audience, audience: audience, template: template))
+                segments.append(.init(name: try seg.string("name") ?? audience, audience: audience, template: template,
+                                      variants: variants, holdout: try readHoldout(file, seg)))
+                if let share = segments.last?.holdout { holdoutSites.append((share, seg.value("holdout")!)) }
                 note(&sources.audiences, audience, seg.value("audience"))
                 if let own = try seg.string("template") { note(&sources.templates, own, seg.value("template")) }
             }
@@ -558,6 +616,13 @@ public struct ProjectLoader {
                                   gateway: gateway, sender: try map.string("sender"), schedule: schedule,
                                   throttle: throttle, frequencyCap: cap, onUncertain: onUncertain,
                                   smartEncoding: try map.bool("smart_encoding") ?? false)
+        definition.holdout = try readHoldout(file, map)
+        if let share = definition.holdout { holdoutSites.append((share, map.value("holdout")!)) }
+        // An urgent warning goes to everyone it concerns: nobody may be held back to measure it.
+        if schedule?.urgent == true, let (share, node) = holdoutSites.first(where: { $0.0.fraction > 0 }) {
+            throw file.error(.invalidValue, "an urgent campaign cannot have a holdout (holdout: \(share))", at: node,
+                             hint: "remove 'holdout', or 'urgent: true' from the schedule if the campaign is not urgent")
+        }
         definition.channelGateways = channelGateways
         definition.quietHoursOverflow = overflow
         definition.duplicateAddresses = duplicates

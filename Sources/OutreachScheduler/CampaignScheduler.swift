@@ -292,6 +292,8 @@ public actor CampaignScheduler {
         // message per address in an occurrence); the suppression list is read once per pass.
         var composer = scheduled.composer
         composer.suppression = Suppression(addresses: try await store.optOuts().map(\.address), scope: settings.optOutScope)
+        // Variants and holdouts are drawn with the ledger's key: the same person, the same draw, every pass.
+        composer.assignmentKey = messageIDKey
         var composing = OccurrenceComposer(composer)
         // One ledger write in flight while the next batch is composed: rendering runs beside the writer.
         var inFlight: Task<MaterialisationResult, any Error>?

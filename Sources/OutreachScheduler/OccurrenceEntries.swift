@@ -22,10 +22,25 @@ public struct OccurrenceEntries: Sendable {
     public func entry(_ record: PopulationRecord, segment: String, occurrence: String, dueAt: Date, now: Date,
                       personKey: UInt64, composing: inout OccurrenceComposer) -> LedgerEntry {
         let campaign = self.campaign.name
-        switch composing.compose(record, segment: segment, occurrence: occurrence) {
+        let decision = composing.decide(record, segment: segment, occurrence: occurrence)
+        var entry = entry(decision.composition, record: record, segment: segment, occurrence: occurrence, dueAt: dueAt, now: now,
+                          personKey: personKey)
+        entry.variant = decision.variant
+        return entry
+    }
+
+    private func entry(_ composition: RecipientComposer.Composition, record: PopulationRecord, segment: String, occurrence: String,
+                       dueAt: Date, now: Date, personKey: UInt64) -> LedgerEntry {
+        let campaign = self.campaign.name
+        switch composition {
         case .optedOut(let channel, let address):
             return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
                             address: address, channel: channel, reason: .optedOut, detail: "on the suppression list",
+                            dueAt: dueAt, queuedAt: now, personKey: personKey, key: key)
+        case .heldOut(let channel, let address):
+            // Due when the message would have been: outcomes of the control group count from that time.
+            return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
+                            address: address, channel: channel, reason: .holdout, detail: "held out: the campaign's control group",
                             dueAt: dueAt, queuedAt: now, personKey: personKey, key: key)
         case .duplicateAddress(let channel, let address):
             return .skipped(campaign: campaign, occurrence: occurrence, recipientID: record.id, segment: segment,
@@ -73,6 +88,6 @@ extension OccurrenceEntries {
         let recipient = Self.testRecipient(sample: sample.recipientID, address: address)
         return LedgerEntry(campaign: campaign.name, occurrence: occurrence, recipientID: recipient, segment: sample.segment,
                            address: address, channel: sample.channel, parts: sample.parts, dueAt: now, queuedAt: now,
-                           payload: payload, personKey: LedgerEntry.personKey(recipient: recipient, key: key), key: key)
+                           payload: payload, variant: sample.variant, personKey: LedgerEntry.personKey(recipient: recipient, key: key), key: key)
     }
 }

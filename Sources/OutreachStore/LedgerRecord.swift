@@ -35,6 +35,9 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var body: String?
     var html: String?
     var language: String?
+    /// Since migration v14; not in `CodingKeys` (the layouts `PersistableRecord` writes for the migration
+    /// tests predate it): read as `columnList`'s last column, written by the ledger's own insert.
+    var variant: String? = nil
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, campaign, occurrence
@@ -55,9 +58,9 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
     /// The columns in `CodingKeys` order, for hand-written SQL over `source` (the payload's from
     /// `ledger_payload`, `p`, since migration v7).
-    static let columnList = CodingKeys.allCases.map { key in
+    static let columnList = (CodingKeys.allCases.map { key in
         payloadColumns.contains(key) ? "p.\(key.rawValue)" : "ledger.\(key.rawValue)"
-    }.joined(separator: ", ")
+    } + ["ledger.variant"]).joined(separator: ", ")
 
     /// The ledger with each entry's payload, if it has one.
     static let source = "ledger LEFT JOIN ledger_payload p ON p.id = ledger.id"
@@ -89,6 +92,7 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         body = entry.payload?.text
         html = entry.payload?.html
         language = entry.payload?.language
+        variant = entry.variant
     }
 
     /// Reads by column position (the `columnList` order): the claim path
@@ -119,12 +123,13 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         body = row[21]
         html = row[22]
         language = row[23]
+        variant = row.count > 24 ? row[24] : nil
     }
 
     /// The core value; unknown raw strings (a newer writer) read as the
     /// safest meaning rather than crashing.
     var entry: LedgerEntry {
-        LedgerEntry(messageID: messageID, campaign: campaign, occurrence: occurrence, recipientID: recipientID,
+        var entry = LedgerEntry(messageID: messageID, campaign: campaign, occurrence: occurrence, recipientID: recipientID,
                     segment: segment, address: address, channel: Channel(rawValue: channel) ?? .sms, parts: parts,
                     state: LedgerState(rawValue: state) ?? .uncertain,
                     skipReason: skipReason.flatMap(SkipReason.init(rawValue:)), attempts: attempts,
@@ -132,6 +137,8 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
                     dueAt: Milliseconds.date(dueAt), queuedAt: Milliseconds.date(queuedAt),
                     sentAt: sentAt.map(Milliseconds.date), finishedAt: finishedAt.map(Milliseconds.date),
                     payload: body.map { LedgerEntry.Payload(sender: sender, subject: subject, text: $0, html: html, language: language) })
+        entry.variant = variant
+        return entry
     }
 }
 

@@ -344,6 +344,12 @@ extension SQLiteLedger {
                 """)
         }
 
+        // The variant each person was assigned (`variants:`: the template's name), on messages and on held-out
+        // people's `skipped(holdout)` rows alike, so outcomes compare like with like. NULL: no variants.
+        migrator.registerMigration("v14-variants") { db in
+            try db.execute(sql: "ALTER TABLE ledger ADD COLUMN variant TEXT")
+        }
+
         // Outcomes imported from the registry (`outreach outcome import CAMPAIGN FILE --field F`): per campaign,
         // field and person (the population id, as `ledger.recipient_id` holds it), the local day it happened.
         // A later import of the same field replaces a person's day.

@@ -28,19 +28,21 @@ extension SQLiteLedger {
     public func counts(campaign: String) async throws -> LedgerCounts {
         try await read("count") { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT occurrence, segment, channel, state, skip_reason,
+                SELECT occurrence, segment, variant, channel, state, skip_reason,
                     id IN (SELECT entry_id FROM ledger_event WHERE to_state = 'uncertain') AS doubted,
                     count(*) AS n, total(parts) AS parts
                 FROM ledger WHERE campaign = ? AND \(Self.notTest)
-                GROUP BY occurrence, segment, channel, state, skip_reason, doubted
-                ORDER BY occurrence, segment, channel, state, skip_reason, doubted
+                GROUP BY occurrence, segment, variant, channel, state, skip_reason, doubted
+                ORDER BY occurrence, segment, variant, channel, state, skip_reason, doubted
                 """, arguments: [campaign])
             var counts = LedgerCounts(campaign: campaign, rows: rows.map { row in
-                LedgerCount(occurrence: row["occurrence"], segment: row["segment"],
-                            channel: Channel(rawValue: row["channel"]) ?? .sms,
-                            state: LedgerState(rawValue: row["state"]) ?? .uncertain,
-                            skipReason: (row["skip_reason"] as String?).flatMap(SkipReason.init(rawValue:)),
-                            count: row["n"], parts: Int(row["parts"] as Double), wasInDoubt: row["doubted"])
+                var count = LedgerCount(occurrence: row["occurrence"], segment: row["segment"],
+                                        channel: Channel(rawValue: row["channel"]) ?? .sms,
+                                        state: LedgerState(rawValue: row["state"]) ?? .uncertain,
+                                        skipReason: (row["skip_reason"] as String?).flatMap(SkipReason.init(rawValue:)),
+                                        count: row["n"], parts: Int(row["parts"] as Double), wasInDoubt: row["doubted"])
+                count.variant = row["variant"]
+                return count
             })
             counts.testSends = try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger WHERE campaign = ? AND NOT \(Self.notTest)",
                                                 arguments: [campaign]) ?? 0

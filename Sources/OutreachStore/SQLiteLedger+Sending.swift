@@ -6,8 +6,8 @@ public import OutreachCore
 extension SQLiteLedger {
     private static let ledgerColumns = LedgerRecord.CodingKeys.allCases.dropFirst().filter { !LedgerRecord.payloadColumns.contains($0) }
     private static let insertSQL = """
-        INSERT INTO ledger (\(ledgerColumns.map(\.rawValue).joined(separator: ", ")), quiet_from, quiet_until)
-        VALUES (\(Array(repeating: "?", count: ledgerColumns.count + 2).joined(separator: ", ")))
+        INSERT INTO ledger (\(ledgerColumns.map(\.rawValue).joined(separator: ", ")), quiet_from, quiet_until, variant)
+        VALUES (\(Array(repeating: "?", count: ledgerColumns.count + 3).joined(separator: ", ")))
         ON CONFLICT DO NOTHING
         """
     /// Quiet hours repeat daily (`QuietPeriod`).
@@ -80,6 +80,7 @@ extension SQLiteLedger {
                 insert.bind(18, updatedAt)
                 insert.bind(19, entry.quiet.map { Milliseconds.from($0.from) })
                 insert.bind(20, entry.quiet.map { Milliseconds.from($0.until) })
+                insert.bind(21, entry.variant)
                 if try insert.execute() == 1 {
                     if let payload = entry.payload {
                         insertPayload.bind(1, db.lastInsertedRowID)

@@ -10,11 +10,35 @@ public struct CampaignDefinition: Sendable {
         /// Shown in previews and reports; the audience name unless given.
         public var name: String
         public var audience: String
+        /// The segment's template; with `variants`, the first variant's.
         public var template: String
-        public init(name: String, audience: String, template: String) {
+        /// Two or more templates the segment's people are split between (`variants:`), each person by a
+        /// stable keyed draw (`ExperimentAssignment`); empty: everyone gets `template`.
+        public var variants: [Variant] = []
+        /// This segment's held-out share, overriding the campaign's `holdout`.
+        public var holdout: HoldoutShare?
+
+        public init(name: String, audience: String, template: String, variants: [Variant] = [], holdout: HoldoutShare? = nil) {
             self.name = name
             self.audience = audience
             self.template = template
+            self.variants = variants
+            self.holdout = holdout
+        }
+
+        /// Every template the segment sends: its variants', else its own.
+        public var templates: [String] { variants.isEmpty ? [template] : variants.map(\.template) }
+    }
+
+    /// One of a segment's message variants: a template and its relative weight (`{template: vax_warm, weight: 50}`).
+    public struct Variant: Sendable, Equatable, Codable {
+        public var template: String
+        /// Positive; a variant's share is its weight over the segment's total.
+        public var weight: Double
+
+        public init(template: String, weight: Double) {
+            self.template = template
+            self.weight = weight
         }
     }
 
@@ -32,6 +56,9 @@ public struct CampaignDefinition: Sendable {
     /// for it (`gateway: {sms: kannel, email: mail}` in the campaign file).
     public var gateway: String?
     public var channelGateways: [Channel: String] = [:]
+    /// The share of each segment's would-be recipients deliberately not messaged (`holdout: 5%`), recorded as
+    /// `skipped(holdout)`: the control group outcomes are compared with. A segment's own `holdout` wins.
+    public var holdout: HoldoutShare?
     /// Where `gateway:` is written, for errors about it.
     public var gatewayLocation: SourceLocation?
     public var sender: String?
@@ -77,6 +104,20 @@ public struct CampaignDefinition: Sendable {
         self.onUncertain = onUncertain
         self.smartEncoding = smartEncoding
     }
+
+    /// Every template the campaign's segments send (variants included), each once, in order.
+    public var templateNames: [String] {
+        var seen: Set<String> = []
+        return segments.flatMap(\.templates).filter { seen.insert($0).inserted }
+    }
+
+    /// Whether people are split between variants or held out: message composition then needs the ledger's key.
+    public var hasExperiment: Bool {
+        holdout != nil || segments.contains { !$0.variants.isEmpty || $0.holdout != nil }
+    }
+
+    /// The held-out share of a segment: its own, else the campaign's, else none.
+    public func holdout(of segment: Segment) -> HoldoutShare? { segment.holdout ?? holdout }
 
     /// The gateway that carries this campaign's messages on `channel`.
     public func gateway(for channel: Channel) -> String? { channelGateways[channel] ?? gateway }

@@ -26,6 +26,9 @@ extension CampaignMessageSet {
             case .optedOut:
                 counts[s].optedOut += 1
                 problems.append(RecipientProblem(recipientID: id, segment: segment, kind: .optedOut, reason: "on the suppression list"))
+            case .holdout:
+                counts[s].heldOut += 1
+                problems.append(RecipientProblem(recipientID: id, segment: segment, kind: .heldOut, reason: "held out: the campaign's control group"))
             case .duplicateAddress:
                 counts[s].duplicateAddresses += 1
                 problems.append(RecipientProblem(recipientID: id, segment: segment, kind: .duplicateAddress,

@@ -26,6 +26,10 @@ public struct CampaignMessages: Sendable {
     public var idKey: MessageIDKey?
     /// Who gets nothing (the project's suppression list).
     public var suppression: Suppression = .none
+    /// Per segment with variants, each variant's templates by channel (`RecipientComposer.variantTemplates`).
+    public var variantTemplates: [String: [[Channel: CompiledTemplate]]] = [:]
+    /// The ledger's key, which variants and holdouts are drawn with.
+    public var assignmentKey: MessageIDKey?
 
     public init(catalog: AudienceCatalog, templates: [String: [Channel: CompiledTemplate]],
                 contactFields: [Channel: String], today: Day, occurrence: String) {
@@ -47,7 +51,8 @@ public struct CampaignMessages: Sendable {
         let segmentation = try CampaignSegmentation(campaign, catalog: catalog, population: population, today: today)
         var set = CampaignMessageSet(campaign: campaign.name, occurrence: occurrence, excluded: segmentation.excluded)
         var composer = OccurrenceComposer(RecipientComposer(campaign: campaign, templates: templates, contactFields: contactFields,
-                                                            suppression: suppression))
+                                                            suppression: suppression, variantTemplates: variantTemplates,
+                                                            assignmentKey: assignmentKey))
         for part in segmentation.parts {
             let segment = part.segment
             let available = templates[segment.name] ?? [:]
@@ -71,6 +76,10 @@ public struct CampaignMessages: Sendable {
                     counts.optedOut += 1
                     set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .optedOut,
                                                          reason: "on the suppression list"))
+                case .heldOut:
+                    counts.heldOut += 1
+                    set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .heldOut,
+                                                         reason: "held out: the campaign's control group"))
                 case .duplicateAddress:
                     counts.duplicateAddresses += 1
                     set.problems.append(RecipientProblem(recipientID: id, segment: segment.name, kind: .duplicateAddress,
@@ -117,6 +126,8 @@ public struct CampaignMessageSet: Sendable {
         public var optedOut = 0
         /// Sharing an address another recipient of the occurrence already gets a message at: no message.
         public var duplicateAddresses = 0
+        /// In the campaign's held-out control group: deliberately no message.
+        public var heldOut = 0
 
         public init(name: String, recipients: Int) {
             self.name = name
@@ -146,6 +157,7 @@ public struct CampaignMessageSet: Sendable {
     public var renderFailures: Int { problems.count { $0.kind == .renderFailure } }
     public var optedOut: Int { segments.reduce(0) { $0 + $1.optedOut } }
     public var duplicateAddresses: Int { segments.reduce(0) { $0 + $1.duplicateAddresses } }
+    public var heldOut: Int { segments.reduce(0) { $0 + $1.heldOut } }
     public var parts: Int { segments.reduce(0) { $0 + $1.parts } }
 }
 
@@ -156,6 +168,7 @@ public struct RecipientProblem: Sendable, Equatable, Codable {
         case renderFailure = "render-failure"
         case optedOut = "opted-out"
         case duplicateAddress = "duplicate-address"
+        case heldOut = "held-out"
     }
 
     public var recipientID: String

@@ -21,6 +21,21 @@ public struct CampaignPreview: Sendable, Codable {
         public var encoding: SMSEncoding?
         public var characters: Int?
         public var parts: Int?
+        /// The variant's template, when the segment has variants.
+        public var variant: String? = nil
+    }
+
+    /// One of a segment's message variants: its share of the segment as written and as drawn.
+    public struct Variant: Sendable, Codable {
+        public var template: String
+        /// The weight over the segment's total, in percent.
+        public var weightPercent: Double
+        /// Recipients drawn into this variant who get its message.
+        public var ready: Int
+        /// Recipients drawn into this variant who are held out instead.
+        public var heldOut: Int
+        public var totalParts: Int
+        public var samples: [Sample]
     }
 
     public struct Segment: Sendable, Codable {
@@ -40,6 +55,12 @@ public struct CampaignPreview: Sendable, Codable {
         public var optedOut = 0
         /// At an address another recipient already gets this occurrence's message at: no message.
         public var duplicateAddresses = 0
+        /// Would get a message but are in the held-out control group (`holdout:`): no message.
+        public var heldOut = 0
+        /// The segment's held-out share, in percent; nil without a holdout.
+        public var holdoutPercent: Double?
+        /// The segment's variants (`variants:`), each with its own samples; empty without variants.
+        public var variants: [Variant] = []
         /// Ready messages by channel (a segment falls back to another channel for people the first cannot reach).
         public var byChannel: [String: Int] = [:]
         /// SMS parts over all ready messages (0 for email).
@@ -64,6 +85,8 @@ public struct CampaignPreview: Sendable, Codable {
     public var ready: Int
     public var optedOut: Int
     public var duplicateAddresses: Int
+    /// People in the held-out control groups: not messaged.
+    public var heldOut: Int = 0
     public var totalParts: Int
     public var warnings: [String]
 }

@@ -16,6 +16,12 @@ public struct CampaignPreviewer: Sendable {
     public var channelTemplates: [String: [Channel: CompiledTemplate]] = [:]
     /// Who gets nothing (the project's suppression list), counted as sending counts it.
     public var suppression: Suppression = .none
+    /// Per segment with variants, each variant's templates by channel (`RecipientComposer.variantTemplates`);
+    /// a variant missing here uses its own template alone.
+    public var variantTemplates: [String: [[Channel: CompiledTemplate]]] = [:]
+    /// The ledger's key, which variants and holdouts are drawn with: the preview then shows who gets what
+    /// exactly as sending will.
+    public var assignmentKey: MessageIDKey?
 
     public init(catalog: AudienceCatalog, templates: [String: CompiledTemplate], contactFields: [Channel: String], today: Day) {
         self.catalog = catalog
@@ -32,12 +38,13 @@ public struct CampaignPreviewer: Sendable {
         var composing = OccurrenceComposer(composer(for: campaign))
         for part in segmentation.parts {
             let segment = part.segment
-            guard let template = templates[segment.template] else {
+            for name in segment.templates where templates[name] == nil {
                 var hint = "templates are: \(templates.keys.sorted().joined(separator: ", "))"
-                if let close = NameSuggestion.closest(to: segment.template, in: templates.keys) { hint = "did you mean '\(close)'? " + hint }
-                throw CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
-                                              at: campaign.sources.templates[segment.template], file: campaign.file, hint: hint)
+                if let close = NameSuggestion.closest(to: name, in: templates.keys) { hint = "did you mean '\(close)'? " + hint }
+                throw CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(name)'",
+                                              at: campaign.sources.templates[name], file: campaign.file, hint: hint)
             }
+            let template = templates[segment.template]!
             if !campaign.channels.contains(template.channel) {
                 warnings.append("segment '\(segment.name)': template '\(template.name)' is for \(template.channel.rawValue) but the campaign sends by \(campaign.channels.map(\.rawValue).joined(separator: ", "))")
             }
@@ -62,6 +69,7 @@ public struct CampaignPreviewer: Sendable {
             ready: segments.reduce(0) { $0 + $1.ready },
             optedOut: segments.reduce(0) { $0 + $1.optedOut },
             duplicateAddresses: segments.reduce(0) { $0 + $1.duplicateAddresses },
+            heldOut: segments.reduce(0) { $0 + $1.heldOut },
             totalParts: segments.reduce(0) { $0 + $1.totalParts },
             warnings: warnings)
     }
@@ -73,26 +81,42 @@ public struct CampaignPreviewer: Sendable {
         for segment in campaign.segments where byChannel[segment.name] == nil {
             if let own = templates[segment.template] { byChannel[segment.name] = [own.channel: own] }
         }
-        return RecipientComposer(campaign: campaign, templates: byChannel, contactFields: contactFields, suppression: suppression)
+        var variants = variantTemplates
+        for segment in campaign.segments where !segment.variants.isEmpty && variants[segment.name] == nil {
+            let own = segment.variants.map { v in templates[v.template].map { [$0.channel: $0] } ?? [:] }
+            variants[segment.name] = own
+        }
+        return RecipientComposer(campaign: campaign, templates: byChannel, contactFields: contactFields, suppression: suppression,
+                                 variantTemplates: variants, assignmentKey: assignmentKey)
     }
 
-    /// One segment, recipient by recipient through the same composition as sending.
+    /// One segment, recipient by recipient through the same composition as sending. With variants, each
+    /// variant gets its own samples (at least one each) and counts.
     private func previewSegment(_ segment: CampaignDefinition.Segment, template: CompiledTemplate, composing: inout OccurrenceComposer,
                                 members: RowSet, audienceCount: Int, population: Population) -> CampaignPreview.Segment {
         var unreachable = Tally()
         var failures = Tally()
-        var ready = 0, totalParts = 0, optedOut = 0, duplicates = 0
+        var ready = 0, totalParts = 0, optedOut = 0, duplicates = 0, heldOut = 0
         var byChannel: [String: Int] = [:]
         var encodings: [String: Int] = [:]
         var histogram: [Int: Int] = [:]
         var cost = SMSCostTally()
-        var samples: [CampaignPreview.Sample] = []
-        var sampledKinds: Set<String> = []
-        var extra: [CampaignPreview.Sample] = []
+        // Per variant (one group for a segment without variants): samples of distinct kinds first, then others.
+        let groups = max(1, segment.variants.count)
+        let perGroup = segment.variants.isEmpty ? sampleSize : max(sampleSize > 0 ? 1 : 0, sampleSize / groups)
+        var samples = Array(repeating: [CampaignPreview.Sample](), count: groups)
+        var extra = Array(repeating: [CampaignPreview.Sample](), count: groups)
+        var sampledKinds = Array(repeating: Set<String>(), count: groups)
+        var variantReady = Array(repeating: 0, count: groups)
+        var variantHeld = Array(repeating: 0, count: groups)
+        var variantParts = Array(repeating: 0, count: groups)
+        let variantIndex = Dictionary(segment.variants.enumerated().map { ($1.template, $0) }, uniquingKeysWith: { a, _ in a })
 
         for row in members.rows {
             let record = population.record(row)
-            switch composing.compose(record, segment: segment.name) {
+            let decision = composing.decide(record, segment: segment.name)
+            let group = decision.variant.flatMap { variantIndex[$0] } ?? 0
+            switch decision.composition {
             case .unreachable(let reason):
                 unreachable.add(reason, id: record.id)
             case .renderFailed(let reason):
@@ -101,6 +125,9 @@ public struct CampaignPreviewer: Sendable {
                 optedOut += 1
             case .duplicateAddress:
                 duplicates += 1
+            case .heldOut:
+                heldOut += 1
+                variantHeld[group] += 1
             case .message(let channel, let address, let message, _):
                 var info: SMSInfo?
                 if channel == .sms {
@@ -108,39 +135,50 @@ public struct CampaignPreviewer: Sendable {
                     let i = SMSText.info(message.text)
                     info = i
                     totalParts += i.parts
+                    variantParts[group] += i.parts
                     encodings[i.encoding.rawValue, default: 0] += 1
                     histogram[i.parts, default: 0] += 1
                     cost.add(message.text, info: i)
                 }
                 ready += 1
+                variantReady[group] += 1
                 byChannel[channel.rawValue, default: 0] += 1
                 let gender: String? = if case .gender(let g)? = record.value("gender") { g.name } else { nil }
                 let kind = "\(gender ?? "-")|\(message.language)|\(channel.rawValue)"
-                if samples.count < sampleSize || extra.count < sampleSize {
+                if samples[group].count < perGroup || extra[group].count < perGroup {
                     let sample = CampaignPreview.Sample(
                         id: record.id, segment: segment.name, gender: gender, language: message.language, channel: channel,
                         address: address, subject: message.subject, text: message.text, encoding: info?.encoding,
-                        characters: info?.characters, parts: info?.parts)
-                    if samples.count < sampleSize && sampledKinds.insert(kind).inserted {
-                        samples.append(sample)
-                    } else if extra.count < sampleSize {
-                        extra.append(sample)
+                        characters: info?.characters, parts: info?.parts, variant: decision.variant)
+                    if samples[group].count < perGroup && sampledKinds[group].insert(kind).inserted {
+                        samples[group].append(sample)
+                    } else if extra[group].count < perGroup {
+                        extra[group].append(sample)
                     }
                 }
             }
         }
         // Distinct gender/language/channel combinations first, then others to fill.
-        for s in extra where samples.count < sampleSize { samples.append(s) }
+        for g in 0..<groups {
+            for s in extra[g] where samples[g].count < perGroup { samples[g].append(s) }
+        }
 
         var result = CampaignPreview.Segment(
             name: segment.name, audience: segment.audience, template: template.name, channel: template.channel,
             audienceCount: audienceCount, recipients: members.count, ready: ready,
             unreachable: unreachable.counts, renderFailures: failures.counts, totalParts: totalParts,
-            encodings: encodings, partsHistogram: histogram, samples: samples)
+            encodings: encodings, partsHistogram: histogram, samples: samples.flatMap { $0 })
         result.optedOut = optedOut
         result.duplicateAddresses = duplicates
+        result.heldOut = heldOut
+        result.holdoutPercent = composing.campaign.holdout(of: segment).map(\.percent)
         result.byChannel = byChannel
         result.cost = cost.cost
+        let totalWeight = segment.variants.reduce(0) { $0 + $1.weight }
+        result.variants = segment.variants.enumerated().map { i, v in
+            CampaignPreview.Variant(template: v.template, weightPercent: v.weight / totalWeight * 100, ready: variantReady[i],
+                                    heldOut: variantHeld[i], totalParts: variantParts[i], samples: samples[i])
+        }
         return result
     }
 }

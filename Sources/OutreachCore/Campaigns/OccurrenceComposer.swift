@@ -17,7 +17,14 @@ public struct OccurrenceComposer: Sendable {
     public var campaign: CampaignDefinition { composer.campaign }
 
     public mutating func compose(_ record: some RecordData, segment: String, occurrence: String = "") -> RecipientComposer.Composition {
-        admit(composer.compose(record, segment: segment), occurrence: occurrence)
+        decide(record, segment: segment, occurrence: occurrence).composition
+    }
+
+    /// The composition with the variant it was made from (`RecipientComposer.decide`), admitted to the occurrence.
+    public mutating func decide(_ record: some RecordData, segment: String, occurrence: String = "") -> RecipientComposer.Decision {
+        var decision = composer.decide(record, segment: segment)
+        decision.composition = admit(decision.composition, occurrence: occurrence)
+        return decision
     }
 
     /// A recipient's composition (`composer.compose`) for one occurrence: a message becomes a

@@ -11,6 +11,8 @@ public struct RecipientComposer: Sendable {
         case optedOut(channel: Channel, address: String)
         /// Another recipient of the same occurrence already gets a message at this address.
         case duplicateAddress(channel: Channel, address: String)
+        /// Would get a message but is in the campaign's held-out control group (`holdout:`).
+        case heldOut(channel: Channel, address: String)
 
         /// Why this recipient gets nothing, as the ledger records it; nil for a message.
         public var skipReason: SkipReason? {
@@ -20,6 +22,7 @@ public struct RecipientComposer: Sendable {
             case .renderFailed: .renderFailed
             case .optedOut: .optedOut
             case .duplicateAddress: .duplicateAddress
+            case .heldOut: .holdout
             }
         }
 
@@ -27,6 +30,18 @@ public struct RecipientComposer: Sendable {
         public var smsParts: Int {
             if case .message(.sms, _, _, let parts) = self { return parts }
             return 0
+        }
+    }
+
+    /// A composition with the variant it was made from (`variants:`; nil for a segment without them).
+    public struct Decision: Sendable, Equatable {
+        public var composition: Composition
+        /// The variant's template name, for held-out people the one they would have had.
+        public var variant: String?
+
+        public init(composition: Composition, variant: String? = nil) {
+            self.composition = composition
+            self.variant = variant
         }
     }
 
@@ -38,13 +53,36 @@ public struct RecipientComposer: Sendable {
     /// Who gets nothing. Checked here, before rendering, so preview, launch, `send` and the scheduler count
     /// opt-outs alike; the ledger's claim checks the list again for opt-outs that arrive later.
     public var suppression: Suppression
+    /// Per segment name with `variants:`, the templates of each variant by channel, in the segment's
+    /// variants' order; a segment missing here sends `templates` to everyone.
+    public var variantTemplates: [String: [[Channel: CompiledTemplate]]] = [:]
+    /// The ledger's key, which variants and holdouts are drawn with (`ExperimentAssignment`). A campaign with
+    /// variants or a holdout needs it: without it the draws are unkeyed (`MessageIDKey.none`), which only
+    /// tests should do.
+    public var assignmentKey: MessageIDKey? {
+        didSet { assignment = ExperimentAssignment(campaign: campaign.name, key: assignmentKey ?? .none) }
+    }
+    /// Per segment name, its split between variants and the held-out share; absent: no experiment.
+    private var splits: [String: ExperimentAssignment.Split]
+    private var assignment: ExperimentAssignment
 
     public init(campaign: CampaignDefinition, templates: [String: [Channel: CompiledTemplate]], contactFields: [Channel: String],
-                suppression: Suppression = .none) {
+                suppression: Suppression = .none, variantTemplates: [String: [[Channel: CompiledTemplate]]] = [:],
+                assignmentKey: MessageIDKey? = nil) {
         self.campaign = campaign
         self.templates = templates
         self.contactFields = contactFields
         self.suppression = suppression
+        self.variantTemplates = variantTemplates
+        self.assignmentKey = assignmentKey
+        assignment = ExperimentAssignment(campaign: campaign.name, key: assignmentKey ?? .none)
+        var splits: [String: ExperimentAssignment.Split] = [:]
+        for segment in campaign.segments {
+            let holdout = campaign.holdout(of: segment)
+            guard !segment.variants.isEmpty || (holdout?.fraction ?? 0) > 0 else { continue }
+            splits[segment.name] = ExperimentAssignment.Split(weights: segment.variants.map(\.weight), holdout: holdout)
+        }
+        self.splits = splits
     }
 
     /// The channels a segment can use, in the campaign's order of preference.
@@ -54,8 +92,35 @@ public struct RecipientComposer: Sendable {
     }
 
     public func compose(_ record: some RecordData, segment: String) -> Composition {
-        let available = templates[segment] ?? [:]
-        let channels = channels(for: segment)
+        decide(record, segment: segment).composition
+    }
+
+    /// The recipient's composition and the variant it was made from: with `variants:`, the variant the
+    /// person's draw picks; with a holdout, a person whose draw holds them out and who would get a message
+    /// is `heldOut` instead (at the address and channel the message would have gone to, which the
+    /// occurrence does not count as messaged). Only people who would be messaged are held out, so the
+    /// control group is like the messaged group in everything the composition checks.
+    public func decide(_ record: some RecordData, segment: String) -> Decision {
+        guard let split = splits[segment] else {
+            return Decision(composition: compose(record, segment: segment, available: templates[segment] ?? [:]))
+        }
+        let assigned = assignment.assign(recipient: record.recordID ?? "", split: split)
+        let variants = campaign.segments.first { $0.name == segment }?.variants ?? []
+        var available = templates[segment] ?? [:]
+        var variant: String?
+        if assigned.variant < variants.count {
+            variant = variants[assigned.variant].template
+            if let own = variantTemplates[segment], assigned.variant < own.count { available = own[assigned.variant] }
+        }
+        var composition = compose(record, segment: segment, available: available)
+        if assigned.heldOut, case .message(let channel, let address, _, _) = composition {
+            composition = .heldOut(channel: channel, address: address)
+        }
+        return Decision(composition: composition, variant: variant)
+    }
+
+    private func compose(_ record: some RecordData, segment: String, available: [Channel: CompiledTemplate]) -> Composition {
+        let channels = campaign.channels.filter { available[$0] != nil }
         for channel in channels {
             guard let field = contactFields[channel], let address = Self.address(record.value(field), channel: channel) else { continue }
             if isSuppressed(record, address: address) { return .optedOut(channel: channel, address: address) }

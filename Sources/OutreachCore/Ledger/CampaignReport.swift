@@ -82,6 +82,19 @@ public struct CampaignReport: Sendable, Codable {
         }
     }
 
+    /// One variant of one segment over every occurrence (`variants:`): its messages, and the held-out
+    /// people who would have had it.
+    public struct VariantLine: Sendable, Codable, Equatable {
+        public var segment: String
+        /// The variant's template.
+        public var variant: String
+        public var counts: Line
+        /// Handed to a gateway (`Line.sent`).
+        public var sent = 0
+        /// In the held-out control group: not messaged.
+        public var heldOut = 0
+    }
+
     public var campaign: String
     public var state: CampaignState
     public var launchedAt: Date?
@@ -92,6 +105,10 @@ public struct CampaignReport: Sendable, Codable {
     public var testSends: Int
     /// Replies to the campaign's messages and what they did, with email unsubscribe-link opt-outs.
     public var replies = ReplyCounts()
+    /// Per segment and variant, when the campaign has variants; empty otherwise.
+    public var variants: [VariantLine] = []
+    /// People in the held-out control group (`skipped(holdout)`), over every occurrence: not messaged.
+    public var heldOut = 0
 
     public init(campaign: String, state: CampaignState, launchedAt: Date?, counts: LedgerCounts, activity: CampaignActivity) {
         self.campaign = campaign
@@ -112,6 +129,22 @@ public struct CampaignReport: Sendable, Codable {
         }
         lines = byKey.values.sorted { ($0.occurrence, $0.segment) < ($1.occurrence, $1.segment) }
         self.total = total
+        var byVariant: [String: VariantLine] = [:]
+        for row in counts.rows {
+            guard let variant = row.variant else { continue }
+            let segment = row.segment ?? "—"
+            let key = segment + "\u{0}" + variant
+            var line = byVariant[key] ?? VariantLine(segment: segment, variant: variant, counts: Line(occurrence: "all", segment: segment))
+            line.counts.add(row)
+            byVariant[key] = line
+        }
+        variants = byVariant.values.sorted { ($0.segment, $0.variant) < ($1.segment, $1.variant) }.map { line in
+            var line = line
+            line.sent = line.counts.sent
+            line.heldOut = line.counts.skipped[SkipReason.holdout.rawValue] ?? 0
+            return line
+        }
+        heldOut = total.skipped[SkipReason.holdout.rawValue] ?? 0
     }
 
     /// `-7d@2027-03-01` → `-7d` (relative sends grouped by offset); fixed occurrences (`#2`) and the sends made by

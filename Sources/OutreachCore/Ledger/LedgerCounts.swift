@@ -1,5 +1,5 @@
 /// How many entries of one campaign stand where: one row per occurrence,
-/// segment, channel, state and skip reason, with the SMS parts they carry
+/// segment, variant, channel, state and skip reason, with the SMS parts they carry
 /// (an email entry counts one part, which reports count as one email).
 public struct LedgerCount: Sendable, Hashable, Codable {
     public var occurrence: String
@@ -11,6 +11,8 @@ public struct LedgerCount: Sendable, Hashable, Codable {
     public var parts: Int
     /// These entries were found in flight after a crash at some point (in doubt), whatever they became since.
     public var wasInDoubt: Bool
+    /// The variant's template (`variants:`); nil when the segment has none.
+    public var variant: String? = nil
 
     public init(occurrence: String, segment: String?, channel: Channel = .sms, state: LedgerState, skipReason: SkipReason?,
                 count: Int, parts: Int, wasInDoubt: Bool = false) {

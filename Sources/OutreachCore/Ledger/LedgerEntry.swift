@@ -13,6 +13,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var occurrence: String
     /// The campaign segment the person fell in, for per-segment reports.
     public var segment: String?
+    /// The template of the variant the person was assigned (`variants:`), also on a held-out person's
+    /// entry (the one they would have had); nil when the segment has no variants.
+    public var variant: String? = nil
     /// The population id.
     public var recipientID: String
     public var messageID: String
@@ -68,13 +71,14 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public init(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                 address: String, channel: Channel, parts: Int = 1, dueAt: Date, queuedAt: Date? = nil,
                 state: LedgerState = .queued, skipReason: SkipReason? = nil, detail: String? = nil,
-                payload: Payload? = nil, personKey: UInt64? = nil, key: MessageIDKey) {
+                payload: Payload? = nil, variant: String? = nil, personKey: UInt64? = nil, key: MessageIDKey) {
         self.init(messageID: Self.messageID(personKey: personKey ?? Self.personKey(recipient: recipientID, key: key),
                                             campaign: campaign, occurrence: occurrence, recipient: recipientID, key: key),
                   campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                   address: address, channel: channel, parts: parts, state: state, skipReason: skipReason,
                   attempts: 0, providerMessageID: nil, lastDetail: detail, dueAt: dueAt, queuedAt: queuedAt ?? dueAt,
                   sentAt: nil, finishedAt: nil, payload: payload)
+        self.variant = variant
         idOrigin = MessageIDOrigin(keyFingerprint: key.fingerprint)
     }
 
@@ -108,11 +112,11 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// render failure, …): recorded as `skipped` from the start.
     public static func skipped(campaign: String, occurrence: String, recipientID: String, segment: String? = nil,
                                address: String = "", channel: Channel, reason: SkipReason, detail: String? = nil,
-                               dueAt: Date, queuedAt: Date? = nil, personKey: UInt64? = nil,
+                               dueAt: Date, queuedAt: Date? = nil, variant: String? = nil, personKey: UInt64? = nil,
                                key: MessageIDKey) -> LedgerEntry {
         LedgerEntry(campaign: campaign, occurrence: occurrence, recipientID: recipientID, segment: segment,
                     address: address, channel: channel, parts: 0, dueAt: dueAt, queuedAt: queuedAt,
-                    state: .skipped, skipReason: reason, detail: detail, personKey: personKey, key: key)
+                    state: .skipped, skipReason: reason, detail: detail, variant: variant, personKey: personKey, key: key)
     }
 
     /// `m` and 32 lower-case hex digits: 64 bits of the recipient's person

@@ -83,5 +83,12 @@ public struct MessageIDKey: Sendable, Hashable {
             let digest = if let mac { mac.finalize() } else if let prefixed { prefixed.finalize() } else { [UInt8]() }
             return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
         }
+
+        /// The digest's first two 64-bit words, big-endian: two independent draws from one digest.
+        public consuming func firstTwo64BitWords() -> (UInt64, UInt64) {
+            let digest = if let mac { mac.finalize() } else if let prefixed { prefixed.finalize() } else { [UInt8]() }
+            return (digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) },
+                    digest.dropFirst(8).prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+        }
     }
 }

@@ -19,6 +19,9 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     case inDoubt = "in_doubt"
     /// The same address already gets this occurrence (two records, one phone).
     case duplicateAddress = "duplicate_address"
+    /// In the campaign's held-out control group (`holdout:`): deliberately not messaged, so outcomes can be
+    /// compared with the people who were.
+    case holdout
 
     /// A short phrase for reports.
     public var label: String {
@@ -32,6 +35,7 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
         case .tooLate: "too late"
         case .inDoubt: "in doubt after a crash"
         case .duplicateAddress: "duplicate address"
+        case .holdout: "held out (control group)"
         }
     }
 }

@@ -133,12 +133,19 @@ public struct PopulationRecord: Sendable, RecordData {
 
     public func value(_ field: String) -> Value? { population.value(row: row, field: field) }
     public var id: String { population.id(row: row) }
+    public var recordID: String? { id }
 }
 
 /// Anything that can answer "what is this person's FIELD": a population
 /// row, or the JSON given to `outreach render --data`.
 public protocol RecordData: Sendable {
     func value(_ field: String) -> Value?
+    /// The person's population id, when the record has one (variants and holdouts are drawn from it).
+    var recordID: String? { get }
+}
+
+extension RecordData {
+    public var recordID: String? { nil }
 }
 
 /// A record given as a plain dictionary (tests, `--data`).

@@ -20,6 +20,7 @@ public struct SMSCostTally: Sendable {
     private var cuts: [Key: [Int]] = [:]
     private var forcedMessages = 0, forcedParts = 0, forcedPartsIfGSM7 = 0
     private var forcing: [Unicode.Scalar: Int] = [:]
+    private var seen: [Unicode.Scalar] = []
 
     public init() {}
 
@@ -46,8 +47,8 @@ public struct SMSCostTally: Sendable {
         forcedMessages += 1
         forcedParts += info.parts
         forcedPartsIfGSM7 += SMSText.parts(text, as: .gsm7)
-        // Each character once per message.
-        var seen: [Unicode.Scalar] = []
+        // Each character once per message (a buffer kept between messages: nothing allocated per message).
+        seen.removeAll(keepingCapacity: true)
         for s in text.unicodeScalars where GSMAlphabet.septets(s) == nil && !seen.contains(s) {
             seen.append(s)
             forcing[s, default: 0] += 1

@@ -56,6 +56,8 @@ public struct CampaignPlan: Sendable, Codable {
     public var passedSentLate: Int
     /// … and these are never sent.
     public var passedNotSent: Int
+    /// People in the held-out control group (`holdout:`) who would otherwise be messaged: not messaged.
+    public var heldOut: Int = 0
 }
 
 /// Builds a `CampaignPlan` from a campaign's schedule, its current recipients and the composition sending
@@ -76,6 +78,7 @@ public enum CampaignPlanner {
             forEachComposition(segmentation, population: population, composing: &composing) { _, composition in
                 plan.count(composition.skipReason)
                 plan.parts += composition.smsParts
+                if composition.skipReason == .holdout { plan.heldOut += 1 }
             }
             return plan
         }
@@ -96,6 +99,7 @@ public enum CampaignPlanner {
             var byZone: [String: (zone: TimeZone, tally: Tally)] = [:]
             forEachComposition(segmentation, population: population, composing: &composing) { row, composition in
                 let (name, zone) = zones.zone(row: row)
+                if composition.skipReason == .holdout { plan.heldOut += 1 }
                 var entry = byZone[name] ?? (zone, Tally())
                 if let reason = composition.skipReason { entry.tally.leftOut[reason.rawValue, default: 0] += 1 } else { entry.tally.messages += 1 }
                 entry.tally.parts += composition.smsParts
@@ -152,6 +156,7 @@ public enum CampaignPlanner {
                     }
                     // Rendered once per person, admitted per occurrence.
                     let made = composed ?? composing.composer.compose(population.record(row), segment: segment)
+                    if composed == nil, made.skipReason == .holdout { plan.heldOut += 1 }
                     composed = made
                     let composition = composing.admit(made, occurrence: send.occurrence)
                     let key = Key(zone: send.timeZone, local: send.local,

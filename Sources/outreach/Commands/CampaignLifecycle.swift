@@ -87,7 +87,7 @@ struct Launch: AsyncParsableCommand {
             }
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
-            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
+            for name in definition.templateNames { templates[name] = try workspace.template(name, for: definition) }
             var previewer = try await workspace.previewer(for: definition, templates: templates, ledger: nil, store: store)
             previewer.sampleSize = 2
             let preview = try previewer.preview(definition, population: population)
@@ -169,6 +169,7 @@ enum LaunchSends {
     static func text(_ plan: CampaignPlan, definition: CampaignDefinition) -> String {
         guard definition.schedule != nil else {
             return "Sends: once, as soon as `outreach run` picks it up (quiet hours respected): \(grouped(plan.messages)) message(s)"
+                + (plan.heldOut > 0 ? "\n  holdout: \(grouped(plan.heldOut)) people not messaged (the control group)" : "")
         }
         var lines: [String] = []
         let happening = plan.sends.filter { $0.timing != .passed }
@@ -186,6 +187,7 @@ enum LaunchSends {
             lines.append("  \(send.local) \(send.timeZone)  \(send.label)  \(grouped(send.recipients)) message(s) \(send.note ?? "")")
         }
         if let notReached = PlanText.notReached(plan.leftOut) { lines.append("  not reached: " + notReached) }
+        if plan.heldOut > 0 { lines.append("  holdout: \(grouped(plan.heldOut)) people not messaged (the control group)") }
         return lines.joined(separator: "\n")
     }
 }

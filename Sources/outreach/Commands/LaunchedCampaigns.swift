@@ -20,8 +20,8 @@ struct LaunchedCampaigns {
 
         /// The campaign as the scheduler runs it.
         func scheduled() throws(OutreachError) -> ScheduledCampaign {
-            let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
-                                             contactFields: workspace.contactFields)
+            // The scheduler draws variants and holdouts with its ledger's key.
+            let composer = try workspace.recipientComposer(for: definition, key: nil)
             return ScheduledCampaign(definition: definition, composer: composer, generation: version.generation,
                                      catalog: try workspace.catalog())
         }

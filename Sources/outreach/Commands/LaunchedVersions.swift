@@ -47,7 +47,7 @@ struct LaunchWorkspace {
 
     /// Problems of the template and audience files a campaign on disk names.
     func problems(usedBy campaign: CampaignDefinition) -> [OutreachError] {
-        let templates = Set(campaign.segments.map(\.template))
+        let templates = Set(campaign.templateNames)
         // Audiences named, directly or through rules that load, including ones whose file does not.
         var audiences = Set<String>()
         var pending = campaign.segments.map(\.audience) + campaign.exclude

@@ -54,7 +54,7 @@ struct Plan: AsyncParsableCommand {
             let segmentation = try CampaignSegmentation(definition, catalog: try workspace.catalog(), population: population,
                                                         today: workspace.today)
             var templates: [String: CompiledTemplate] = [:]
-            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
+            for name in definition.templateNames { templates[name] = try workspace.template(name, for: definition) }
             let previewer = try await workspace.previewer(for: definition, templates: templates, ledger: ledger)
             let plan = CampaignPlanner.plan(definition, segmentation: segmentation, population: population,
                                             composer: previewer.composer(for: definition), launchedAt: launchedAt,
@@ -91,6 +91,7 @@ enum PlanText {
             out.append("No schedule: sent once, when `outreach run` picks it up after the launch. \(grouped(plan.recipients)) recipients today,"
                        + " \(grouped(plan.messages)) message(s).")
             if let notReached = notReached(plan.leftOut) { out.append("Not reached: " + notReached) }
+            if let held = holdout(plan) { out.append(held) }
             return out.joined(separator: "\n")
         }
         if let r = schedule.relative {
@@ -132,7 +133,13 @@ enum PlanText {
         let happening = plan.sends.filter { $0.timing != .passed }.count
         out.append("Total: \(grouped(plan.messages)) message(s) in \(happening) send time(s)")
         if let notReached = notReached(plan.leftOut) { out.append("Not reached: " + notReached) }
+        if let held = holdout(plan) { out.append(held) }
         return out.joined(separator: "\n")
+    }
+
+    /// "Holdout: 512 people not messaged (the control group)", or nil without a holdout.
+    static func holdout(_ plan: CampaignPlan) -> String? {
+        plan.heldOut > 0 ? "Holdout: \(grouped(plan.heldOut)) people not messaged (the control group)" : nil
     }
 
     /// "1 sent at launch (within late_within 2d), 2 not sent", or "not sent: no late_within".
@@ -143,7 +150,8 @@ enum PlanText {
 
     /// "2 opted out, 1 no usable address", by how many, or nil when nobody is left out.
     static func notReached(_ leftOut: [String: Int]) -> String? {
-        let parts = leftOut.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        // The held-out are left out on purpose: `holdout(_:)` says so on a line of its own.
+        let parts = leftOut.filter { $0.value > 0 && $0.key != SkipReason.holdout.rawValue }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
             .map { "\(grouped($0.value)) \(SkipReason(rawValue: $0.key)?.label ?? $0.key)" }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }

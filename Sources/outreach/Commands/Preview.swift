@@ -35,7 +35,7 @@ struct Preview: AsyncParsableCommand {
             let definition = try workspace.campaignDefinition(campaign)
             let (population, importReport) = try workspace.population()
             var templates: [String: CompiledTemplate] = [:]
-            for name in Set(definition.segments.map(\.template)) { templates[name] = try workspace.template(name, for: definition) }
+            for name in definition.templateNames { templates[name] = try workspace.template(name, for: definition) }
             var previewer = try await workspace.previewer(for: definition, templates: templates, ledger: ledger)
             previewer.sampleSize = max(0, sample)
 
@@ -71,9 +71,14 @@ struct Preview: AsyncParsableCommand {
             print("\(id) is not in any audience of '\(definition.name)' (\(definition.segments.map(\.audience).joined(separator: ", ")))")
             return
         }
-        let template = templates[segment.template]!
         let record = population.record(row)
-        print("recipient: \(id)  segment: \(segment.name)  template: \(template.name)")
+        // The variant and holdout draws, as sending makes them.
+        let decision = previewer.composer(for: definition).decide(record, segment: segment.name)
+        let template = templates[decision.variant ?? segment.template]!
+        print("recipient: \(id)  segment: \(segment.name)  template: \(template.name)" + (decision.variant == nil ? "" : " (variant)"))
+        if case .heldOut = decision.composition {
+            print("held out: in the campaign's control group, gets no message (the message below is the one they would have had)")
+        }
         if let field = previewer.contactFields[template.channel] {
             print("\(template.channel.rawValue) to: \(record.value(field)?.description ?? "— none: cannot be reached")")
         }
@@ -127,22 +132,50 @@ enum PreviewText {
                 out.append("   SMS parts \(grouped(s.totalParts))  (\(enc); \(hist))")
                 for line in CostText.suggestionLines(s.cost) { out.append("   " + line) }
             }
-            for sample in s.samples {
-                var head = "   --- \(sample.id)  \(sample.gender ?? "gender unknown"), \(sample.language)"
-                if let a = sample.address { head += ", \(a)" }
-                if let e = sample.encoding, let c = sample.characters, let n = sample.parts { head += "  [\(e.rawValue), \(c) chars, \(n) part\(n == 1 ? "" : "s")]" }
-                out.append(head)
-                if let subject = sample.subject { out.append("   Subject: \(subject)") }
-                for line in sample.text.split(separator: "\n", omittingEmptySubsequences: false) { out.append("   \(line)") }
+            if s.heldOut > 0 || s.holdoutPercent != nil {
+                out.append("   holdout: \(grouped(s.heldOut)) people not messaged (the control group, \(percentText(s.holdoutPercent ?? 0)) of those who would be)")
+            }
+            if s.variants.isEmpty {
+                for sample in s.samples { out.append(contentsOf: sampleLines(sample)) }
+            }
+            let drawn = s.variants.reduce(0) { $0 + $1.ready + $1.heldOut }
+            for v in s.variants {
+                let share = drawn > 0 ? Double(v.ready + v.heldOut) / Double(drawn) * 100 : 0
+                var line = "   -- variant \(v.template): weight \(percentText(v.weightPercent)), drawn \(percentText(share))"
+                    + " — \(grouped(v.ready)) ready"
+                if v.heldOut > 0 { line += ", \(grouped(v.heldOut)) held out" }
+                if s.channel == .sms { line += ", \(grouped(v.totalParts)) SMS parts" }
+                out.append(line)
+                for sample in v.samples { out.append(contentsOf: sampleLines(sample)) }
             }
         }
         out.append("")
         var total = "Total: \(grouped(p.recipients)) recipients, \(grouped(p.ready)) messages ready, \(grouped(p.totalParts)) SMS parts"
         if p.optedOut > 0 { total += "; \(grouped(p.optedOut)) opted out" }
         if p.duplicateAddresses > 0 { total += "; \(grouped(p.duplicateAddresses)) at an address already messaged" }
+        if p.heldOut > 0 { total += "; holdout: \(grouped(p.heldOut)) people not messaged" }
         out.append(total)
         for w in p.warnings { out.append("warning: \(w)") }
         return out.joined(separator: "\n")
+    }
+}
+
+extension PreviewText {
+    static func sampleLines(_ sample: CampaignPreview.Sample) -> [String] {
+        var out: [String] = []
+        var head = "   --- \(sample.id)  \(sample.gender ?? "gender unknown"), \(sample.language)"
+        if let a = sample.address { head += ", \(a)" }
+        if let e = sample.encoding, let c = sample.characters, let n = sample.parts { head += "  [\(e.rawValue), \(c) chars, \(n) part\(n == 1 ? "" : "s")]" }
+        out.append(head)
+        if let subject = sample.subject { out.append("   Subject: \(subject)") }
+        for line in sample.text.split(separator: "\n", omittingEmptySubsequences: false) { out.append("   \(line)") }
+        return out
+    }
+
+    /// `50%`, `33.3%`.
+    static func percentText(_ value: Double) -> String {
+        let tenths = (value * 10).rounded() / 10
+        return tenths == tenths.rounded() ? "\(Int(tenths))%" : String(format: "%.1f%%", tenths)
     }
 }
 

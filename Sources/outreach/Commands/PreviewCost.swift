@@ -88,6 +88,7 @@ enum CostText {
                 var line = "   \(padded(g.encoding.rawValue, 6)) \(padded(partsWord(g.parts), 9)) \(padded(grouped(g.messages), 10))"
                 let steps = cutSteps(g)
                 if !steps.isEmpty { line += " fit in \(g.parts - 1) with a cut of " + steps }
+                else if g.parts >= 2 { line += " a cut of more than \(SMSCostTally.trackedCut) characters to fit in \(g.parts - 1)" }
                 out.append(line)
             }
             for line in suggestionLines(s.cost) { out.append("   " + line) }
@@ -103,7 +104,9 @@ enum CostText {
 
     /// "5 chars → 1,200, 10 → 30,000, 20 → 41,000": the fit at a few round cuts.
     static func cutSteps(_ g: SMSCost.Group) -> String {
-        guard !g.fitOneFewer.isEmpty else { return "" }
+        guard let first = g.fitOneFewer.first, first.characters <= 40 else {
+            return g.fitOneFewer.isEmpty ? "" : "more than 40 characters"
+        }
         var shown: [String] = []
         for n in [5, 10, 20, 40] {
             let fit = g.fitOneFewer.last { $0.characters <= n }?.messages ?? 0

@@ -50,18 +50,18 @@ struct ProjectCheck {
                 errors.append(CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown audience '\(name)'",
                                                       at: campaign.sources.audiences[name], file: campaign.file, hint: hint))
             }
-            for segment in campaign.segments {
-                let templateSite = campaign.sources.templates[segment.template]
-                guard project.template(segment.template) != nil else {
+            for template in campaign.templateNames {
+                let templateSite = campaign.sources.templates[template]
+                guard project.template(template) != nil else {
                     let names = project.templates.map(\.name)
                     var hint = "templates are: \(names.sorted().joined(separator: ", "))"
-                    if let close = NameSuggestion.closest(to: segment.template, in: names) { hint = "did you mean '\(close)'? " + hint }
-                    errors.append(CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(segment.template)'",
+                    if let close = NameSuggestion.closest(to: template, in: names) { hint = "did you mean '\(close)'? " + hint }
+                    errors.append(CampaignSourceMap.error(.unknownName, "campaign '\(campaign.name)' names unknown template '\(template)'",
                                                           at: templateSite, file: campaign.file, hint: hint))
                     continue
                 }
-                if let channel = channels[segment.template], !campaign.channels.contains(channel) {
-                    errors.append(CampaignSourceMap.error(.invalidValue, "campaign '\(campaign.name)' sends by \(campaign.channels.map(\.rawValue).joined(separator: ", ")) but template '\(segment.template)' is for \(channel.rawValue)",
+                if let channel = channels[template], !campaign.channels.contains(channel) {
+                    errors.append(CampaignSourceMap.error(.invalidValue, "campaign '\(campaign.name)' sends by \(campaign.channels.map(\.rawValue).joined(separator: ", ")) but template '\(template)' is for \(channel.rawValue)",
                                                           at: templateSite, file: campaign.file))
                 }
             }

@@ -96,6 +96,8 @@ struct Send: AsyncParsableCommand {
             // Readable ids (nothing leaves); the suppression list holds, decided where preview decides it.
             let ledgerPath = ledger ?? project.configuration.ledgerFile(root: project.root)
             builder.suppression = try await workspace.suppression(store: nil, path: ledgerPath)
+            builder.variantTemplates = try workspace.variantTemplates(for: definition)
+            if definition.hasExperiment { builder.assignmentKey = try workspace.assignmentKey(path: ledgerPath) }
             let set = try builder.build(definition, population: population)
             var messages = set.messages
             if let limit, messages.count > limit { messages = Array(messages.prefix(limit)) }

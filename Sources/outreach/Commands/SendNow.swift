@@ -98,8 +98,7 @@ extension Send {
         // A relaunch's occurrences are keyed apart from the earlier generation's, as the scheduler keys them.
         let occurrence = CampaignVersion.occurrenceKey(Self.occurrenceKey(self.occurrence, today: workspace.today), generation: generation)
         let (population, _) = try workspace.population()
-        var composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
-                                         contactFields: workspace.contactFields)
+        var composer = try workspace.recipientComposer(for: definition, key: store.messageIDKey)
         composer.suppression = try await workspace.suppression(store: store)
         var composing = OccurrenceComposer(composer)
         let segmentation = try CampaignSegmentation(definition, catalog: try workspace.catalog(), population: population,

@@ -61,8 +61,40 @@ extension Workspace {
                    store: SQLiteLedger? = nil) async throws -> CampaignPreviewer {
         var previewer = CampaignPreviewer(catalog: try catalog(), templates: templates, contactFields: contactFields, today: today)
         previewer.channelTemplates = try channelTemplates(for: campaign)
+        previewer.variantTemplates = try variantTemplates(for: campaign)
         previewer.suppression = try await suppression(store: store, path: path)
+        if campaign.hasExperiment { previewer.assignmentKey = try assignmentKey(store: store, path: path) }
         return previewer
+    }
+
+    /// The key variants and holdouts are drawn with: the ledger's (`store`, else the one at `path`, else the
+    /// project's). A preview of a campaign with variants or a holdout opens (and so makes) the project's ledger,
+    /// so it shows who gets what exactly as sending will.
+    func assignmentKey(store: SQLiteLedger? = nil, path: String? = nil) throws(OutreachError) -> MessageIDKey {
+        if let store { return store.messageIDKey }
+        return try openLedger(path).messageIDKey
+    }
+
+    /// What decides each recipient's message as sending does: every channel's template per segment and per
+    /// variant, and the ledger's `key` for the variant and holdout draws (the scheduler sets its own).
+    func recipientComposer(for campaign: CampaignDefinition, key: MessageIDKey?) throws(OutreachError) -> RecipientComposer {
+        RecipientComposer(campaign: campaign, templates: try channelTemplates(for: campaign), contactFields: contactFields,
+                          variantTemplates: try variantTemplates(for: campaign), assignmentKey: key)
+    }
+
+    /// Per segment with variants, each variant's templates by channel, as `channelTemplates` finds a segment's.
+    func variantTemplates(for campaign: CampaignDefinition) throws(OutreachError) -> [String: [[Channel: CompiledTemplate]]] {
+        var result: [String: [[Channel: CompiledTemplate]]] = [:]
+        for segment in campaign.segments where !segment.variants.isEmpty {
+            var sets: [[Channel: CompiledTemplate]] = []
+            for variant in segment.variants {
+                var alone = campaign
+                alone.segments = [CampaignDefinition.Segment(name: segment.name, audience: segment.audience, template: variant.template)]
+                sets.append(try channelTemplates(for: alone)[segment.name] ?? [:])
+            }
+            result[segment.name] = sets
+        }
+        return result
     }
 
     /// The project's suppression list with its scope, from `store` when it is open, else from the ledger at

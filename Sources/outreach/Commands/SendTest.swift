@@ -98,8 +98,7 @@ extension Send {
         let now = clock.now()
         let occurrence = TestOccurrence.key(at: now)
         let (population, _) = try workspace.population()
-        let composer = RecipientComposer(campaign: definition, templates: try workspace.channelTemplates(for: definition),
-                                         contactFields: workspace.contactFields)
+        let composer = try workspace.recipientComposer(for: definition, key: store.messageIDKey)
         var composing = OccurrenceComposer(composer)
         let segmentation = try CampaignSegmentation(definition, catalog: try workspace.catalog(), population: population,
                                                     today: workspace.today)

@@ -190,6 +190,17 @@ enum ReportText {
                 "\(SkipReason(rawValue: reason)?.label ?? reason) \(grouped(report.total.skipped[reason]!))"
             }.joined(separator: "; "))
         }
+        if !report.variants.isEmpty {
+            out.append("")
+            out.append("\(padded("segment", 22)) \(padded("variant", 24)) \(padded("targeted", 10)) \(padded("sent", 10)) \(padded("delivered", 10)) held out")
+            for v in report.variants {
+                out.append("\(padded(v.segment, 22)) \(padded(v.variant, 24)) \(padded(grouped(v.counts.targeted), 10)) "
+                           + "\(padded(grouped(v.sent), 10)) \(padded(grouped(v.counts.delivered), 10)) \(grouped(v.heldOut))")
+            }
+        }
+        if report.heldOut > 0 {
+            out.append("Holdout: \(grouped(report.heldOut)) people not messaged (the control group)")
+        }
         let doubt = report.total.inDoubt
         if doubt.total > 0 {
             var parts = ["resent \(grouped(doubt.resent))", "skipped \(grouped(doubt.skipped))"]
