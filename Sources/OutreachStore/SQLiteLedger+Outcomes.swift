@@ -11,6 +11,12 @@ extension SQLiteLedger {
         public var replaced = 0
         /// People whose day was already the same.
         public var unchanged = 0
+
+        public init(added: Int = 0, replaced: Int = 0, unchanged: Int = 0) {
+            self.added = added
+            self.replaced = replaced
+            self.unchanged = unchanged
+        }
     }
 
     /// Stores each person's outcome day for `campaign` and `field` (the person's population id, as the ledger

@@ -31,7 +31,7 @@ struct LedgerOutcomeTests {
             _ = try await ledger.materialise(entries(4, occurrence: "o2", segment: "north", due: at(86_400)), at: t0)
             _ = try await ledger.materialise((4..<6).map {
                 LedgerEntry.skipped(campaign: "vaccination_round", occurrence: "o1", recipientID: "r\($0)", segment: "north",
-                                    channel: .sms, reason: .holdout, dueAt: t0, key: .none)
+                                    channel: .sms, reason: .holdout, dueAt: t0, variant: "warm", key: .none)
             } + [LedgerEntry.skipped(campaign: "vaccination_round", occurrence: "o1", recipientID: "r6", segment: "north",
                                      channel: .sms, reason: .unreachable, dueAt: t0, key: .none)], at: t0)
             try await ledger.setCampaignState("vaccination_round", to: .launched, at: t0)
@@ -52,7 +52,8 @@ struct LedgerOutcomeTests {
             #expect(abs(try #require(r0.firstSent).timeIntervalSince(at(60))) < 1)
             #expect(byID["r1"]?.replies == 1 && byID["r1"]?.optOuts == 1)
             let r4 = try #require(byID["r4"])
-            #expect(r4.firstSent == nil && r4.heldOutAt == t0 && r4.outcome == d && r4.parts == 0)
+            #expect(r4.firstSent == nil && r4.heldOutAt == t0 && r4.outcome == d && r4.parts == 0 && r4.variant == "warm")
+            #expect(r0.variant == nil)
             let r6 = try #require(byID["r6"])
             #expect(r6.firstSent == nil && r6.heldOutAt == nil)
         }

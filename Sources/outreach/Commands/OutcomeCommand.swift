@@ -62,7 +62,7 @@ struct OutcomeCommand: AsyncParsableCommand {
                     throw OutreachError(.unknownName, "\(file) has no column '\(field)'", hint: hint)
                 }
                 let started = ContinuousClock.now
-                let (population, importReport) = try PopulationFile.load(file, schema: schema, fields: [field])
+                let (population, importReport) = try PopulationFile.load(file, schema: schema, fields: [field, schema.idField])
                 if let refusal = importReport.lostRecordsRefusal { throw refusal }
                 var outcomes: [(recipientID: String, day: Day)] = []
                 outcomes.reserveCapacity(population.count)

@@ -52,11 +52,13 @@ enum OutcomeReportText {
                    + "of when it would have gone); \(grouped(r.outcomesImported)) imported, \(grouped(r.outcomesOfPeople)) of people in the campaign")
         out.append("Uplift: messaged rate − holdout rate in points, 95% CI by \(r.differenceMethod); relative: risk ratio, 95% CI by \(r.ratioMethod)")
         out.append("")
-        out.append([padded("segment", 16), padded("variant", 16), padded("people", 9), padded("messaged", 9), padded("holdout", 8),
+        let sw = max(12, (r.groups.map(\.segment.count).max() ?? 0) + 1)
+        let vw = max(10, (r.groups.compactMap { $0.variant?.count }.max() ?? 0) + 1)
+        out.append([padded("segment", sw), padded("variant", vw), padded("people", 9), padded("messaged", 9), padded("holdout", 8),
                     padded("rate", 7), padded("holdout", 8), padded("uplift, points (95% CI)", 25), padded("relative (95% CI)", 21),
                     padded("replies", 8), padded("opt-outs", 9), "parts/extra outcome"].joined(separator: " "))
         for g in r.groups {
-            out.append([padded(g.segment, 16), padded(g.variant ?? "all", 16), padded(grouped(g.people), 9), padded(grouped(g.messaged), 9),
+            out.append([padded(g.segment, sw), padded(g.variant ?? "all", vw), padded(grouped(g.people), 9), padded(grouped(g.messaged), 9),
                         padded(grouped(g.holdout), 8), padded(percent(g.messagedRate), 7), padded(percent(g.holdoutRate), 8),
                         padded(uplift(g.uplift), 25), padded(ratio(g.uplift), 21), padded(grouped(g.replies), 8),
                         padded(grouped(g.optOuts), 9), g.partsPerAdditionalOutcome.map { String(format: "%.1f", $0) } ?? "—"]
