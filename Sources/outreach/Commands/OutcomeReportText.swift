@@ -51,6 +51,7 @@ enum OutcomeReportText {
         out.append("Outcome '\(r.field)': counted when it falls within \(r.attributionDays) days of a person's first message (for the holdout, "
                    + "of when it would have gone); \(grouped(r.outcomesImported)) imported, \(grouped(r.outcomesOfPeople)) of people in the campaign")
         out.append("Uplift: messaged rate − holdout rate in points, 95% CI by \(r.differenceMethod); relative: risk ratio, 95% CI by \(r.ratioMethod)")
+        out.append("Each variant is compared with its segment's whole holdout (drawn apart from the variants); its holdout column counts those who would have had it")
         out.append("")
         let sw = max(12, (r.groups.map(\.segment.count).max() ?? 0) + 1)
         let vw = max(10, (r.groups.compactMap { $0.variant?.count }.max() ?? 0) + 1)
@@ -59,7 +60,7 @@ enum OutcomeReportText {
                     padded("replies", 8), padded("opt-outs", 9), "parts/extra outcome"].joined(separator: " "))
         for g in r.groups {
             out.append([padded(g.segment, sw), padded(g.variant ?? "all", vw), padded(grouped(g.people), 9), padded(grouped(g.messaged), 9),
-                        padded(grouped(g.holdout), 8), padded(percent(g.messagedRate), 7), padded(percent(g.holdoutRate), 8),
+                        padded(grouped(g.holdout), 8), padded(percent(g.messagedRate), 7), padded(percent(g.uplift?.controlRate ?? g.holdoutRate), 8),
                         padded(uplift(g.uplift), 25), padded(ratio(g.uplift), 21), padded(grouped(g.replies), 8),
                         padded(grouped(g.optOuts), 9), g.partsPerAdditionalOutcome.map { String(format: "%.1f", $0) } ?? "—"]
                 .joined(separator: " "))
