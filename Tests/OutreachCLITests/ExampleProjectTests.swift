@@ -12,7 +12,7 @@ struct ExampleProjectTests {
     func validateBundledProject() throws {
         let out = try CLIRunner.run(["validate"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("ok: 11 audiences, 5 templates, 4 campaigns"))
+        #expect(out.stdout.contains("ok: 11 audiences, 6 templates, 5 campaigns"))
     }
 
     @Test("audience counts on the sample population", arguments: [

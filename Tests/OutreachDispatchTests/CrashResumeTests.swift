@@ -51,9 +51,10 @@ struct CrashResumeTests {
     }
 
     /// A project in a temporary folder: 3,000 generated people, an
-    /// everyone-with-a-mobile campaign through the given Kannel at 400/s, launched.
+    /// everyone-with-a-mobile campaign through the given Kannel at 400/s, launched (with `holdout`, a share
+    /// of them held out as a control group).
     static func project(kannel: KannelHarness, onUncertain: String, population: Int = 3000, gatewayExtra: String = "",
-                        environment extra: [String: String] = [:]) throws -> URL {
+                        environment extra: [String: String] = [:], holdout: String? = nil) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for item in ["outreach.yaml", "schema.yaml", "audiences", "templates"] {
@@ -79,6 +80,7 @@ struct CrashResumeTests {
             sender: MOH
             on_uncertain: \(onUncertain)
             frequency_cap: none
+            \(holdout.map { "holdout: \($0)" } ?? "")
             """.write(to: dir.appendingPathComponent("campaigns/crash.yaml"), atomically: true, encoding: .utf8)
         try """
             gateways:
@@ -101,14 +103,14 @@ struct CrashResumeTests {
         return dir
     }
 
-    @Test("kill -9 mid-campaign, many times: zero lost, zero duplicates, only in-doubt messages unaccounted")
+    @Test("kill -9 mid-campaign, many times, with a 10% holdout: zero lost, zero duplicates, only in-doubt messages unaccounted, no held-out person messaged")
     func killNineRepeatedly() async throws {
         try await KannelHarness.run(maxMessages: 1) { kannel in try await Self.killNine(kannel) }
     }
 
     static func killNine(_ kannel: KannelHarness) async throws {
         do {
-            let dir = try Self.project(kannel: kannel, onUncertain: "skip")
+            let dir = try Self.project(kannel: kannel, onUncertain: "skip", holdout: "10%")
             defer { try? FileManager.default.removeItem(at: dir) }
             let environment = ["KANNEL_PASSWORD": kannel.password]
             let population = ["--population", "pop.csv"]
@@ -137,10 +139,18 @@ struct CrashResumeTests {
             let known = Set(accepted.map(text)).union(inDoubt.map(text))
             let unexplained = timesReceived.keys.filter { !known.contains($0) }
             #expect(unexplained.isEmpty, "received without an accepted or in-doubt entry: \(unexplained.prefix(5))")
+            // The control group: about a tenth, recorded as held out with no message stored, and none of them received one.
+            let heldOut = skipped.filter { $0.skipReason == .holdout }
+            #expect(heldOut.count > counts.targeted / 20 && heldOut.count < counts.targeted / 5, "\(heldOut.count) held out of \(counts.targeted)")
+            #expect(heldOut.allSatisfy { $0.payload == nil })
+            let heldOutTexts = Set(heldOut.map { "Outreach crash test \($0.recipientID)" })
+            let messagedHeldOut = timesReceived.keys.filter { heldOutTexts.contains($0) }
+            #expect(messagedHeldOut.isEmpty, "held-out people messaged: \(messagedHeldOut.count)")
+            #expect(Set(accepted.map(\.recipientID)).isDisjoint(with: heldOut.map(\.recipientID)))
             // Bounded doubt: per kill, only attempts under way (the gateway's 8 connections) and answers
             // not yet recorded (at most 0.1 s or one outcome batch); claimed-but-unattempted ones are queued again.
             #expect(inDoubt.count <= kills * 32, "\(inDoubt.count) in doubt after \(kills) kills")
-            let summary = "crash test: \(kills) kills, \(counts.targeted) targeted, \(accepted.count) accepted"
+            let summary = "crash test: \(kills) kills, \(counts.targeted) targeted, \(heldOut.count) held out, \(accepted.count) accepted"
             print(summary + ", \(inDoubt.count) in doubt, \(received.count) received")
         }
     }

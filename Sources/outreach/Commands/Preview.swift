@@ -115,7 +115,8 @@ enum PreviewText {
         if p.excluded > 0 { out.append("Excluded: \(grouped(p.excluded))") }
         for s in p.segments {
             out.append("")
-            out.append("== Segment \(s.name)  (audience \(s.audience), template \(s.template), \(s.channel.rawValue))")
+            let what = s.variants.isEmpty ? "template \(s.template)" : "\(s.variants.count) variants"
+            out.append("== Segment \(s.name)  (audience \(s.audience), \(what), \(s.channel.rawValue))")
             out.append("   in audience \(grouped(s.audienceCount)), recipients \(grouped(s.recipients)), ready to send \(grouped(s.ready))")
             for u in s.unreachable { out.append("   unreachable: \(grouped(u.count)) — \(u.reason)  e.g. \(u.examples.joined(separator: ", "))") }
             for f in s.renderFailures { out.append("   cannot render: \(grouped(f.count)) — \(f.reason)  e.g. \(f.examples.joined(separator: ", "))") }

@@ -192,9 +192,10 @@ enum ReportText {
         }
         if !report.variants.isEmpty {
             out.append("")
-            out.append("\(padded("segment", 22)) \(padded("variant", 24)) \(padded("targeted", 10)) \(padded("sent", 10)) \(padded("delivered", 10)) held out")
+            let width = max(22, report.variants.map(\.variant.count).max() ?? 0)
+            out.append("\(padded("segment", 22)) \(padded("variant", width)) \(padded("targeted", 10)) \(padded("sent", 10)) \(padded("delivered", 10)) held out")
             for v in report.variants {
-                out.append("\(padded(v.segment, 22)) \(padded(v.variant, 24)) \(padded(grouped(v.counts.targeted), 10)) "
+                out.append("\(padded(v.segment, 22)) \(padded(v.variant, width)) \(padded(grouped(v.counts.targeted), 10)) "
                            + "\(padded(grouped(v.sent), 10)) \(padded(grouped(v.counts.delivered), 10)) \(grouped(v.heldOut))")
             }
         }
