@@ -389,7 +389,7 @@ public struct ProjectLoader {
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
                                "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding",
-                               "max_parts", "duplicate_addresses", "holdout"]
+                               "max_parts", "duplicate_addresses", "holdout", "attribution"]
 
     /// `holdout: 5%` (a campaign's or a segment's): 0–50%.
     static func readHoldout(_ file: YAMLFile, _ map: MappingReader) throws(OutreachError) -> HoldoutShare? {
@@ -463,6 +463,18 @@ public struct ProjectLoader {
                              at: map.value("max_parts")!, hint: "the most SMS parts one message may cost; longer messages are not sent")
         }
         return parts
+    }
+
+    /// `attribution: 14d` (days or weeks): how long after a send an outcome counts for it (default 14 days).
+    static func readAttribution(_ file: YAMLFile, _ map: MappingReader) throws(OutreachError) -> AttributionWindow {
+        guard let text = try map.string("attribution") else { return .default }
+        let range = AttributionWindow.allowedDays
+        guard let days = ScheduleInterval(text)?.wholeDays, range.contains(days) else {
+            throw file.error(.invalidValue, "attribution '\(text)' must be days or weeks, from \(range.lowerBound)d to \(range.upperBound)d",
+                             at: map.value("attribution")!,
+                             hint: "how long after a send an outcome counts for it, e.g. attribution: 14d")
+        }
+        return AttributionWindow(days: days)
     }
 
     private static func site(_ file: YAMLFile, _ node: Node) -> CampaignSourceMap.Site {
@@ -621,6 +633,7 @@ public struct ProjectLoader {
         definition.duplicateAddresses = duplicates
         definition.gatewayLocation = map.value("gateway").map { file.location(of: $0) }
         definition.maxParts = try readMaxParts(file, map) ?? configuration.maxParts
+        definition.attribution = try readAttribution(file, map)
         if let node = map.value("exclude") {
             if case .sequence(let items) = node {
                 for item in items { if let name = item.string { note(&sources.audiences, name, item) } }

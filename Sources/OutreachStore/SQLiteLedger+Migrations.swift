@@ -350,6 +350,24 @@ extension SQLiteLedger {
             try db.execute(sql: "ALTER TABLE ledger ADD COLUMN variant TEXT")
         }
 
+        // Outcomes imported from the registry (`outreach outcome import CAMPAIGN FILE --field F`): per campaign,
+        // field and person (the population id, as `ledger.recipient_id` holds it), the local day it happened.
+        // A later import of the same field replaces a person's day.
+        migrator.registerMigration("v15-outcomes") { db in
+            try db.execute(sql: """
+                CREATE TABLE outcome (
+                    campaign     TEXT    NOT NULL,
+                    field        TEXT    NOT NULL,
+                    recipient_id TEXT    NOT NULL,
+                    day          INTEGER NOT NULL,   -- days since 1970-01-01
+                    source       TEXT    NOT NULL,   -- the file's name
+                    imported_at  INTEGER NOT NULL,
+                    PRIMARY KEY (campaign, field, recipient_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX ledger_campaign_person ON ledger (campaign, recipient_id);
+                """)
+        }
+
         return migrator
     }
 }

@@ -32,6 +32,8 @@ struct Outreach: AsyncParsableCommand {
             Serve.self,
             Status.self,
             Report.self,
+            OutcomeCommand.self,
+            GenerateOutcomes.self,
             BenchHTTP.self,
             BenchSMTP.self,
             CommandReference.self,

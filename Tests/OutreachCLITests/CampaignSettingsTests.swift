@@ -62,4 +62,21 @@ struct CampaignSettingsTests {
         #expect(out.stderr.contains("outreach.yaml:"), "\(out.stderr)")
         #expect(out.stderr.contains("messages 'two'"), "\(out.stderr)")
     }
+
+    @Test("attribution: days or weeks, located when it is not", arguments: [
+        ("attribution: 2mo\n", "attribution '2mo' must be days or weeks, from 1d to 365d"),
+        ("attribution: 0d\n", "attribution '0d' must be days or weeks"),
+        ("attribution: soon\n", "attribution 'soon' must be days or weeks"),
+    ])
+    func badAttribution(line: String, message: String) throws {
+        let dir = try CLIRunner.copyOfExampleProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try CLIRunner.write("title: x\naudience: mothers\ntemplate: vaccination_reminder\n" + line, to: "campaigns/attr.yaml", in: dir)
+        let out = try CLIRunner.run(["validate"], in: dir)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+        #expect(out.stderr.contains("attr.yaml:4:"), "\(out.stderr)")
+        try CLIRunner.write("title: x\naudience: mothers\ntemplate: vaccination_reminder\nattribution: 3w\n", to: "campaigns/attr.yaml", in: dir)
+        #expect(try CLIRunner.run(["validate"], in: dir).status == 0)
+    }
 }

@@ -99,7 +99,7 @@ struct LedgerMessageIDKeyTests {
         }
         let ledger = try SQLiteLedger(path: temporary.path)
         #expect(ledger.messageIDKey == MessageIDKey(scheme: .sha256KeyPrefix, bytes: keyBytes))
-        #expect(try await ledger.appliedMigrations().last == "v14-variants")
+        #expect(try await ledger.appliedMigrations().last == "v15-outcomes")
         func made(_ n: Int, occurrence: String) -> [LedgerEntry] {
             (0..<n).map { i in
                 LedgerEntry(campaign: "vaccination_round", occurrence: occurrence, recipientID: "r\(i)", address: phone(i),

@@ -27,7 +27,7 @@ struct LedgerMigrationTests {
             }
         }
         let ledger = try temporary.open()
-        #expect(try await ledger.appliedMigrations().last == "v14-variants")
+        #expect(try await ledger.appliedMigrations().last == "v15-outcomes")
         let counts = try await ledger.counts(campaign: "vaccination_round")
         #expect(counts.targeted == 3 && counts.count(.accepted) == 1 && counts.count(.queued) == 2)
         #expect(try await ledger.materialise(entries(5), at: t0) == MaterialisationResult(inserted: 2, alreadyPresent: 3))
@@ -60,7 +60,7 @@ struct LedgerMigrationTests {
         // Offered a random message-id key, a ledger that has entries keeps its ids: no key.
         let ledger = try SQLiteLedger(path: temporary.path)
         #expect(ledger.messageIDKey == MessageIDKey.none)
-        #expect(try await ledger.appliedMigrations().last == "v14-variants")
+        #expect(try await ledger.appliedMigrations().last == "v15-outcomes")
         let renamed = try #require(try await ledger.entry(messageID: oldID(old[0])))
         #expect(renamed.messageID == old[0].messageID && renamed.messageID != oldID(old[0]))
         #expect(renamed.messageID.hasPrefix(LedgerEntry.messageIDPrefix(recipient: "r0", key: .none)))

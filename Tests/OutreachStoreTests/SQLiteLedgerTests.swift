@@ -11,7 +11,8 @@ struct SQLiteLedgerTests {
             let migrations = try await ledger.appliedMigrations()
             #expect(migrations == ["v1-ledger", "v2-schedule-watermark", "v3-claim-by-campaign", "v4-attempted-at",
                                   "v5-person-index", "v6-person-ordered-message-ids", "v7-payload-table", "v8-quiet-hours", "v9-message-id-key",
-                                  "v10-message-id-scheme", "v11-ledger-events", "v12-campaign-versions", "v13-replies", "v14-variants"])
+                                  "v10-message-id-scheme", "v11-ledger-events", "v12-campaign-versions", "v13-replies", "v14-variants",
+                                  "v15-outcomes"])
             #expect(try await ledger.counts(campaign: "x").targeted == 0)
             #expect(try await ledger.campaigns().isEmpty)
         }

@@ -80,6 +80,8 @@ public struct CampaignDefinition: Sendable {
     /// counted in preview and never sent — a 7 MB field must not become a
     /// 45,000-part bill.
     public var maxParts: Int = ConfigurationLimits.defaultMaxParts
+    /// How long after a send an outcome counts for it (`attribution: 14d`, the default; `outreach report --outcomes`).
+    public var attribution: AttributionWindow = .default
     /// Where the file writes each name this campaign refers to, so an error
     /// about one points at it.
     public var sources = CampaignSourceMap()

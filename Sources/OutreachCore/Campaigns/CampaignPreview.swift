@@ -69,6 +69,8 @@ public struct CampaignPreview: Sendable, Codable {
         public var encodings: [String: Int]
         /// Ready messages by part count, e.g. [1: 10, 2: 1230].
         public var partsHistogram: [Int: Int]
+        /// Parts by encoding and count, and where a small cut pays (SMS only).
+        public var cost = SMSCost()
         public var samples: [Sample]
     }
 

@@ -100,6 +100,7 @@ public struct CampaignPreviewer: Sendable {
         var byChannel: [String: Int] = [:]
         var encodings: [String: Int] = [:]
         var histogram: [Int: Int] = [:]
+        var cost = SMSCostTally()
         // Per variant (one group for a segment without variants): samples of distinct kinds first, then others.
         let groups = max(1, segment.variants.count)
         let perGroup = segment.variants.isEmpty ? sampleSize : max(sampleSize > 0 ? 1 : 0, sampleSize / groups)
@@ -137,6 +138,7 @@ public struct CampaignPreviewer: Sendable {
                     variantParts[group] += i.parts
                     encodings[i.encoding.rawValue, default: 0] += 1
                     histogram[i.parts, default: 0] += 1
+                    cost.add(message.text, info: i)
                 }
                 ready += 1
                 variantReady[group] += 1
@@ -171,6 +173,7 @@ public struct CampaignPreviewer: Sendable {
         result.heldOut = heldOut
         result.holdoutPercent = composing.campaign.holdout(of: segment).map(\.percent)
         result.byChannel = byChannel
+        result.cost = cost.cost
         let totalWeight = segment.variants.reduce(0) { $0 + $1.weight }
         result.variants = segment.variants.enumerated().map { i, v in
             CampaignPreview.Variant(template: v.template, weightPercent: v.weight / totalWeight * 100, ready: variantReady[i],

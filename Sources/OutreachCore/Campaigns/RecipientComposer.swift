@@ -26,6 +26,12 @@ public struct RecipientComposer: Sendable {
             case .heldOut: .holdout
             }
         }
+
+        /// SMS parts this composition costs: a message's by SMS, else 0.
+        public var smsParts: Int {
+            if case .message(.sms, _, _, let parts) = self { return parts }
+            return 0
+        }
     }
 
     /// A composition with the variant it was made from (`variants:`; nil for a segment without them).

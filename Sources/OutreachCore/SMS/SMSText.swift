@@ -92,8 +92,10 @@ public enum SMSText {
         return encoding(of: result) == .gsm7 ? result : text
     }
 
+    /// Units one scalar takes in `encoding`: septets in GSM-7 (a character outside it counted as one, as
+    /// if replaced by a GSM-7 one), UTF-16 code units in UCS-2.
     @inline(__always)
-    private static func cost(_ s: Unicode.Scalar, _ encoding: SMSEncoding) -> Int {
+    static func cost(_ s: Unicode.Scalar, _ encoding: SMSEncoding) -> Int {
         switch encoding {
         case .gsm7: return GSMAlphabet.septets(s) ?? 1
         case .ucs2: return s.value > 0xFFFF ? 2 : 1

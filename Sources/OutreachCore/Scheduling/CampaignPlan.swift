@@ -25,6 +25,8 @@ public struct CampaignPlan: Sendable, Codable {
         public var note: String?
         /// People of this send who get no message, by ledger skip reason (`opted_out`, `unreachable`, …).
         public var leftOut: [String: Int]
+        /// SMS parts its messages cost (emails are not counted).
+        public var parts = 0
     }
 
     public var campaign: String
@@ -43,6 +45,8 @@ public struct CampaignPlan: Sendable, Codable {
     public var messages: Int
     /// Who those sends leave out, by ledger skip reason: the ledger records each as a skipped entry.
     public var leftOut: [String: Int]
+    /// SMS parts the sends that happen cost: the campaign's SMS bill over the plan's days, before launch.
+    public var parts = 0
     public var sends: [Send]
     /// Relative campaigns: recipients without the date, who get nothing.
     public var withoutDate: Int
@@ -73,6 +77,7 @@ public enum CampaignPlanner {
             // Sent once, at the launch: everyone as one occurrence.
             forEachComposition(segmentation, population: population, composing: &composing) { _, composition in
                 plan.count(composition.skipReason)
+                plan.parts += composition.smsParts
                 if composition.skipReason == .holdout { plan.heldOut += 1 }
             }
             return plan
@@ -90,13 +95,14 @@ public enum CampaignPlanner {
             // Fixed occurrences: everyone in their zone (the campaign's unless they have their own) at the same
             // local time. Each person is composed once: every occurrence reaches the same people today.
             plan.kind = "fixed"
-            struct Tally { var messages = 0; var leftOut: [String: Int] = [:] }
+            struct Tally { var messages = 0; var parts = 0; var leftOut: [String: Int] = [:] }
             var byZone: [String: (zone: TimeZone, tally: Tally)] = [:]
             forEachComposition(segmentation, population: population, composing: &composing) { row, composition in
                 let (name, zone) = zones.zone(row: row)
                 if composition.skipReason == .holdout { plan.heldOut += 1 }
                 var entry = byZone[name] ?? (zone, Tally())
                 if let reason = composition.skipReason { entry.tally.leftOut[reason.rawValue, default: 0] += 1 } else { entry.tally.messages += 1 }
+                entry.tally.parts += composition.smsParts
                 byZone[name] = entry
             }
             // Late sends may fall before `from`: from the earliest local day one can have anywhere (UTC−12), a
@@ -115,7 +121,7 @@ public enum CampaignPlanner {
                                                recipients: entry.tally.messages, moved: moved,
                                                label: SendTimeline.fixedKey(occurrence.occurrence), timing: timing,
                                                note: timing == .passed ? passedNote() : timing == .late ? lateNote : nil,
-                                               leftOut: entry.tally.leftOut))
+                                               leftOut: entry.tally.leftOut, parts: entry.tally.parts))
                 }
             }
             return plan
@@ -125,7 +131,7 @@ public enum CampaignPlanner {
         // (offset and date), so a duplicate address is judged per occurrence, as the scheduler judges it.
         plan.kind = "relative"
         struct Key: Hashable { var zone: String; var local: LocalDateTime; var label: String; var timing: SendTimeline.Timing }
-        struct Group { var dueAt: Date; var messages = 0; var leftOut: [String: Int] = [:]; var moved: [String: Int] = [:] }
+        struct Group { var dueAt: Date; var messages = 0; var parts = 0; var leftOut: [String: Int] = [:]; var moved: [String: Int] = [:] }
         var groups: [Key: Group] = [:]
         for part in segmentation.parts {
             let segment = part.segment.name
@@ -160,6 +166,7 @@ public enum CampaignPlanner {
                         group.leftOut[reason.rawValue, default: 0] += 1
                     } else {
                         group.messages += 1
+                        group.parts += composition.smsParts
                         for a in send.adjustments { group.moved[a.description, default: 0] += 1 }
                     }
                     groups[key] = group
@@ -174,7 +181,7 @@ public enum CampaignPlanner {
         for (key, group) in ordered {
             plan.add(CampaignPlan.Send(local: key.local.description, timeZone: key.zone, utc: iso.string(from: group.dueAt),
                                        recipients: group.messages, moved: group.moved, label: key.label, timing: key.timing,
-                                       note: key.timing == .late ? lateNote : nil, leftOut: group.leftOut))
+                                       note: key.timing == .late ? lateNote : nil, leftOut: group.leftOut, parts: group.parts))
         }
         return plan
     }
@@ -198,6 +205,7 @@ extension CampaignPlan {
         sends.append(send)
         guard send.timing != .passed else { return }
         messages += send.recipients
+        parts += send.parts
         for (reason, n) in send.leftOut { leftOut[reason, default: 0] += n }
     }
 

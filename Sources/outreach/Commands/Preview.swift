@@ -20,6 +20,9 @@ struct Preview: AsyncParsableCommand {
     @Option(name: .long, help: "Show the message this one recipient would get.")
     var recipient: String?
 
+    @Flag(name: .long, help: "Show what the SMS messages cost: parts per segment, where a small cut saves a part, characters forcing UCS-2, and the parts over all the campaign's sends.")
+    var cost = false
+
     @Flag(name: .long, help: "Print the preview as JSON.")
     var json = false
 
@@ -41,6 +44,13 @@ struct Preview: AsyncParsableCommand {
                 return
             }
             let preview = try previewer.preview(definition, population: population)
+            if cost {
+                let report = try PreviewCost.build(preview, definition: definition, workspace: workspace, population: population,
+                                                   previewer: previewer)
+                if json { try printJSON(report); return }
+                print(CostText.render(report, title: definition.title))
+                return
+            }
             if json { try printJSON(preview); return }
             print(PreviewText.render(preview, importReport: importReport))
         }
@@ -121,6 +131,7 @@ enum PreviewText {
                 let enc = s.encodings.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ")
                 let hist = s.partsHistogram.sorted { $0.key < $1.key }.map { "\($0.key) part\($0.key == 1 ? "" : "s"): \(grouped($0.value))" }.joined(separator: ", ")
                 out.append("   SMS parts \(grouped(s.totalParts))  (\(enc); \(hist))")
+                for line in CostText.suggestionLines(s.cost) { out.append("   " + line) }
             }
             if s.heldOut > 0 || s.holdoutPercent != nil {
                 out.append("   holdout: \(grouped(s.heldOut)) people not messaged (the control group, \(percentText(s.holdoutPercent ?? 0)) of those who would be)")

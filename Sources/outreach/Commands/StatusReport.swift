@@ -90,6 +90,9 @@ struct Report: AsyncParsableCommand {
     @Option(name: .long, help: "Ledger file.") var ledger: String?
     @Flag(name: .long, help: "Print as JSON.") var json = false
     @Flag(name: .long, help: "Print as CSV (one line per occurrence and segment, then the total).") var csv = false
+    @Flag(name: .long, help: "Report what the campaign changed: outcome rates of the messaged and the holdout, uplift with 95% CIs, per segment and variant (after `outreach outcome import`).")
+    var outcomes = false
+    @Option(name: .long, help: "With --outcomes: the outcome field (default: the one imported for the campaign).") var field: String?
 
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
@@ -104,6 +107,14 @@ struct Report: AsyncParsableCommand {
             let version = try await store.latestVersion(campaign: campaign)
             if version == nil, let problem = disk.campaignProblem(campaign) { throw problem }
             let definition = try version.flatMap { try? disk.launched($0).campaign } ?? workspace.campaignDefinition(campaign)
+            if outcomes {
+                let zone = TimeZone(identifier: workspace.project.configuration.timeZone) ?? .current
+                let result = try await OutcomeReportText.build(definition, store: store, field: field, zone: zone)
+                if json { try printJSON(result, zone: zone); return }
+                if csv { print(OutcomeReportText.csv(result)); return }
+                print(OutcomeReportText.text(result, title: definition.title))
+                return
+            }
             // The same figures the JSON API serves (`SQLiteLedger.report`).
             let report = try await store.report(campaign: definition.name)
             if json {
