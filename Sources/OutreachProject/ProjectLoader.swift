@@ -223,10 +223,11 @@ public struct ProjectLoader {
         return settings
     }
 
-    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…"}` for `outreach serve`.
+    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…", rate_limit: 2000/s, rate_limit_burst: 10000}`
+    /// for `outreach serve`.
     static func readServer(_ file: YAMLFile, _ node: Node) throws(OutreachError) -> ServerConfiguration {
         let map = try MappingReader(file, node, what: "server")
-        try map.rejectUnknownKeys(["listen", "public_url"], what: "server")
+        try map.rejectUnknownKeys(["listen", "public_url", "rate_limit", "rate_limit_burst"], what: "server")
         var server = ServerConfiguration()
         if let text = try map.string("listen") {
             guard let address = ServerConfiguration.listenAddress(text) else {
@@ -242,6 +243,27 @@ public struct ProjectLoader {
                                  hint: "the address gateways reach the server at, e.g. \"https://outreach.example.org\"")
             }
             server.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        if let text = try map.string("rate_limit") {
+            if ["off", "none", "false", "no"].contains(text.lowercased()) {
+                server.rateLimit = nil
+            } else {
+                guard let rate = RateLimit.parse(text) else {
+                    throw file.error(.invalidValue, "server.rate_limit '\(text)' is not a rate", at: map.value("rate_limit")!,
+                                     hint: "requests per source address, e.g. 2000/s or 60000/min; off for no limit")
+                }
+                server.rateLimit = RateLimit(perSecond: rate.perSecond, burst: ServerConfiguration.defaultRateLimit.burst)
+            }
+        }
+        if let text = try map.string("rate_limit_burst") {
+            guard let burst = Int(text), burst >= 1, burst <= 10_000_000 else {
+                throw file.error(.invalidValue, "server.rate_limit_burst '\(text)' is not a whole number from 1 to 10000000",
+                                 at: map.value("rate_limit_burst")!, hint: "requests one source may make at once before the rate applies")
+            }
+            guard server.rateLimit != nil else {
+                throw file.error(.invalidValue, "server.rate_limit_burst has no effect with rate_limit: off", at: map.keyNode("rate_limit_burst")!)
+            }
+            server.rateLimit?.burst = burst
         }
         return server
     }

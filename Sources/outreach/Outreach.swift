@@ -34,6 +34,7 @@ struct Outreach: AsyncParsableCommand {
             Report.self,
             BenchHTTP.self,
             BenchSMTP.self,
+            BenchDLR.self,
         ]
     )
 

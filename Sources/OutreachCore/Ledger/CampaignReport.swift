@@ -92,6 +92,8 @@ public struct CampaignReport: Sendable, Codable {
     public var testSends: Int
     /// Replies to the campaign's messages and what they did, with email unsubscribe-link opt-outs.
     public var replies = ReplyCounts()
+    /// The same by the segment of the message each reply answers ("—" for messages without one).
+    public var repliesBySegment: [String: ReplyCounts] = [:]
 
     public init(campaign: String, state: CampaignState, launchedAt: Date?, counts: LedgerCounts, activity: CampaignActivity) {
         self.campaign = campaign

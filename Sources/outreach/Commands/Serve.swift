@@ -19,6 +19,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ProjectOptions
     @Flag(name: .long, help: "Run the scheduler in the same process, as `outreach run` does.") var withScheduler = false
     @Option(name: .long, help: "Ledger file, instead of the project's.") var ledger: String?
+    @Option(name: .long, help: "HOST:PORT to listen on, instead of server.listen in outreach.yaml.") var listen: String?
     @Flag(name: .long, help: "Log requests and ticks at info level on stderr.") var verbose = false
 
     func run() async throws {
@@ -28,8 +29,19 @@ struct Serve: AsyncParsableCommand {
             let project = disk.project
             var logger = Logger(label: "outreach.serve") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .warning
+            // Twilio auth tokens (signatures) and http callback mappings come from gateways.yaml: a gateway
+            // that did not load could leave a webhook unchecked or unmapped, so any problem stops the start.
+            if let problem = project.gatewayProblems.first { throw problem }
+            var server = project.configuration.server
+            if let listen {
+                guard let address = ServerConfiguration.listenAddress(listen) else {
+                    throw OutreachError(.invalidValue, "--listen '\(listen)' is not HOST:PORT", hint: "e.g. 127.0.0.1:8080")
+                }
+                (server.host, server.port) = address
+            }
+            let gateways = WebhookGateways(project.gateways)
+            try WebhookServer.check(configuration: server, gateways: gateways)
             let store = try disk.workspace.openLedger(ledger)
-            let server = project.configuration.server
 
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             var scheduler: SchedulerRun?
@@ -42,9 +54,10 @@ struct Serve: AsyncParsableCommand {
             // Shut down in reverse order: the scheduler drains first while the server still takes reports.
             let listening = Mutex(false)
             let application = WebhookServer.application(configuration: server, secret: secret, store: store,
-                                                        replies: project.configuration.replies, logger: logger) {
+                                                        replies: project.configuration.replies, gateways: gateways,
+                                                        logger: logger) {
                 listening.withLock { $0 = true }
-                printError(Self.banner(server))
+                printError(Self.banner(server, gateways: gateways))
             }
             services.insert(.init(service: application), at: 0)
             do {
@@ -58,11 +71,11 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Where it listens and the callback URLs to configure; the secret is shown as the variable, never its value.
-    static func banner(_ server: ServerConfiguration) -> String {
+    static func banner(_ server: ServerConfiguration, gateways: WebhookGateways = WebhookGateways()) -> String {
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         let base = server.publicURL ?? "http://\(host):\(server.port)"
         let hooks = "\(base)/hooks/${\(WebhookSecret.environmentVariable)}"
-        return """
+        var lines = """
             outreach serve: listening on \(host):\(server.port)
               kannel dlr_url: \(hooks)/kannel/dlr?id={message_id}&status=%d&answer=%A&smsc_id=%i
               twilio status_callback: \(hooks)/twilio/status
@@ -71,5 +84,12 @@ struct Serve: AsyncParsableCommand {
               twilio inbound (A message comes in): \(hooks)/twilio/inbound
               smtp unsubscribe_url: \(base)/unsubscribe/{unsubscribe_token}
             """
+        for name in gateways.callbacks.keys.sorted() { lines += "\n  \(name) callback: \(hooks)/http/\(name)/dlr" }
+        for name in gateways.inbound.keys.sorted() { lines += "\n  \(name) inbound: \(hooks)/http/\(name)/inbound" }
+        if !gateways.twilioAuthTokens.isEmpty { lines += "\n  twilio: X-Twilio-Signature checked against \(base)" }
+        if let rate = server.rateLimit {
+            lines += "\n  rate limit: \(Int(rate.perSecond))/s per source address, bursts of \(rate.burst)"
+        }
+        return lines
     }
 }
