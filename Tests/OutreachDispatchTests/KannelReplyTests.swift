@@ -20,7 +20,7 @@ struct KannelReplyTests {
         try await KannelHarness.run(maxMessages: 1, moURL: moURL) { kannel in try await Self.stop(kannel, port: port) }
     }
 
-    static func stop(_ kannel: KannelHarness, port: Int) async throws {
+    static func stop(_ kannel: KannelHarness, port: UInt16) async throws {
         let dir = try CrashResumeTests.project(kannel: kannel, onUncertain: "skip", population: 30,
                                                environment: ["OUTREACH_WEBHOOK_SECRET": Self.secret])
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -113,6 +113,6 @@ struct KannelReplyTests {
         #expect(serve.terminationStatus == 0)
         let log = KannelDeliveryReportTests.log(dir)
         #expect(!log.contains(Self.secret))
-        #expect(!log.contains(person.address))
+        #expect(!log.contains("إيقـاف"))     // the reply's text is never logged (the launch preview shows sample numbers)
     }
 }

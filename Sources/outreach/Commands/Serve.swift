@@ -40,6 +40,7 @@ struct Serve: AsyncParsableCommand {
                 (server.host, server.port) = address
             }
             let gateways = WebhookGateways(project.gateways)
+            let configured = server
             try WebhookServer.check(configuration: server, gateways: gateways)
             let store = try disk.workspace.openLedger(ledger)
 
@@ -57,7 +58,7 @@ struct Serve: AsyncParsableCommand {
                                                         replies: project.configuration.replies, gateways: gateways,
                                                         logger: logger) {
                 listening.withLock { $0 = true }
-                printError(Self.banner(server, gateways: gateways))
+                printError(Self.banner(configured, gateways: gateways))
             }
             services.insert(.init(service: application), at: 0)
             do {
@@ -80,7 +81,7 @@ struct Serve: AsyncParsableCommand {
               kannel dlr_url: \(hooks)/kannel/dlr?id={message_id}&status=%d&answer=%A&smsc_id=%i
               twilio status_callback: \(hooks)/twilio/status
               jasmin dlr_url: \(hooks)/jasmin/dlr
-              kannel sms-service get-url: \(hooks)/kannel/mo?from=%p&to=%P&text=%a
+              kannel sms-service get-url: \(hooks)/kannel/mo?from=%p&to=%P&text=%a&coding=%c&charset=%C
               twilio inbound (A message comes in): \(hooks)/twilio/inbound
               smtp unsubscribe_url: \(base)/unsubscribe/{unsubscribe_token}
             """
