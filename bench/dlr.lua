@@ -4,9 +4,11 @@
 -- ids t+1, t+1+T, …; each thread stops once every one of its ids has been
 -- answered, so all COUNT ids are sent and answered exactly once (a request
 -- started as a thread stops, past its share, repeats an id: a duplicate
--- report, which changes nothing).
+-- report, which changes nothing). wrk itself runs until -d or SIGINT: each
+-- thread, when done, creates MARKER.<t>, and the runner sends SIGINT once all
+-- are there (wrk then reports the time up to that moment).
 --
---   wrk -t T -c C -d LIMIT -s bench/dlr.lua http://127.0.0.1:PORT -- IDS COUNT SECRET T
+--   wrk -t T -c C -d LIMIT -s bench/dlr.lua http://127.0.0.1:PORT -- IDS COUNT SECRET T MARKER
 local counter = 0
 local threads = {}
 
@@ -17,8 +19,10 @@ function setup(thread)
 end
 
 function init(args)
-  local path, count = args[1], tonumber(args[2])
-  secret, nthreads = args[3], tonumber(args[4])
+  local path = args[1]
+  count = tonumber(args[2])
+  secret, nthreads, marker = args[3], tonumber(args[4]), args[5]
+  finished = false
   ids = {}
   for line in io.lines(path) do
     ids[#ids + 1] = line
@@ -43,7 +47,12 @@ end
 function response(status, headers, body)
   responses = responses + 1
   if status ~= 200 then bad = bad + 1 end
-  if responses >= quota then wrk.thread:stop() end
+  if responses >= quota and not finished then
+    finished = true
+    local f = io.open(marker .. "." .. tid, "w")
+    f:close()
+    wrk.thread:stop()
+  end
 end
 
 function done(summary, latency, requests)

@@ -811,9 +811,33 @@ def dlr_ledger(ctx, messages):
 
 
 def dlr_wrk(ctx, port, ids, count, threads):
+    """wrk with bench/dlr.lua until every report is answered: its threads stop themselves, each leaving a
+    marker file, but wrk's main thread sleeps out -d, so it is woken with SIGINT once all markers are there."""
+    import glob
+    import signal
     c = ctx.args.connections
-    w = run([WRK, f"-t{threads}", f"-c{c}", "-d600s", "-s", os.path.join(HERE, "dlr.lua"), f"http://127.0.0.1:{port}",
-             "--", ids, str(count), DLR_SECRET, str(threads)])
+    marker = os.path.join(DATA, f"dlr-done-{os.getpid()}")
+    for old in glob.glob(marker + ".*"):
+        os.remove(old)
+    argv = [WRK, f"-t{threads}", f"-c{c}", "-d600s", "-s", os.path.join(HERE, "dlr.lua"), f"http://127.0.0.1:{port}",
+            "--", ids, str(count), DLR_SECRET, str(threads), marker]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err)
+        while child.poll() is None and len(glob.glob(marker + ".*")) < threads:
+            time.sleep(0.002)
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        w = Run(argv, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+                out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+    for old in glob.glob(marker + ".*"):
+        os.remove(old)
+    if w.status != 0:
+        raise SystemExit(f"wrk failed ({w.status}):\n{w.stdout}\n{w.stderr}")
     figure = wrk_figure(w)
     m = re.search(r"dlr-bench: answered (\d+) not-200 (\d+)", w.stdout)
     if not m:
