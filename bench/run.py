@@ -786,6 +786,144 @@ def duckdb_version(ctx):
     return _DUCKDB
 
 
+# MARK: 7. Delivery-report ingest
+
+
+DLR_SECRET = "bench-dlr-secret-0123456789abcdef"
+
+
+def dlr_ledger(ctx, messages):
+    """bench/data/dlr-N.sqlite: one launched campaign of N SMS messages, all accepted (made once per size by
+    `outreach bench-dlr prepare`, through the store's own materialise, claim and record), and their ids."""
+    ledger = os.path.join(DATA, f"dlr-{messages}.sqlite")
+    ids = os.path.join(DATA, f"dlr-{messages}.ids")
+    if not (os.path.exists(ledger) and os.path.exists(ids)):
+        log(f"delivery reports: preparing a ledger of {messages:,} accepted messages (once; kept in bench/data)")
+        prepared = run([ctx.bin, "bench-dlr", "prepare", "--ledger", ledger + ".partial", "--count", str(messages),
+                        "--ids", ids + ".partial"])
+        log(f"delivery reports: prepared in {prepared.wall:.0f} s")
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(ledger + ".partial" + suffix):
+                os.remove(ledger + ".partial" + suffix)
+        os.replace(ledger + ".partial", ledger)
+        os.replace(ids + ".partial", ids)
+    return ledger, ids
+
+
+def dlr_wrk(ctx, port, ids, count, threads):
+    """wrk with bench/dlr.lua until every report is answered: its threads stop themselves, each leaving a
+    marker file, but wrk's main thread sleeps out -d, so it is woken with SIGINT once all markers are there."""
+    import glob
+    import signal
+    c = ctx.args.connections
+    marker = os.path.join(DATA, f"dlr-done-{os.getpid()}")
+    for old in glob.glob(marker + ".*"):
+        os.remove(old)
+    argv = [WRK, f"-t{threads}", f"-c{c}", "-d600s", "-s", os.path.join(HERE, "dlr.lua"), f"http://127.0.0.1:{port}",
+            "--", ids, str(count), DLR_SECRET, str(threads), marker]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err)
+        while child.poll() is None and len(glob.glob(marker + ".*")) < threads:
+            time.sleep(0.002)
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        w = Run(argv, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+                out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+    for old in glob.glob(marker + ".*"):
+        os.remove(old)
+    if w.status != 0:
+        raise SystemExit(f"wrk failed ({w.status}):\n{w.stdout}\n{w.stderr}")
+    figure = wrk_figure(w)
+    m = re.search(r"dlr-bench: answered (\d+) not-200 (\d+)", w.stdout)
+    if not m:
+        raise SystemExit(f"cannot read bench/dlr.lua's summary:\n{w.stdout}\n{w.stderr}")
+    return w, dict(figure, answered=int(m.group(1)), not200=int(m.group(2)))
+
+
+def measure_dlr(ctx, records):
+    """Kannel-shaped delivery reports per second through `outreach serve` into the SQLite ledger of a campaign
+    of `records` accepted messages (each report a distinct message: accepted → delivered), against the same wrk
+    run on the bare Hummingbird route (`outreach bench-dlr bare`: same context, no reading, no ledger), the
+    server's own ceiling on this machine. Afterwards the ledger must count exactly the reports sent as delivered."""
+    require(WRK)
+    import shutil
+    import sqlite3
+    messages = records
+    count = ctx.args.dlr_count or (5_000 if ctx.smoke else min(records, 300_000))
+    threads = ctx.args.dlr_threads
+    rounds = 1 if ctx.smoke else ctx.args.dispatch_rounds
+    ledger, ids = dlr_ledger(ctx, messages)
+    env = dict(os.environ, OUTREACH_WEBHOOK_SECRET=DLR_SECRET, OUTREACH_BENCH_PORT="1", OUTREACH_BENCH_PASSWORD="unused",
+               OUTREACH_BENCH_CONCURRENCY="1", OUTREACH_BENCH_CONNECTIONS="1")
+    ours, bare = [], []
+    for round_ in range(rounds):
+        port = free_port()
+        log(f"delivery reports ({round_ + 1}/{rounds}): wrk -t{threads} -c{ctx.args.connections} → bare Hummingbird route, {count:,} reports")
+        server = subprocess.Popen([ctx.bin, "bench-dlr", "bare", "--listen", f"127.0.0.1:{port}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_listening(port, server, "outreach bench-dlr bare")
+            bare.append(dlr_wrk(ctx, port, ids, count, threads))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+        work = os.path.join(DATA, "dlr-work.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(work + suffix):
+                os.remove(work + suffix)
+        shutil.copyfile(ledger, work)
+        port = free_port()
+        log(f"delivery reports ({round_ + 1}/{rounds}): wrk -t{threads} -c{ctx.args.connections} → outreach serve, "
+            f"{count:,} reports into a ledger of {messages:,}")
+        errors = tempfile.TemporaryFile()
+        serve = subprocess.Popen([ctx.bin, "serve", "--project", os.path.join(HERE, "project"), "--ledger", work,
+                                  "--listen", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        try:
+            wait_listening(port, serve, "outreach serve", seconds=60)
+            result = dlr_wrk(ctx, port, ids, count, threads)
+        finally:
+            serve.terminate()    # SIGTERM: answers what is in flight, commits the last batch
+            status = serve.wait(timeout=60)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
+        errors.close()
+        with sqlite3.connect(work) as db:
+            states = dict(db.execute("SELECT state, count(*) FROM ledger GROUP BY state").fetchall())
+        ours.append((result, states, status, stderr))
+    (w, figure), states, status, stderr = max(ours, key=lambda x: x[0][1]["rate"])
+    bw, bfigure = max(bare, key=lambda x: x[1]["rate"])
+    delivered = states.get("delivered", 0)
+    exact_rounds = all(s.get("delivered", 0) == count and s.get("accepted", 0) == messages - count for _, s, _, _ in ours)
+    agree = (exact_rounds and figure["not200"] == 0 and bfigure["not200"] == 0 and figure["answered"] >= count
+             and bfigure["answered"] >= count and all(x[2] == 0 for x in ours))
+    rate, ceiling = figure["rate"], bfigure["rate"]
+    ours_rounds = ", ".join(f"{round(x[0][1]['rate']):,}" for x in ours)
+    bare_rounds = ", ".join(f"{round(x[1]['rate']):,}" for x in bare)
+    return [Row("delivery reports → outreach serve → ledger (Kannel dlr-url)", messages, "msg/s",
+                Side(rate, w.wall, 0.0, {"reports": count, "requests": figure["requests"], "answered": figure["answered"],
+                                         "not200": figure["not200"], "ledgerStates": states, "ledgerMessages": messages,
+                                         "rounds": [round(x[0][1]["rate"]) for x in ours],
+                                         "serveExit": status, "wrkCPUMicrosecondsPerRequest": 1e6 * w.cpu / max(figure["requests"], 1)},
+                     None),
+                Side(ceiling, bw.wall, 0.0, {"requests": bfigure["requests"], "answered": bfigure["answered"],
+                                             "not200": bfigure["not200"], "rounds": [round(x[1]["rate"]) for x in bare]}, None),
+                "bare Hummingbird route", "≥ 50% of the bare route", rate >= 0.5 * ceiling,
+                f"{delivered:,} delivered = {count:,} reports sent, each once; {states.get('accepted', 0):,} still accepted; "
+                f"not 200: ours {figure['not200']}, bare {bfigure['not200']}"
+                + (f"; serve exited {status}: {stderr[-300:]}" if status else ""), agree,
+                f"wrk -t{threads} -c{ctx.args.connections} with bench/dlr.lua (distinct ids, one report each) on both; "
+                + (f"best of {rounds} alternating rounds " if rounds > 1 else "one round ")
+                + f"(ours {ours_rounds}; bare {bare_rounds} req/s); a fresh copy of the {messages:,}-message "
+                f"ledger each round; reports group-committed (batches of up to 500); per-source rate limit on but set "
+                f"out of reach (bench/project/outreach.yaml); RSS not measured (servers run beside wrk)")]
+
+
 # Measurements of issue 5 in order. None: not written yet (printed as such).
 # Each takes (ctx, records) and returns rows.
 MEASUREMENTS = [
@@ -795,6 +933,7 @@ MEASUREMENTS = [
     ("4 SMTP dispatch vs smtp-source", measure_smtp),  # → postfix smtp-sink; peer: smtp-source
     ("5 durable sending", measure_durable),    # 1M through the SQLite ledger; ≥50% of 3, RSS < 300 MB
     ("6 plan at scale", measure_plan),         # outreach plan, 100 campaigns, N/10 vs N
+    ("7 delivery-report ingest", measure_dlr),  # wrk → outreach serve → ledger of N; peer: bare Hummingbird route
 ]
 
 
@@ -881,10 +1020,15 @@ def main():
     parser.add_argument("--smtp-sessions", type=int, default=4, help="SMTP sessions on both sides (4)")
     parser.add_argument("--smtp-size", type=int, default=1_000, help="message size in bytes on both sides (4)")
     parser.add_argument("--smtp-count", type=int, help="messages each side sends (4); default 50,000, smoke 1,000")
+    parser.add_argument("--dlr-count", type=int,
+                        help="delivery reports wrk sends (7); default min(records, 300,000), smoke 5,000")
+    parser.add_argument("--dlr-threads", type=int, default=1, help="wrk's -t for the delivery-report ingest (7)")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "outreach"))
     parser.add_argument("--python", default=os.path.join(DATA, "venv", "bin", "python"),
                         help="Python with duckdb and PyICU (make bench-deps makes it)")
     parser.add_argument("--only", action="append", help="run only measurements whose name contains this")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other measurements already in --out (with --only: update one row of bench/results.json)")
     parser.add_argument("--out", default=os.path.join(HERE, "results.json"))
     args = parser.parse_args()
     sizes = [20_000] if args.smoke else (args.records or [1_000_000])
@@ -905,7 +1049,7 @@ def main():
                 continue
             if measure is measure_plan and records > args.plan_limit:
                 continue
-            if measure is measure_durable and records > args.send_limit:
+            if measure in (measure_durable, measure_dlr) and records > args.send_limit:
                 continue
             try:
                 rows += measure(ctx, records)
@@ -944,6 +1088,15 @@ def main():
         "pending": pending,
         "unavailable": [{"measurement": n, "reason": r} for n, r in unavailable],
     }
+    if args.merge and os.path.exists(args.out):
+        # A partial run (--only) updates its own rows and keeps the others, each with the run that measured it.
+        with open(args.out, encoding="utf-8") as f:
+            previous = json.load(f)
+        fresh = {(r["measurement"], r["records"]) for r in result["measurements"]}
+        kept = [dict(r, measuredIn=r.get("measuredIn") or {k: previous.get(k) for k in ("date", "loadAverage", "versions")})
+                for r in previous.get("measurements", []) if (r["measurement"], r["records"]) not in fresh]
+        result["measurements"] = kept + result["measurements"]
+        result["merged"] = "rows of earlier runs are kept with their own date (measuredIn)"
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, indent=2)
         f.write("\n")

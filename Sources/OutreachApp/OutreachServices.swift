@@ -26,7 +26,7 @@ public struct OutreachServices: Sendable {
     /// `outreach serve`: the webhook server on `configuration.listen`, over `store`; with a `scheduler`
     /// (`--with-scheduler`), that too. `onListening` is called once the server listens.
     public static func serve(configuration: ServerConfiguration, secret: WebhookSecret, store: any WebhookStore,
-                             replies: ReplySettings, api: APIReaders? = nil, apiToken: APIToken? = nil,
+                             replies: ReplySettings, gateways: WebhookGateways = WebhookGateways(), api: APIReaders? = nil, apiToken: APIToken? = nil,
                              metrics: ServerMetrics? = nil, scheduler: SchedulerRun?, logger: Logger,
                              onListening: @escaping @Sendable () async -> Void = {}) -> OutreachServices {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -35,7 +35,7 @@ public struct OutreachServices: Sendable {
         }
         // Shut down in reverse order: the scheduler drains first while the server still takes reports.
         let application = WebhookServer.application(configuration: configuration, secret: secret, store: store,
-                                                    replies: replies, api: api, apiToken: apiToken, metrics: metrics,
+                                                    replies: replies, gateways: gateways, api: api, apiToken: apiToken, metrics: metrics,
                                                     logger: logger, onRunning: onListening)
         services.insert(.init(service: application), at: 0)
         return OutreachServices(services: services, scheduler: scheduler)

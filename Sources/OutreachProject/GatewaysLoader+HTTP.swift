@@ -6,7 +6,8 @@ import Yams
 /// any generic key as an override.
 extension GatewaysLoader {
     static let httpKeys = ["profile", "method", "url", "headers", "form", "json", "number_format", "accept_status",
-                           "retry_status", "accept_when", "message_id", "message_id_pattern", "basic_auth", "bearer"]
+                           "retry_status", "accept_when", "message_id", "message_id_pattern", "basic_auth", "bearer",
+                           "callback", "inbound"]
 
     func readHTTP(_ reader: inout GatewayValueReader, what: String, profile: HTTPGatewayProfile?) throws(OutreachError) -> HTTPGatewaySettings {
         let file = reader.file, map = reader.map
@@ -104,6 +105,8 @@ extension GatewaysLoader {
         if settings.basicAuth != nil, settings.bearerToken != nil {
             throw file.error(.invalidValue, "\(what): give either basic_auth or bearer, not both", at: map.keyNode("bearer") ?? map.node)
         }
+        if let node = map.value("callback") { settings.callback = try Self.readCallback(file, node, what: what) }
+        if let node = map.value("inbound") { settings.inbound = try Self.readInbound(file, node, what: what) }
         if settings.method == "GET", settings.bodyFormat == .json {
             throw file.error(.invalidValue, "\(what): a GET request cannot carry a json body", at: map.value("method") ?? map.node,
                              hint: "use POST, or 'form' (sent as the query string of a GET)")

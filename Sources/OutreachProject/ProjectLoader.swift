@@ -227,10 +227,11 @@ public struct ProjectLoader {
         return settings
     }
 
-    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…", metrics: true}` for `outreach serve`.
+    /// `server: {listen: "127.0.0.1:8080", public_url: "https://…", metrics: true, rate_limit: 2000/s,
+    /// rate_limit_burst: 10000}` for `outreach serve`.
     static func readServer(_ file: YAMLFile, _ node: Node) throws(OutreachError) -> ServerConfiguration {
         let map = try MappingReader(file, node, what: "server")
-        try map.rejectUnknownKeys(["listen", "public_url", "metrics"], what: "server")
+        try map.rejectUnknownKeys(["listen", "public_url", "metrics", "rate_limit", "rate_limit_burst"], what: "server")
         var server = ServerConfiguration()
         if let text = try map.string("listen") {
             guard let address = ServerConfiguration.listenAddress(text) else {
@@ -248,6 +249,27 @@ public struct ProjectLoader {
             server.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
         if let metrics = try map.bool("metrics") { server.metrics = metrics }
+        if let text = try map.string("rate_limit") {
+            if ["off", "none", "false", "no"].contains(text.lowercased()) {
+                server.rateLimit = nil
+            } else {
+                guard let rate = RateLimit.parse(text) else {
+                    throw file.error(.invalidValue, "server.rate_limit '\(text)' is not a rate", at: map.value("rate_limit")!,
+                                     hint: "requests per source address, e.g. 2000/s or 60000/min; off for no limit")
+                }
+                server.rateLimit = RateLimit(perSecond: rate.perSecond, burst: ServerConfiguration.defaultRateLimit.burst)
+            }
+        }
+        if let text = try map.string("rate_limit_burst") {
+            guard let burst = Int(text), burst >= 1, burst <= 10_000_000 else {
+                throw file.error(.invalidValue, "server.rate_limit_burst '\(text)' is not a whole number from 1 to 10000000",
+                                 at: map.value("rate_limit_burst")!, hint: "requests one source may make at once before the rate applies")
+            }
+            guard server.rateLimit != nil else {
+                throw file.error(.invalidValue, "server.rate_limit_burst has no effect with rate_limit: off", at: map.keyNode("rate_limit_burst")!)
+            }
+            server.rateLimit?.burst = burst
+        }
         return server
     }
 

@@ -7,13 +7,20 @@ struct FormFields: Sendable, Equatable {
     init(_ pairs: [String: String] = [:]) { values = pairs }
 
     init?(encoded text: Substring) {
-        guard !text.isEmpty else { return }
+        guard let pairs = Self.pairs(encoded: text) else { return nil }
+        for (name, value) in pairs where values[name] == nil { values[name] = value }
+    }
+
+    /// Every (name, value) in order, repeated names included (what a signature is computed over).
+    static func pairs(encoded text: Substring) -> [(String, String)]? {
+        var pairs: [(String, String)] = []
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]), !name.isEmpty else { return nil }
             guard let value = parts.count > 1 ? Self.decode(parts[1]) : "" else { return nil }
-            if values[name] == nil { values[name] = value }
+            pairs.append((name, value))
         }
+        return pairs
     }
 
     subscript(_ name: String) -> String? { values[name] }
@@ -24,6 +31,11 @@ struct FormFields: Sendable, Equatable {
     }
 
     static func decode(_ text: Substring) -> String? {
+        decodeBytes(text).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The bytes a form-encoded value stands for, whatever their charset; nil for a broken `%` escape.
+    static func decodeBytes(_ text: Substring) -> [UInt8]? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -36,7 +48,7 @@ struct FormFields: Sendable, Equatable {
             default: bytes.append(byte)
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        return bytes
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -54,9 +54,14 @@ public enum InboundSMS {
         let settings: ReplySettings
         let maxBodySize: Int
         let logger: Logger
+        var verifier = TwilioRequestVerifier(publicURL: nil, authTokens: [])
 
-        func handle(_ request: Request, context: BasicRequestContext) async throws -> Response {
-            let fields = try await WebhookRequest.fields(request, maxBodySize: maxBodySize, body: request.method == .post)
+        func handle(_ request: Request, context: WebhookRequestContext) async throws -> Response {
+            // Kannel's query carries the text in its own charset (an Arabic MO is UTF-16BE).
+            let query = provider == .kannel ? try KannelInboundText.fields(request) : nil
+            let (fields, body) = try await WebhookRequest.form(request, maxBodySize: maxBodySize, body: request.method == .post,
+                                                              query: query)
+            if provider == .twilio { try verifier.verify(request, body: body) }
             let reply: InboundReply
             do {
                 reply = switch provider {
@@ -74,8 +79,7 @@ public enum InboundSMS {
             switch provider {
             case .kannel:
                 // An empty body sends nothing when the sms-service has `omit-empty = true`.
-                return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: answer ?? "")))
+                return KannelInboundText.answer(answer)
             case .twilio:
                 let twiml = answer.map { "<Response><Message>\(HTMLText.escape($0))</Message></Response>" } ?? "<Response/>"
                 return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"],
@@ -85,12 +89,13 @@ public enum InboundSMS {
     }
 
     /// Registers the reply routes under the authenticated `/hooks/<secret>/` group.
-    static func register(on hooks: RouterGroup<BasicRequestContext>, store: any ReplyStore, settings: ReplySettings,
-                         maxBodySize: Int, logger: Logger) {
+    static func register(on hooks: RouterGroup<WebhookRequestContext>, store: any ReplyStore, settings: ReplySettings,
+                         maxBodySize: Int, twilioVerifier: TwilioRequestVerifier, logger: Logger) {
         let kannel = Route(provider: .kannel, store: store, settings: settings, maxBodySize: maxBodySize, logger: logger)
         hooks.get("kannel/mo", use: kannel.handle)
         hooks.post("kannel/mo", use: kannel.handle)
-        let twilio = Route(provider: .twilio, store: store, settings: settings, maxBodySize: maxBodySize, logger: logger)
+        let twilio = Route(provider: .twilio, store: store, settings: settings, maxBodySize: maxBodySize, logger: logger,
+                           verifier: twilioVerifier)
         hooks.post("twilio/inbound", use: twilio.handle)
     }
 }

@@ -51,7 +51,7 @@ public enum KannelDeliveryReport {
         let reports: DeliveryReportBatcher
         let maxBodySize: Int
 
-        func handle(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        func handle(_ request: Request, context: WebhookRequestContext) async throws -> Response {
             let fields = try await WebhookRequest.fields(request, maxBodySize: maxBodySize, body: request.method == .post)
             let report: DeliveryReport?
             do {

@@ -30,9 +30,11 @@ public enum TwilioStatusCallback {
     struct Route: Sendable {
         let reports: DeliveryReportBatcher
         let maxBodySize: Int
+        let verifier: TwilioRequestVerifier
 
-        func handle(_ request: Request, context: BasicRequestContext) async throws -> Response {
-            let fields = try await WebhookRequest.fields(request, maxBodySize: maxBodySize, body: true)
+        func handle(_ request: Request, context: WebhookRequestContext) async throws -> Response {
+            let (fields, body) = try await WebhookRequest.form(request, maxBodySize: maxBodySize, body: true)
+            try verifier.verify(request, body: body)
             let report: DeliveryReport?
             do {
                 report = try TwilioStatusCallback.report(sid: fields["MessageSid"], status: fields["MessageStatus"],

@@ -20,16 +20,16 @@ public enum UnsubscribeRoutes {
         let maxBodySize: Int
         let logger: Logger
 
-        func token(_ context: BasicRequestContext) -> UnsubscribeToken? {
+        func token(_ context: WebhookRequestContext) -> UnsubscribeToken? {
             context.parameters.get("token").flatMap { UnsubscribeToken.verify($0, secret: signer) }
         }
 
-        func page(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        func page(_ request: Request, context: WebhookRequestContext) async throws -> Response {
             guard token(context) != nil else { return html(.forbidden, UnsubscribePage.invalid) }
             return html(.ok, UnsubscribePage.confirm)
         }
 
-        func unsubscribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        func unsubscribe(_ request: Request, context: WebhookRequestContext) async throws -> Response {
             guard let token = token(context) else { return html(.forbidden, UnsubscribePage.invalid) }
             let body = try await request.body.collect(upTo: maxBodySize)
             let text = body.getString(at: body.readerIndex, length: body.readableBytes) ?? ""
@@ -60,7 +60,7 @@ public enum UnsubscribeRoutes {
     }
 
     /// Registers `/unsubscribe/:token` (GET page, POST one-click). The token is its own authentication.
-    static func register(on router: Router<BasicRequestContext>, secret: WebhookSecret, store: any ReplyStore,
+    static func register(on router: Router<WebhookRequestContext>, secret: WebhookSecret, store: any ReplyStore,
                          maxBodySize: Int, logger: Logger) {
         let route = Route(store: store, signer: Array(secret.text.utf8), maxBodySize: maxBodySize, logger: logger)
         router.get("unsubscribe/:token", use: route.page)

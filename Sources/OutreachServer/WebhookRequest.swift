@@ -4,24 +4,35 @@ import Hummingbird
 /// body (at most `maxBodySize` bytes, else 413). Malformed → 400.
 enum WebhookRequest {
     static func fields(_ request: Request, maxBodySize: Int, body readBody: Bool) async throws -> FormFields {
-        var fields = FormFields()
-        if let query = request.uri.query {
-            guard let parsed = FormFields(encoded: query[...]) else { throw malformed("the query string is not valid URL encoding") }
-            fields = parsed
-        }
-        guard readBody else { return fields }
+        try await form(request, maxBodySize: maxBodySize, body: readBody).fields
+    }
+
+    /// The fields (query, then body) and the body's own pairs in order (for a signature over them).
+    static func form(_ request: Request, maxBodySize: Int, body readBody: Bool,
+                     query fields: FormFields? = nil) async throws -> (fields: FormFields, body: [(String, String)]) {
+        let fields = try fields ?? query(request)
+        guard readBody else { return (fields, []) }
         // Past the limit, collect throws NIOTooManyBytesError, which Hummingbird answers 413.
         let buffer = try await request.body.collect(upTo: maxBodySize)
-        guard buffer.readableBytes > 0 else { return fields }
+        guard buffer.readableBytes > 0 else { return (fields, []) }
         if let type = request.headers[.contentType]?.lowercased(),
            !type.hasPrefix("application/x-www-form-urlencoded") {
             throw HTTPError(.unsupportedMediaType, message: "expected application/x-www-form-urlencoded")
         }
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes),
-              let body = FormFields(encoded: text.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })) else {
+              let pairs = FormFields.pairs(encoded: text.trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })) else {
             throw malformed("the body is not valid URL-encoded form data")
         }
-        return fields.merging(body)
+        var body: [String: String] = [:]
+        for (name, value) in pairs where body[name] == nil { body[name] = value }
+        return (fields.merging(FormFields(body)), pairs)
+    }
+
+    /// The query string's fields.
+    static func query(_ request: Request) throws -> FormFields {
+        guard let query = request.uri.query else { return FormFields() }
+        guard let parsed = FormFields(encoded: query[...]) else { throw malformed("the query string is not valid URL encoding") }
+        return parsed
     }
 
     static func malformed(_ message: String) -> HTTPError {

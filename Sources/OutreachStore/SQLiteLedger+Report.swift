@@ -13,6 +13,9 @@ extension SQLiteLedger {
                                     counts: try await counts(campaign: campaign),
                                     activity: try await activity(campaign: campaign, launchedAt: status?.launchedAt))
         report.replies = try await replyCounts(campaign: campaign)
+        for (segment, counts) in try await replyCountsBySegment(campaign: campaign) {
+            report.repliesBySegment[segment ?? "—"] = counts
+        }
         return report
     }
 

@@ -37,6 +37,7 @@ struct Outreach: AsyncParsableCommand {
             BenchHTTP.self,
             BenchSMTP.self,
             CommandReference.self,
+            BenchDLR.self,
         ]
     )
 

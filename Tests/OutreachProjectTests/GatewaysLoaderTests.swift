@@ -503,3 +503,52 @@ struct GatewaysLoaderTests {
         #expect(throws: OutreachError.self) { try GatewaysLoader(environment: [:]).loadOrThrow(path) }
     }
 }
+
+@Suite("gateways.yaml: http callback and inbound mappings")
+struct HTTPCallbackMappingLoaderTests {
+    static let head = "gateways:\n  agg:\n    type: http\n    profile: unifonic\n    app_sid: ${APP_SID}\n    sender: MOH\n"
+    static let environment = ["APP_SID": "app-sid-1"]
+
+    @Test("callback and inbound with every key")
+    func everyKey() throws {
+        let g = try gateway(Self.head + """
+                callback:
+                  format: json
+                  message_id: /data/id
+                  id: ours
+                  status: /data/status
+                  delivered: [DELIVRD, Delivered]
+                  failed: UNDELIV
+                  expired: [EXPIRED]
+                  reason: /data/error
+                inbound: {from: sender, text: message}
+
+            """, environment: Self.environment)
+        guard case .http(let http) = g.settings else { Issue.record("not http"); return }
+        let callback = try #require(http.callback)
+        #expect(callback == HTTPCallbackMapping(format: .json, messageIDField: "/data/id", idKind: .ours, statusField: "/data/status",
+                                                statuses: ["delivrd": .delivered, "delivered": .delivered, "undeliv": .failed, "expired": .expired],
+                                                reasonField: "/data/error"))
+        #expect(callback.status(for: "Delivrd") == .delivered && callback.status(for: "ENROUTE") == nil)
+        #expect(http.inbound == HTTPInboundMapping(format: .form, fromField: "sender", textField: "message"))
+        let gateways = WebhookGateways([g])
+        #expect(gateways.callbacks["agg"] == callback && gateways.inbound["agg"] != nil && gateways.twilioAuthTokens.isEmpty)
+    }
+
+    @Test("bad mappings are located errors", arguments: [
+        ("callback: {status: s, delivered: [D]}", "gateway 'agg''s callback needs 'message_id'", 7),
+        ("callback: {message_id: id, delivered: [D]}", "gateway 'agg''s callback needs 'status'", 7),
+        ("callback: {message_id: id, status: s}", "gateway 'agg''s callback maps no status value", 7),
+        ("callback: {message_id: id, status: s, delivered: [D], failed: [D]}", "gateway 'agg''s callback: status 'D' is both delivered and failed", 7),
+        ("callback: {message_id: id, status: s, delivered: [D], format: xml}", "gateway 'agg': format must be form or json", 7),
+        ("callback: {message_id: id, status: s, delivered: [D], id: mine}", "gateway 'agg''s callback: id must be provider or ours", 7),
+        ("callback: {message_id: id, status: s, delivered: [D], stat: x}", "unknown key 'stat' in callback", 7),
+        ("inbound: {from: sender}", "gateway 'agg''s inbound needs 'text'", 7),
+        ("inbound: {from: sender, text: message, body: x}", "unknown key 'body' in inbound", 7),
+    ])
+    func bad(line: String, message: String, lineNumber: Int) throws {
+        let e = try problem(Self.head + "    \(line)\n", environment: Self.environment)
+        #expect(e.message.hasPrefix(message), "\(e.message)")
+        #expect(e.location?.line == lineNumber)
+    }
+}

@@ -38,6 +38,8 @@ struct ServerConfigurationTests {
         ("public_url: \"https://\"", "server.public_url 'https://' is not an http(s) URL", "\"https://\""),
         ("port: 80", "unknown key 'port' in server", "port"),
         ("metrics: sometimes", "'metrics' must be true or false", "sometimes"),
+        ("rate_limit: fast", "server.rate_limit 'fast' is not a rate", "fast"),
+        ("rate_limit_burst: 0", "server.rate_limit_burst '0' is not a whole number", "0"),
     ])
     func bad(setting: String, message: String, value: String) throws {
         let line = "  \(setting)"
@@ -46,5 +48,18 @@ struct ServerConfigurationTests {
         #expect(error.message.hasPrefix(message))
         let column = line.distance(from: line.startIndex, to: try #require(line.range(of: value)).lowerBound) + 1
         #expect(error.location == SourceLocation(file: path, line: 3, column: column))
+    }
+
+    @Test("rate_limit: the default, a rate with a burst, and off")
+    func rateLimit() throws {
+        var path = try writeTemporary("name: x\n", name: "outreach.yaml")
+        #expect(try ProjectLoader.readConfiguration(path).server.rateLimit == ServerConfiguration.defaultRateLimit)
+        path = try writeTemporary("name: x\nserver:\n  rate_limit: 600/min\n  rate_limit_burst: 50\n", name: "outreach.yaml")
+        #expect(try ProjectLoader.readConfiguration(path).server.rateLimit == RateLimit(perSecond: 10, burst: 50))
+        path = try writeTemporary("name: x\nserver:\n  rate_limit: \"off\"\n", name: "outreach.yaml")
+        #expect(try ProjectLoader.readConfiguration(path).server.rateLimit == nil)
+        path = try writeTemporary("name: x\nserver:\n  rate_limit: \"off\"\n  rate_limit_burst: 5\n", name: "outreach.yaml")
+        let error = try #require(throws: OutreachError.self) { try ProjectLoader.readConfiguration(path) }
+        #expect(error.message.contains("no effect") && error.location?.line == 4)
     }
 }

@@ -51,7 +51,7 @@ struct APIFixture {
                                                       gateway: "kannel"), action: nil)
     }
 
-    func router(token: String? = apiToken, readers: Bool = true, metrics: ServerMetrics? = nil) throws -> Router<BasicRequestContext> {
+    func router(token: String? = apiToken, readers: Bool = true, metrics: ServerMetrics? = nil) throws -> Router<WebhookRequestContext> {
         WebhookServer.router(configuration: base.configuration, secret: try WebhookSecret(testSecret), store: ledger,
                              api: readers ? APIReaders(campaigns: ledger, audiences: FixedAudienceCounter(), messages: ledger) : nil,
                              apiToken: try token.map { try APIToken($0) }, metrics: metrics, logger: Logger(label: "test"))

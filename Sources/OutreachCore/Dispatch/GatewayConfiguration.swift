@@ -152,6 +152,9 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
     public var bearerToken: String?
     /// Every secret value, so logs and the exchange printer can mask them.
     public var secrets: [String]
+    /// Delivery reports the provider sends to `outreach serve` (`callback:`), and replies (`inbound:`).
+    public var callback: HTTPCallbackMapping?
+    public var inbound: HTTPInboundMapping?
 
     public struct FieldPair: Sendable, Equatable {
         public var name: String
@@ -260,7 +263,7 @@ public struct FileOutboxSettings: Sendable, Equatable {
 }
 
 /// `50/s`, `3000/min`, with an optional burst (default 1: perfectly smooth).
-public struct RateLimit: Sendable, Equatable {
+public struct RateLimit: Sendable, Hashable {
     public var perSecond: Double
     public var burst: Int
 

@@ -109,6 +109,8 @@ public struct CampaignReport: Sendable, Codable {
     public var variants: [VariantLine] = []
     /// People in the held-out control group (`skipped(holdout)`), over every occurrence: not messaged.
     public var heldOut = 0
+    /// The same by the segment of the message each reply answers ("—" for messages without one).
+    public var repliesBySegment: [String: ReplyCounts] = [:]
 
     public init(campaign: String, state: CampaignState, launchedAt: Date?, counts: LedgerCounts, activity: CampaignActivity) {
         self.campaign = campaign

@@ -16,6 +16,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Serve `/metrics` (Prometheus text format, unauthenticated like `/healthz`); `server: {metrics: false}`
     /// turns it off.
     public var metrics: Bool = true
+    /// Webhook requests per source address (a token bucket: `perSecond` sustained, `burst` at once); more get
+    /// 429 with `Retry-After`. nil: no limit. The default is far above what one gateway's delivery reports
+    /// need (a campaign sent at 500/s brings about 500 reports a second) and far below a flood.
+    public var rateLimit: RateLimit? = Self.defaultRateLimit
+    public static let defaultRateLimit = RateLimit(perSecond: 2_000, burst: 10_000)
 
     public init() {}
 

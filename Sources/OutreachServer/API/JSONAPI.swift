@@ -12,7 +12,7 @@ public enum JSONAPI {
     public static let maxLimit = 1_000
     public static let defaultLimit = 100
 
-    static func register(on router: Router<BasicRequestContext>, token: APIToken?, readers: APIReaders, logger: Logger) {
+    static func register(on router: Router<WebhookRequestContext>, token: APIToken?, readers: APIReaders, logger: Logger) {
         let api = router.group("api/v1").add(middleware: BearerTokenMiddleware(token: token))
 
         api.get("campaigns") { _, _ -> Response in
@@ -55,7 +55,7 @@ public enum JSONAPI {
     }
 
     /// Routes when the server has nothing to answer them with (no readers given): every `/api/v1/…` is 503.
-    static func registerOff(on router: Router<BasicRequestContext>) {
+    static func registerOff(on router: Router<WebhookRequestContext>) {
         router.group("api/v1").add(middleware: BearerTokenMiddleware(token: nil)).get("**") { _, _ -> Response in
             throw APIError(.serviceUnavailable, "the API is off")
         }
@@ -76,7 +76,7 @@ public enum JSONAPI {
     }
 
     /// A path parameter, percent-decoded (Hummingbird hands them over as written).
-    static func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
+    static func parameter(_ name: String, _ context: WebhookRequestContext) throws -> String {
         guard let raw = context.parameters.get(name), let value = raw.removingPercentEncoding, !value.isEmpty,
               value.utf8.count <= 200 else {
             throw APIError(.badRequest, "\(name) is missing or not valid URL encoding")

@@ -124,7 +124,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Registers `GET /metrics`.
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<WebhookRequestContext>) {
         router.get("metrics") { _, _ -> Response in
             let body = await self.scrape()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

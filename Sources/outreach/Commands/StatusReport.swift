@@ -229,6 +229,17 @@ enum ReportText {
             if r.optIns > 0 { line += ", opted back in by reply: \(grouped(r.optIns))" }
             if r.unsubscribes > 0 { line += "; unsubscribed by email link: \(grouped(r.unsubscribes))" }
             out.append(line)
+            if report.repliesBySegment.count > 1 || report.repliesBySegment.keys.first.map({ $0 != "—" }) == true {
+                out.append("Replies by segment: " + report.repliesBySegment.sorted { $0.key < $1.key }.map { segment, counts in
+                    var text = "\(segment) \(grouped(counts.replies))"
+                    var parts: [String] = []
+                    if counts.optOuts > 0 { parts.append("opt-outs \(grouped(counts.optOuts))") }
+                    if counts.optIns > 0 { parts.append("back in \(grouped(counts.optIns))") }
+                    if counts.unsubscribes > 0 { parts.append("email unsubscribes \(grouped(counts.unsubscribes))") }
+                    if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
+                    return text
+                }.joined(separator: "; "))
+            }
         }
         if report.testSends > 0 { out.append("Test sends: \(grouped(report.testSends)) (send --test, to staff; in no figure above)") }
         return out.joined(separator: "\n")

@@ -22,8 +22,11 @@ final class KannelHarness: @unchecked Sendable {
     let smscPort = LoopbackPort.free()
     let sendsmsPort = LoopbackPort.free()
     let maxMessages: Int
+    /// The `sms-service` `get-url` replies (MO) go to; nil: they are answered "ignored" (max-messages 0).
+    let moURL: String?
 
     private var processes: [ChildProcess] = []
+    private var smsc: ChildProcess?
 
     var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
     private var fakesmscLog: URL { directory.appendingPathComponent("fakesmsc.log") }
@@ -38,18 +41,19 @@ final class KannelHarness: @unchecked Sendable {
     }
 
     /// Starts Kannel, runs `body`, and always stops Kannel afterwards.
-    static func run<T>(maxMessages: Int = 10, _ body: (KannelHarness) async throws -> T) async throws -> T {
+    static func run<T>(maxMessages: Int = 10, moURL: String? = nil, _ body: (KannelHarness) async throws -> T) async throws -> T {
         guard isInstalled else {
             throw Failure(description: "Kannel is not installed: apt-get install kannel kannel-extras (make test-deps)")
         }
-        let kannel = try KannelHarness(maxMessages: maxMessages)
+        let kannel = try KannelHarness(maxMessages: maxMessages, moURL: moURL)
         defer { kannel.stop() }
         try await kannel.start()
         return try await body(kannel)
     }
 
-    private init(maxMessages: Int) throws {
+    private init(maxMessages: Int, moURL: String?) throws {
         self.maxMessages = maxMessages
+        self.moURL = moURL
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-kannel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try configuration.write(to: directory.appendingPathComponent("kannel.conf"), atomically: true, encoding: .utf8)
@@ -88,35 +92,40 @@ final class KannelHarness: @unchecked Sendable {
         concatenation = true
         max-messages = \(maxMessages)
 
-        group = sms-service
-        keyword = default
-        catch-all = true
-        max-messages = 0
-        text = "ignored"
-
+        \(smsService)
         """
+    }
+
+    /// Replies: to `moURL` as the README configures it (the answer goes back as an SMS, in UCS-2 when the
+    /// server says `X-Kannel-Coding: 2`), or ignored.
+    private var smsService: String {
+        guard let moURL else {
+            return """
+                group = sms-service
+                keyword = default
+                catch-all = true
+                max-messages = 0
+                text = "ignored"
+
+                """
+        }
+        return """
+            group = sms-service
+            keyword = default
+            catch-all = true
+            get-url = "\(moURL)"
+            max-messages = 1
+            omit-empty = true
+            accept-x-kannel-headers = true
+
+            """
     }
 
     private func start() async throws {
         let config = directory.appendingPathComponent("kannel.conf").path
         try launch(Self.bearerbox, [config], output: "bearerbox.out")
         try await waitUntil("bearerbox to listen on its admin port", seconds: 15) { LoopbackPort.isListening(self.adminPort) }
-        // fakesmsc connects once and exits if the SMSC port is not open yet: retry.
-        var connected = false
-        for _ in 0..<20 where !connected {
-            let smsc = try launch(Self.fakesmsc, ["-H", "127.0.0.1", "-r", "\(smscPort)", "-m", "0", "0 0 text unused"],
-                                  output: "fakesmsc.log")
-            let deadline = ContinuousClock.now + .seconds(3)
-            while smsc.isRunning, ContinuousClock.now < deadline, !connected {
-                connected = log(bearerboxLog).contains("Fakesmsc client connected")
-                if !connected { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            if !connected {
-                smsc.stop()
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
-        guard connected else { throw Failure(description: "fakesmsc never connected to bearerbox\n\(diagnostics)") }
+        try await connectFakeSMSC(maxSent: 0, messages: ["0 0 text unused"])
         try launch(Self.smsbox, [config], output: "smsbox.out")
         try await waitUntil("smsbox to open its sendsms port", seconds: 15) { LoopbackPort.isListening(self.sendsmsPort) }
         // Until smsbox is connected to bearerbox it answers "3: Queued for
@@ -124,6 +133,45 @@ final class KannelHarness: @unchecked Sendable {
         try await waitUntil("smsbox to connect to bearerbox", seconds: 15) {
             self.log(self.bearerboxLog).contains("Client connected from")
         }
+    }
+
+    /// Starts fakesmsc, sending up to `maxSent` of `messages` (MO) once connected, and waits until bearerbox
+    /// has taken the connection. fakesmsc connects once and exits if the SMSC port is not open yet: retry.
+    private func connectFakeSMSC(maxSent: Int, messages: [String]) async throws {
+        let before = connections()
+        var connected = false
+        for _ in 0..<20 where !connected {
+            let smsc = try launch(Self.fakesmsc, ["-H", "127.0.0.1", "-r", "\(smscPort)", "-m", "\(maxSent)"] + messages,
+                                  output: "fakesmsc.log")
+            let deadline = ContinuousClock.now + .seconds(3)
+            while smsc.isRunning, ContinuousClock.now < deadline, !connected {
+                connected = connections() > before
+                if !connected { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            if connected {
+                self.smsc = smsc
+            } else {
+                smsc.stop()
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        guard connected else { throw Failure(description: "fakesmsc never connected to bearerbox\n\(diagnostics)") }
+    }
+
+    private func connections() -> Int {
+        log(bearerboxLog).components(separatedBy: "Fakesmsc client connected").count - 1
+    }
+
+    /// A reply from a handset: the fake SMSC (reconnected, as it sends what it is started with) delivers
+    /// `text` from `from` to `to` as a UCS-2 MO, which smsbox hands to the sms-service's `get-url`.
+    /// What fakesmsc receives keeps being logged, before and after.
+    func injectMO(from: String, to: String, text: String) async throws {
+        smsc?.stop()
+        var encoded = ""
+        for unit in text.utf16 {
+            for byte in [UInt8(unit >> 8), UInt8(unit & 0xFF)] { encoded += String(format: "%%%02X", byte) }
+        }
+        try await connectFakeSMSC(maxSent: 1, messages: ["\(from) \(to) ucs2 \(encoded)"])
     }
 
     @discardableResult
