@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutreachApp
 import OutreachCore
 import OutreachProject
 import OutreachStore

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachApp
 import OutreachCore
 import OutreachProject
 
