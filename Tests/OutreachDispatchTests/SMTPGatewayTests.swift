@@ -149,10 +149,10 @@ struct SMTPGatewayTests {
         // libcurl 7.88 waits for the reply to a message's final "." inside the call that drives its session,
         // holding up every other session on that thread: against a relay that takes its time there (content
         // scanning), sessions sharing a thread would send one message at a time between them.
-        // The server releases final replies 8 at a time (each held at most 30 s, which costs nothing when all 8
+        // The server releases final replies 8 at a time (each held at most 10 s, which costs nothing when all 8
         // arrive): sessions that can wait at once all get there however busy the machine is (3 s was once too
         // short with other builds running); sessions sharing a thread never do.
-        let server = try SMTPTestServer(dataDelay: 30, gather: 8)
+        let server = try SMTPTestServer(dataDelay: 10, gather: 8)
         defer { server.stop() }
         let gateway = try Self.gateway(server, concurrency: 8)
         let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
