@@ -13,7 +13,7 @@ struct WorkspaceTests {
         let workspace = try Workspace.load(root: ExampleProject.root.path, today: "2027-03-01")
         #expect(workspace.today == Day(iso: "2027-03-01"))
         let project = workspace.project
-        #expect(Set(project.campaigns.map(\.name)) == ["back_to_school", "residency_notice", "vaccination_email", "vaccination_round"])
+        #expect(Set(project.campaigns.map(\.name)) == ["back_to_school", "residency_notice", "vaccination_email", "vaccination_round", "vaccination_wording"])
         let (population, report) = try workspace.population()
         #expect(population.count > 0)
         #expect(report.lostRecordsRefusal == nil)
