@@ -11,6 +11,7 @@ import Synchronization
 /// adopted: its files as they are now become version 1). Drafts' files are
 /// not read; a broken or deleted file is a warning line.
 public struct LaunchedCampaigns: Sendable {
+    /// One launched campaign as stored: its version, definition and project; a campaign with `errors` is not run.
     public struct Campaign: Sendable {
         public var version: CampaignVersion
         public var definition: CampaignDefinition

@@ -94,6 +94,7 @@ public struct LaunchWorkspace: Sendable {
 
 /// What changed on disk since a launched version, file by file.
 public struct VersionDiff {
+    /// How one file differs from the version's copy.
     public enum Change {
         case changed(LineDiff)
         case deleted
@@ -103,6 +104,7 @@ public struct VersionDiff {
         case unused
     }
 
+    /// One file (path relative to the project) and how it changed.
     public struct File {
         public var path: String
         public var change: Change

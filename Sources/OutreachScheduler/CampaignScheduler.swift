@@ -11,6 +11,8 @@ public import OutreachDispatch
 /// after. Between ticks it sleeps until the next
 /// send is due (or `maxSleep`, to notice launches, pauses and new data).
 public actor CampaignScheduler {
+    /// The project's rules the scheduler applies to every campaign (time zone, quiet hours, frequency cap, opt-out
+    /// scope) and its batch sizes.
     public struct Settings: Sendable {
         public var projectTimeZone: String
         public var quietHours: TimeWindow?

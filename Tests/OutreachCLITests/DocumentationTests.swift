@@ -263,7 +263,7 @@ enum DocumentationCheck {
     }
 
     /// Commands with subcommands of their own: their name and the next word name a command.
-    static let groups: Set<String> = ["audience", "optout", "gateway"]
+    static let groups: Set<String> = ["audience", "optout", "gateway", "outcome"]
 
     /// The commands a text names in code (`outreach preview`, `outreach audience count`).
     static func commandNames(in text: String) -> Set<String> {

@@ -15,6 +15,8 @@ public enum UmmAlQura {
     public static let firstYear = 1356
     public static let lastYear = 1500
 
+    /// A day of the Umm al-Qura calendar (month and day 1-based); prints as `YYYY-MM-DD`. Not checked on its own:
+    /// converting it is what refuses a date outside the supported range.
     public struct HijriDate: Sendable, Hashable, CustomStringConvertible {
         public var year: Int
         public var month: Int

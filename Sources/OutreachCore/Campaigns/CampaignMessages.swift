@@ -111,6 +111,7 @@ public struct CampaignMessages: Sendable {
 
 /// What `CampaignMessages.build` produced for one occurrence.
 public struct CampaignMessageSet: Sendable {
+    /// One segment's share of the occurrence: its recipients, the messages built, and why the rest got none.
     public struct SegmentCount: Sendable, Equatable, Codable {
         public var name: String
         /// Members this segment is responsible for.
@@ -163,6 +164,7 @@ public struct CampaignMessageSet: Sendable {
 
 /// Why one recipient gets no message.
 public struct RecipientProblem: Sendable, Equatable, Codable {
+    /// The reason, as written in the ledger and reports (raw values are stable).
     public enum Kind: String, Sendable, Codable {
         case unreachable
         case renderFailure = "render-failure"

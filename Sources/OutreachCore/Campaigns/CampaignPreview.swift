@@ -2,6 +2,7 @@
 /// each segment, who cannot be reached or rendered and why, real sample
 /// messages, and the SMS parts it would cost.
 public struct CampaignPreview: Sendable, Codable {
+    /// How many recipients one reason (unreachable, render failure, …) covers, with a few ids to inspect.
     public struct Count: Sendable, Codable, Equatable {
         public var reason: String
         public var count: Int
@@ -9,6 +10,7 @@ public struct CampaignPreview: Sendable, Codable {
         public var examples: [String]
     }
 
+    /// One real message as it would be sent to one recipient: its text, address and, for SMS, encoding and parts.
     public struct Sample: Sendable, Codable {
         public var id: String
         public var segment: String
@@ -38,6 +40,7 @@ public struct CampaignPreview: Sendable, Codable {
         public var samples: [Sample]
     }
 
+    /// One segment of the campaign: who it reaches, who it cannot and why, its samples and its SMS cost.
     public struct Segment: Sendable, Codable {
         public var name: String
         public var audience: String

@@ -5,6 +5,7 @@
 /// and 5xx, SMTP 4xx); `rejected`: never retry (HTTP 4xx other than 429,
 /// SMTP 5xx, invalid number).
 public struct DeliveryOutcome: Sendable, Hashable, Codable {
+    /// What the gateway's answer means for the message (see the type's comment).
     public enum Kind: String, Sendable, Hashable, Codable {
         case accepted
         case retryable

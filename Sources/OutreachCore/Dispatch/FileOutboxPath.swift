@@ -7,6 +7,7 @@
 /// not followed): the point is to catch a slip in `gateways.yaml`, not to
 /// sandbox someone who controls the project folder.
 public enum FileOutboxPath {
+    /// What is wrong with the path, and a hint saying how to fix it.
     public struct Problem: Sendable, Equatable {
         public var message: String
         public var hint: String

@@ -112,6 +112,7 @@ public struct TwilioSettings: Sendable, Equatable {
 /// profile (`unifonic`, `taqnyat`, `msegat`, `4jawaly`, `jasmin`) with
 /// the project's values filled in.
 public struct HTTPGatewaySettings: Sendable, Equatable {
+    /// How the request body is written: form fields, a JSON template, or no body.
     public enum BodyFormat: String, Sendable, Equatable {
         case form
         case json
@@ -156,6 +157,7 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
     public var callback: HTTPCallbackMapping?
     public var inbound: HTTPInboundMapping?
 
+    /// One form field of the request, in the order written (a value may hold `{to}`, `{text}`, …).
     public struct FieldPair: Sendable, Equatable {
         public var name: String
         public var value: String
@@ -165,6 +167,7 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
         }
     }
 
+    /// A test on the provider's JSON answer: the value at a JSON Pointer equals the one given.
     public struct JSONCondition: Sendable, Equatable {
         public var pointer: String
         /// The expected value written as JSON (`true`, `1`, `"OK"`). Scalars
@@ -177,6 +180,7 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
         }
     }
 
+    /// HTTP Basic credentials; the password is a secret (`${ENV}` in gateways.yaml), masked everywhere.
     public struct BasicAuth: Sendable, Equatable {
         public var user: String
         public var password: String
@@ -212,6 +216,8 @@ public struct HTTPGatewaySettings: Sendable, Equatable {
 
 /// Email through libcurl's SMTP.
 public struct SMTPSettings: Sendable, Equatable {
+    /// Whether the connection must be upgraded to TLS (`required` fails rather than send in clear), may be, or is
+    /// not.
     public enum StartTLS: String, Sendable, Equatable {
         case required
         case optional

@@ -9,6 +9,7 @@
 /// Pure data: the loader (OutreachProject) and the gateway (OutreachDispatch)
 /// both read it.
 public struct HTTPGatewayProfile: Sendable {
+    /// A value the profile needs from `gateways.yaml`; secret ones are read from the environment and never shown.
     public struct Parameter: Sendable {
         /// The key in gateways.yaml.
         public var key: String

@@ -5,6 +5,7 @@
 /// (`Bcc:`) or a recipient. Display text (subject, names) is repaired
 /// instead — see `HeaderText.singleLine(_:)`.
 public struct EmailError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was refused.
     public enum Kind: String, Sendable, Hashable, Codable {
         /// A CR or LF (or another line separator) inside an address or URI:
         /// the classic header-injection attempt.

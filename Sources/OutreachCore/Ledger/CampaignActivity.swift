@@ -17,6 +17,7 @@ public struct CampaignActivity: Sendable, Hashable, Codable {
     /// send, summed (the week between two weekly sends is not sending time).
     public var sendingSeconds: Double
 
+    /// How many failed messages share one gateway answer.
     public struct ReasonCount: Sendable, Hashable, Codable {
         public var reason: String
         public var count: Int

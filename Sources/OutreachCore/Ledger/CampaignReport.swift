@@ -6,6 +6,8 @@ public import Foundation
 /// and the campaign's timing. Relative sends are grouped by offset (`-7d`),
 /// not by each person's date.
 public struct CampaignReport: Sendable, Codable {
+    /// Counts by ledger state for one occurrence (or offset) and segment; every message is counted in exactly one
+    /// state.
     public struct Line: Sendable, Codable, Equatable {
         public var occurrence: String
         public var segment: String

@@ -3,6 +3,7 @@ public import Foundation
 /// A delivery report from a provider (Kannel DLR, Twilio status callback)
 /// about a message the gateway had accepted.
 public struct DeliveryReport: Sendable, Hashable, Codable {
+    /// The final state the provider reports; each maps to one ledger state.
     public enum Status: String, Sendable, Hashable, Codable {
         case delivered
         case failed

@@ -5,6 +5,7 @@ import Foundation
 /// line that is not a usable number or email is counted and reported with
 /// its line number; nothing is dropped silently.
 public struct OptOutList: Sendable, Equatable {
+    /// A usable address and the line it came from.
     public struct Item: Sendable, Equatable {
         public var line: Int
         public var address: ContactAddress
@@ -15,6 +16,7 @@ public struct OptOutList: Sendable, Equatable {
         }
     }
 
+    /// A line that is not a usable number or email: its line number, the value read, and why it was refused.
     public struct Reject: Sendable, Equatable, Codable {
         public var line: Int
         public var value: String

@@ -3,6 +3,8 @@
 /// another with 95% intervals (`ProportionComparison`), replies and opt-outs, and SMS parts per additional
 /// outcome. Built by `OutcomeReporter`; `outreach report CAMPAIGN --outcomes` prints it.
 public struct OutcomeReport: Sendable, Codable {
+    /// One row of the report: a segment (or the whole campaign), optionally one variant of it, with its counts,
+    /// rates and comparisons.
     public struct Group: Sendable, Codable {
         public var segment: String
         /// nil: the whole segment (or the whole campaign when `segment` is "all").

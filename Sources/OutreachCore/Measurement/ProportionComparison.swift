@@ -7,6 +7,7 @@ import Foundation
 /// The formulas are statsmodels' `confint_proportions_2indep` (`method="newcomb"`, `compare="diff"`;
 /// `method="log"` or `"log-adjusted"`, `compare="ratio"`), which the tests check them against.
 public struct ProportionComparison: Sendable, Codable, Equatable {
+    /// A closed 95% interval; `contains` includes both ends.
     public struct Interval: Sendable, Codable, Equatable {
         public var lower: Double
         public var upper: Double

@@ -1,5 +1,6 @@
 /// Values of one field that did not parse for its type.
 public struct FieldRejection: Sendable, Codable, Equatable {
+    /// One refused value, by line number.
     public struct Example: Sendable, Codable, Equatable {
         public var line: Int
         /// The value as read; bytes that are not UTF-8 written `\x{FF}`.

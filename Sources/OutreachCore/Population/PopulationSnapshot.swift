@@ -31,6 +31,7 @@ public enum PopulationSnapshot {
         public var idField: String
         public var fields: [Field]
 
+        /// Where one field's column lies in the file, and its type.
         public struct Field: Codable, Sendable, Equatable {
             public var name: String
             /// The declared type (`hijri_date` stays `hijri_date`, so rules

@@ -1,5 +1,6 @@
 /// Rows refused for one reason.
 public struct RowRejection: Sendable, Codable, Equatable {
+    /// Why a row was refused; raw values are stable (reports, `--json`).
     public enum Reason: String, Sendable, Codable, CaseIterable {
         case wrongColumnCount = "wrong_column_count"
         case missingID = "missing_id"
@@ -25,6 +26,7 @@ public struct RowRejection: Sendable, Codable, Equatable {
         }
     }
 
+    /// One refused row, by line number, with what was wrong.
     public struct Example: Sendable, Codable, Equatable {
         public var line: Int
         /// e.g. "expected 17 columns, found 16" or "invalid JSON: expected ':' at column 12".

@@ -8,6 +8,7 @@
 /// CSV field may hold line breaks); the other C0 controls, DEL and the C1
 /// controls (U+0080–U+009F) are not.
 public struct TextProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Which rule the value breaks; raw values are stable.
     public enum Kind: String, Sendable, Codable {
         case controlCharacter = "control_character"
         case invalidUTF8 = "invalid_utf8"

@@ -16,6 +16,8 @@ public struct SMSCost: Sendable, Codable, Equatable {
         public var suggestion: Cut?
     }
 
+    /// A shortening and what it buys: cutting at most `characters` characters saves one part on `messages`
+    /// messages.
     public struct Cut: Sendable, Codable, Equatable {
         public var characters: Int
         public var messages: Int

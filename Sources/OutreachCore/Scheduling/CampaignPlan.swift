@@ -6,6 +6,7 @@ public import Foundation
 /// `launch` summarises; the scheduler sends exactly the sends listed as
 /// `upcoming` and `late`, to exactly the people counted.
 public struct CampaignPlan: Sendable, Codable {
+    /// One planned send: when it happens, in local time and UTC, and how many messages it carries.
     public struct Send: Sendable, Codable, Equatable {
         /// Local wall-clock time in `timeZone`, `YYYY-MM-DD HH:MM`.
         public var local: String

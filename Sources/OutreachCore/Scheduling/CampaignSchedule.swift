@@ -8,6 +8,7 @@
 /// the campaign is `urgent`); a sending `window` moves it to the window's
 /// start.
 public struct CampaignSchedule: Sendable, Hashable {
+    /// A fixed schedule's repetition (`every`, with `times` and/or `until` bounding it).
     public struct Repetition: Sendable, Hashable {
         public var every: ScheduleInterval
         /// Total number of occurrences, the first included.
@@ -21,6 +22,7 @@ public struct CampaignSchedule: Sendable, Hashable {
         }
     }
 
+    /// Sends timed from each person's own date (`relative_to`): one per offset, at the local time `at`.
     public struct RelativeSends: Sendable, Hashable {
         /// A `date` (or `hijri_date`) field of the population.
         public var field: String

@@ -15,6 +15,8 @@ public import Foundation
 ///   too late and recorded as skipped, never sent days late. `late_within`
 ///   in the schedule sets `lateness`; otherwise it is `defaultLateness`.
 public struct SendTimeline: Sendable {
+    /// One person's send that is due (or overdue): the recipient's row, the occurrence key the ledger records it
+    /// under, and the moves that set its time. `tooLate` sends are recorded as skipped, never sent.
     public struct DueSend: Sendable, Hashable {
         public var row: Int
         /// Stable key of the occurrence: `#3` for the third fixed occurrence,

@@ -5,6 +5,7 @@
 /// a message for people, and the location when there is one. The CLI prints
 /// `description` to stderr and exits non-zero; it never shows a stack trace.
 public struct OutreachError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The kind of problem, for scripts (`--json`); raw values are stable.
     public enum Code: String, Sendable, Codable {
         case syntax            // cannot be parsed (rule, template, YAML)
         case unknownField      // names a field the schema does not have

@@ -26,6 +26,7 @@ public import Logging
 /// done: it fails whatever is queued or in flight and waits for the threads
 /// to end. The deinitialiser only asks them to end, never blocking a thread.
 public final class CurlHTTPTransport: HTTPTransport {
+    /// Connection limits, CA trust and engine threads, fixed when the transport is made.
     public struct Configuration: Sendable {
         /// Connections per host (`CURLMOPT_MAX_HOST_CONNECTIONS`), which is
         /// also how many transfers per host are handed to libcurl at once.

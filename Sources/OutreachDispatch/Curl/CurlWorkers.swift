@@ -14,8 +14,8 @@ protocol CurlWorker: TaskExecutor, AnyObject, Sendable {
 
 /// The workers one gateway's connections are spread over, each with its
 /// share: for HTTP one thread per core (at most 4, never more than the
-/// connections) — libcurl spends several µs of CPU on every transfer, so one
-/// thread cannot keep a fast gateway's connections busy; for SMTP one per
+/// connections) — libcurl's CPU cost per transfer means one thread cannot
+/// keep a fast gateway's connections busy; for SMTP one per
 /// session (see `SMTPGateway.pools`).
 final class CurlWorkers<Worker: CurlWorker>: Sendable {
     let all: [Worker]

@@ -9,6 +9,8 @@ import OutreachCore
 /// A `rejected` answer counts as success here: the gateway is up and
 /// answering, it just refused that message.
 public struct CircuitBreaker: Sendable, Equatable {
+    /// When the breaker opens (`threshold` failures in a row) and how long it stays open (doubling from
+    /// `coolDownSeconds` up to `maxCoolDownSeconds`). Values are clamped to ones a clock can wait for.
     public struct Policy: Sendable, Equatable {
         public var threshold: Int
         public var coolDownSeconds: Double
@@ -22,6 +24,7 @@ public struct CircuitBreaker: Sendable, Equatable {
         }
     }
 
+    /// Closed (sending, counting failures in a row), open (waiting until a clock time), or half-open (one trial).
     public enum State: Sendable, Equatable {
         case closed(failures: Int)
         case open(until: Double)

@@ -47,6 +47,7 @@ public struct DispatchProgress: Sendable, Equatable, Codable {
 
 /// What a dispatch run did, once it is over.
 public struct DispatchSummary: Sendable, Equatable, Codable {
+    /// How many messages share one reason (a gateway answer or a transport error), with a few ids.
     public struct Reason: Sendable, Equatable, Codable {
         public var reason: String
         public var count: Int

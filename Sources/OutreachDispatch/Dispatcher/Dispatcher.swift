@@ -12,6 +12,7 @@ public import OutreachCore
 /// failed after its retries — and waits, without failing, while its
 /// gateway's breaker is open.
 public struct Dispatcher: Sendable {
+    /// Batch sizes, timing and limits of one run, with defaults.
     public struct Configuration: Sendable {
         /// Messages taken from the source at a time (and the most kept waiting).
         public var batchSize: Int = 256

@@ -2,6 +2,7 @@
 /// transport (libcurl) performs it. Plain value: building requests is pure
 /// and testable without a network.
 public struct HTTPRequest: Sendable, Hashable {
+    /// The HTTP methods gateways use.
     public enum Method: String, Sendable, Hashable {
         case get = "GET"
         case post = "POST"

@@ -1,6 +1,7 @@
 /// A transfer that produced no HTTP answer. Every case is retryable except
 /// `invalidRequest` (a request the transport cannot even attempt).
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, from libcurl's result code; the raw value starts the error's description.
     public enum Kind: String, Sendable, Hashable {
         case connectionRefused
         case connectionReset

@@ -14,6 +14,7 @@ public struct MessageHistory: Sendable, Codable {
     /// More messages exist than `limit` allowed.
     public var truncated: Bool
 
+    /// One message sent to the person: its campaign, occurrence, address and ledger state, without its text.
     public struct Message: Sendable, Codable, Equatable {
         public var messageId: String
         /// The gateway's own id for it, once it answered.
