@@ -40,11 +40,33 @@ public enum KannelDeliveryReport {
     /// `text:` part (the start of the message, personal data).
     static func detail(_ kind: Kind, answer: String?) -> String {
         var text = "kannel dlr \(kind.rawValue)"
-        guard var answer, !answer.isEmpty else { return text }
-        if let range = answer.range(of: "text:", options: .caseInsensitive) { answer = String(answer[..<range.lowerBound]) }
-        answer = answer.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !answer.isEmpty { text += ": " + String(answer.prefix(160)) }
+        guard let answer, !answer.isEmpty else { return text }
+        // Every report passes here: the search is over bytes (`text:` is ASCII), not through Foundation.
+        let kept = answer[..<(textField(in: answer) ?? answer.endIndex)]
+        let trimmed = kept.drop(while: \.isWhitespace).trimmingSuffix(while: \.isWhitespace)
+        if !trimmed.isEmpty { text += ": " + String(trimmed.prefix(160)) }
         return text
+    }
+
+    /// Where `text:` (any case) starts in `answer`.
+    static func textField(in answer: String) -> String.Index? {
+        let pattern: [UInt8] = Array("text:".utf8)
+        let bytes = answer.utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            var probe = index
+            var matched = 0
+            while matched < pattern.count, probe != bytes.endIndex {
+                let byte = bytes[probe]
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                guard lower == pattern[matched] else { break }
+                matched += 1
+                probe = bytes.index(after: probe)
+            }
+            if matched == pattern.count { return index }
+            index = bytes.index(after: index)
+        }
+        return nil
     }
 
     struct Route: Sendable {

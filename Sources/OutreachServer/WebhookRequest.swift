@@ -45,7 +45,7 @@ enum WebhookRequest {
     }
 }
 
-extension String {
+extension StringProtocol where SubSequence == Substring {
     func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
         var end = endIndex
         while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }

@@ -263,8 +263,10 @@ extension SQLiteLedger {
         guard !reports.isEmpty else { return RecordResult() }
         return try await write("record delivery reports") { db in
             var result = RecordResult()
+            // Aliases are only written by migration v6: a ledger without any skips the lookup per report.
+            let aliases = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM message_alias)") ?? false
             for report in reports {
-                switch try Self.applyReport(db, report) {
+                switch try Self.applyReport(db, report, aliases: aliases) {
                 case .applied: result.applied += 1
                 case .deferred: result.deferred += 1
                 case .ignored: result.ignored += 1
@@ -399,20 +401,24 @@ extension SQLiteLedger {
 
     enum ReportOutcome { case applied, deferred, ignored }
 
-    static func applyReport(_ db: Database, _ report: DeliveryReport) throws -> ReportOutcome {
+    /// `aliases`: whether `message_alias` may hold the report's id (false when the table is empty).
+    static func applyReport(_ db: Database, _ report: DeliveryReport, aliases: Bool = true) throws -> ReportOutcome {
         let at = Milliseconds.from(report.at)
         let column: String
         let key: String
         switch report.key {
-        case .messageID(let id): column = "message_id"; key = try currentMessageID(db, id)
+        case .messageID(let id): column = "message_id"; key = aliases ? try currentMessageID(db, id) : id
         case .providerMessageID(let id): column = "provider_message_id"; key = id
         }
-        let update = try db.cachedStatement(sql: """
-            UPDATE ledger SET state = ?, last_detail = COALESCE(?, last_detail), finished_at = ?, updated_at = ?
-            WHERE \(column) = ? AND state = 'accepted'
-            """)
-        try update.execute(arguments: [report.state.rawValue, shortened(report.detail), at, at, key])
-        if db.changesCount > 0 { return .applied }
+        let update = RawStatement(try db.cachedStatement(sql: """
+            UPDATE ledger SET state = ?1, last_detail = COALESCE(?2, last_detail), finished_at = ?3, updated_at = ?3
+            WHERE \(column) = ?4 AND state = 'accepted'
+            """), in: db)
+        update.bind(1, report.state.rawValue)
+        update.bind(2, shortened(report.detail))
+        update.bind(3, at)
+        update.bind(4, key)
+        if try update.execute() > 0 { return .applied }
         // Not (yet) accepted: is the gateway's answer still to be recorded?
         let waiting: Bool
         switch report.key {

@@ -204,7 +204,8 @@ public final class SQLiteLedger: LedgerStore {
 /// Shortened gateway answers for `last_detail`.
 func shortened(_ text: String?, to limit: Int = 500) -> String? {
     guard let text else { return nil }
-    return text.count <= limit ? text : String(text.prefix(limit)) + "…"
+    // UTF-8 bytes are never fewer than characters: most texts are settled without counting characters.
+    return text.utf8.count <= limit || text.count <= limit ? text : String(text.prefix(limit)) + "…"
 }
 
 /// Message id → row id of the entries claimed in this process: attempts and
