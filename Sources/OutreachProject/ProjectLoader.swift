@@ -411,7 +411,7 @@ public struct ProjectLoader {
 
     static let campaignKeys = ["title", "description", "audience", "exclude", "template", "channel", "gateway", "sender", "schedule",
                                "throttle", "frequency_cap", "on_uncertain", "quiet_hours_overflow", "smart_encoding",
-                               "max_parts", "duplicate_addresses", "holdout", "attribution"]
+                               "max_parts", "duplicate_addresses", "holdout", "attribution", "test_phase"]
 
     /// `holdout: 5%` (a campaign's or a segment's): 0–50%.
     static func readHoldout(_ file: YAMLFile, _ map: MappingReader) throws(OutreachError) -> HoldoutShare? {
@@ -485,6 +485,34 @@ public struct ProjectLoader {
                              at: map.value("max_parts")!, hint: "the most SMS parts one message may cost; longer messages are not sent")
         }
         return parts
+    }
+
+    /// `test_phase: {share: 10%, decide_after: 48h, metric: reply}`: share 1–50%, decide_after hours, days
+    /// or weeks (1 h to 60 d), metric outcome, reply or delivered (default outcome).
+    static func readTestPhase(_ file: YAMLFile, _ node: Node) throws(OutreachError) -> TestPhase {
+        let map = try MappingReader(file, node, what: "test_phase")
+        try map.rejectUnknownKeys(["share", "decide_after", "metric"], what: "test_phase")
+        let shareText = try map.requiredString("share", what: "test_phase")
+        let range = TestPhase.allowedPercent
+        guard let share = HoldoutShare(shareText), range.contains(share.percent) else {
+            throw file.error(.invalidValue, "test_phase share '\(shareText)' must be a percentage from \(Int(range.lowerBound))% to \(Int(range.upperBound))%",
+                             at: map.value("share")!, hint: "the share of the audience that gets the variants first, e.g. share: 10%")
+        }
+        let afterText = try map.requiredString("decide_after", what: "test_phase")
+        let hours = TestPhase.allowedHours
+        guard let after = TestPhase.hours(afterText), hours.contains(after) else {
+            throw file.error(.invalidValue, "test_phase decide_after '\(afterText)' must be a duration in hours, days or weeks, from 1h to \(hours.upperBound / 24)d",
+                             at: map.value("decide_after")!, hint: "how long after the test share's send the leading variant is chosen, e.g. decide_after: 48h")
+        }
+        var metric = TestPhase.Metric.outcome
+        if let text = try map.string("metric") {
+            guard let m = TestPhase.Metric(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw file.error(.invalidValue, "test_phase metric '\(text)' must be outcome, reply or delivered", at: map.value("metric")!,
+                                 hint: "outcome: imported outcomes; reply: replies received; delivered: delivery reports")
+            }
+            metric = m
+        }
+        return TestPhase(percent: share.percent, decideAfterHours: after, metric: metric)!
     }
 
     /// `attribution: 14d` (days or weeks): how long after a send an outcome counts for it (default 14 days).
@@ -649,6 +677,18 @@ public struct ProjectLoader {
         if schedule?.urgent == true, let (share, node) = holdoutSites.first(where: { $0.0.fraction > 0 }) {
             throw file.error(.invalidValue, "an urgent campaign cannot have a holdout (holdout: \(share))", at: node,
                              hint: "remove 'holdout', or 'urgent: true' from the schedule if the campaign is not urgent")
+        }
+        if let node = map.value("test_phase") {
+            let key = map.keyNode("test_phase") ?? node
+            guard segments.contains(where: { !$0.variants.isEmpty }) else {
+                throw file.error(.invalidValue, "test_phase needs variants: no segment has two or more templates to test", at: key,
+                                 hint: "give a segment variants: [{template: a, weight: 50}, {template: b, weight: 50}], or remove 'test_phase'")
+            }
+            if schedule?.urgent == true {
+                throw file.error(.invalidValue, "an urgent campaign cannot have a test_phase: everyone must get it now", at: key,
+                                 hint: "remove 'test_phase', or 'urgent: true' from the schedule if the campaign is not urgent")
+            }
+            definition.testPhase = try readTestPhase(file, node)
         }
         definition.channelGateways = channelGateways
         definition.quietHoursOverflow = overflow

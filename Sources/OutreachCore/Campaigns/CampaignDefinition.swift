@@ -116,6 +116,16 @@ public struct CampaignDefinition: Sendable {
         holdout != nil || segments.contains { !$0.variants.isEmpty || $0.holdout != nil }
     }
 
+    /// Staged sending (`test_phase:`): the variants to a share first, the leading one to the rest later.
+    public var testPhase: TestPhase?
+
+    /// Why this campaign cannot be sent yet, or nil: staged sending is read, checked and planned, but the
+    /// scheduler does not yet hold the rest of the audience back for the decision, so a campaign with
+    /// `test_phase:` is refused at launch and send rather than sent to everyone at once.
+    public var unsupportedForSending: String? {
+        testPhase == nil ? nil : "staged sending (test_phase:) is checked and planned but not sent yet: the rest of the audience is not held back for the decision"
+    }
+
     /// The held-out share of a segment: its own, else the campaign's, else none.
     public func holdout(of segment: Segment) -> HoldoutShare? { segment.holdout ?? holdout }
 

@@ -92,4 +92,6 @@ public struct CampaignPreview: Sendable, Codable {
     public var heldOut: Int = 0
     public var totalParts: Int
     public var warnings: [String]
+    /// The campaign's staged sending (`test_phase:`), said once above the total; nil without one.
+    public var testPhase: TestPhase? = nil
 }

@@ -71,7 +71,7 @@ public struct CampaignPreviewer: Sendable {
             duplicateAddresses: segments.reduce(0) { $0 + $1.duplicateAddresses },
             heldOut: segments.reduce(0) { $0 + $1.heldOut },
             totalParts: segments.reduce(0) { $0 + $1.totalParts },
-            warnings: warnings)
+            warnings: warnings, testPhase: campaign.testPhase)
     }
 
     /// What decides each recipient's message as `send` and the scheduler do: the templates each segment can

@@ -75,6 +75,23 @@ public struct ExperimentAssignment: Sendable {
         return (variant, holdout)
     }
 
+    /// The person's test-phase draw (`TestPhase`): keyed digest of `t`, NUL, campaign, NUL, person id —
+    /// its own digest, so it is independent of the variant and the holdout draws.
+    public func testPhaseDraw(recipient: String) -> UInt64 {
+        var digest = key.startDigest()
+        digest.update(CollectionOfOne(UInt8(ascii: "t")))
+        digest.update(CollectionOfOne(0))
+        digest.update(campaign.utf8)
+        digest.update(CollectionOfOne(0))
+        digest.update(recipient.utf8)
+        return digest.first64Bits()
+    }
+
+    /// Whether the person is in the test share of a staged campaign.
+    public func inTestShare(recipient: String, phase: TestPhase) -> Bool {
+        phase.inTestShare(draw: testPhaseDraw(recipient: recipient))
+    }
+
     public func assign(recipient: String, split: Split) -> Assignment {
         let (v, h) = draws(recipient: recipient)
         return split.assign(variantDraw: v, holdoutDraw: h)

@@ -80,6 +80,11 @@ struct Launch: AsyncParsableCommand {
                                     hint: "fix them (`outreach validate` checks the whole project) and try again")
             }
             for line in disk.warningLines() { printError(line) }
+            if let reason = definition.unsupportedForSending {
+                throw OutreachError(.invalidValue, "\(kind.verb) refused: campaign '\(definition.name)': \(reason)",
+                                    at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                    hint: "`outreach plan` and `outreach preview` show the staged plan; remove 'test_phase' to send the variants to everyone")
+            }
             let now = try clock.clock().now()
             if let reason = LaunchWindow.refusal(definition.schedule, now: now) {
                 throw OutreachError(.invalidValue, "\(kind.verb) refused: campaign '\(definition.name)' would never send: \(reason)",

@@ -93,6 +93,7 @@ enum PlanText {
                        + " \(grouped(plan.messages)) message(s).")
             if let notReached = notReached(plan.leftOut) { out.append("Not reached: " + notReached) }
             if let held = holdout(plan) { out.append(held) }
+        if let phase = definition.testPhase { out.append(phase.summary.prefix(1).uppercased() + phase.summary.dropFirst()) }
             return out.joined(separator: "\n")
         }
         if let r = schedule.relative {
@@ -135,6 +136,7 @@ enum PlanText {
         out.append("Total: \(grouped(plan.messages)) message(s) in \(happening) send time(s)")
         if let notReached = notReached(plan.leftOut) { out.append("Not reached: " + notReached) }
         if let held = holdout(plan) { out.append(held) }
+        if let phase = definition.testPhase { out.append(phase.summary.prefix(1).uppercased() + phase.summary.dropFirst()) }
         return out.joined(separator: "\n")
     }
 

@@ -155,6 +155,7 @@ enum PreviewText {
         if p.optedOut > 0 { total += "; \(grouped(p.optedOut)) opted out" }
         if p.duplicateAddresses > 0 { total += "; \(grouped(p.duplicateAddresses)) at an address already messaged" }
         if p.heldOut > 0 { total += "; holdout: \(grouped(p.heldOut)) people not messaged" }
+        if let phase = p.testPhase { out.append(phase.summary.prefix(1).uppercased() + phase.summary.dropFirst()) }
         out.append(total)
         for w in p.warnings { out.append("warning: \(w)") }
         return out.joined(separator: "\n")

@@ -74,6 +74,11 @@ extension Send {
         let store = try workspace.openLedger(ledger)
         let state = try await store.campaignState(campaign)
         let (definition, workspace, generation) = try await Self.campaignAsSent(campaign, state: state, workspace: workspace, store: store)
+        if let reason = definition.unsupportedForSending {
+            throw OutreachError(.invalidValue, "send refused: campaign '\(definition.name)': \(reason)",
+                                at: definition.file.map { SourceLocation(file: $0, line: 1, column: 1) },
+                                hint: "send a test with --test --to ADDRESS; remove 'test_phase' to send the variants to everyone")
+        }
         let project = workspace.project
         let channelGateways = try Self.channelGateways(definition)
         let gatewayNames = Array(Set(channelGateways.values)).sorted()
